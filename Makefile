@@ -1,0 +1,36 @@
+# Every target sets up what it needs: a virtual environment in .venv with the package installed.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ARGS ?=
+
+.PHONY: venv train test test-fast bench data clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e ".[test]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+train: $(STAMP)          ## train the softmax classifier on CIFAR-10 (make train ARGS="--help")
+	$(PY) -m classifiers train $(ARGS)
+
+test: $(STAMP)           ## the whole test suite, notebooks included
+	$(PY) -m pytest $(ARGS)
+
+test-fast: $(STAMP)      ## skip the slow tests (full data set, notebooks)
+	$(PY) -m pytest -m "not slow" $(ARGS)
+
+bench: $(STAMP)          ## speed and accuracy figures (needs the full data set)
+	$(PY) -m pip install -e ".[bench]"
+	$(PY) benchmarks/bench_loss.py
+	$(PY) benchmarks/bench_train.py
+
+data: $(STAMP)           ## download CIFAR-10 into datasets/
+	bash datasets/get_datasets.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
