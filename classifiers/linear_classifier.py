@@ -155,6 +155,8 @@ class LinearClassifier:
         since_best = 0
         order, cursor = None, num_train
         bar = _progress_bar(progress, num_iters)
+        errstate = np.errstate(over="ignore", invalid="ignore")  # divergence is detected and reported below
+        errstate.__enter__()
         try:
             for it in range(num_iters):
                 if replace:
@@ -209,6 +211,7 @@ class LinearClassifier:
             if patience is not None and best[0] >= 0:
                 self.W = best[1]
         finally:
+            errstate.__exit__(None, None, None)
             if bar is not None:
                 bar.close()
             self.history = {"loss": loss_history, "val_acc": val_history,

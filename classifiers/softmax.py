@@ -114,7 +114,7 @@ def _softmax_loss_blocked(W, X, y, reg, block_rows=None):
             S /= sums[:, None]                        # probabilities
             S[rows, yb] -= 1                          # d loss_i / d scores_i (before the 1/N)
             dWt += S.T @ Xb
-    dW = dWt.T / n
-    dW += 2 * reg * W
-    loss = total / n + reg * np.sum(W * W)
+        dW = dWt.T / n
+        dW += 2 * reg * W
+        loss = total / n + reg * np.sum(W * W)
     return dtype.type(loss), dW
