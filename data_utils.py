@@ -55,19 +55,32 @@ class DownloadError(OSError):
 
 # ============================================================================ safe loading
 
-def _reconstruct_function():
-    try:  # numpy >= 2 keeps it in numpy._core; the pickles name numpy.core
+def _numpy_internals():
+    try:  # numpy >= 2 keeps them in numpy._core; pickles may name numpy.core
         from numpy._core.multiarray import _reconstruct
+        from numpy._core.numeric import _frombuffer
     except ImportError:  # pragma: no cover - numpy 1.x
         from numpy.core.multiarray import _reconstruct
-    return _reconstruct
+        from numpy.core.numeric import _frombuffer
+    return _reconstruct, _frombuffer
 
 
+def _latin1_bytes(text, encoding="latin1"):
+    """What Python 3 protocol-2 pickles call to make bytes: str -> bytes, nothing else."""
+    if not isinstance(text, str) or encoding != "latin1":
+        raise pickle.UnpicklingError("forbidden global _codecs.encode with unexpected arguments")
+    return text.encode("latin1")
+
+
+_reconstruct, _frombuffer = _numpy_internals()
 _ALLOWED_GLOBALS = {
-    ("numpy.core.multiarray", "_reconstruct"): _reconstruct_function(),
-    ("numpy._core.multiarray", "_reconstruct"): _reconstruct_function(),
+    ("numpy.core.multiarray", "_reconstruct"): _reconstruct,     # the official batches
+    ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
+    ("numpy.core.numeric", "_frombuffer"): _frombuffer,          # arrays pickled with protocol 5
+    ("numpy._core.numeric", "_frombuffer"): _frombuffer,
     ("numpy", "ndarray"): np.ndarray,
     ("numpy", "dtype"): np.dtype,
+    ("_codecs", "encode"): _latin1_bytes,                        # bytes in Python 3 protocol-2 pickles
 }
 
 
@@ -102,8 +115,7 @@ def load_pickle(path):
         if "forbidden global" in str(exc):
             raise DataError(f"refusing to load {path}: it asks to run {str(exc).split()[-1]}, which a "
                             f"CIFAR-10 batch never does; the file may be malicious") from None
-        raise DataError(f"{path} is not a valid CIFAR-10 batch ({exc}); it may be truncated or corrupt, "
-                        f"download it again") from None
+        raise DataError(f"{path} is truncated or corrupt ({exc}); download it again") from None
     except (EOFError, ValueError, TypeError, AttributeError, IndexError, MemoryError) as exc:
         raise DataError(f"{path} is truncated or corrupt ({type(exc).__name__}: {exc}); "
                         f"download it again") from None

@@ -1,0 +1,262 @@
+import functools
+import hashlib
+import http.server
+import io
+import os
+import pickle
+import struct
+import tarfile
+import threading
+
+import numpy as np
+import pytest
+
+import data_utils
+from data_utils import DataError, DownloadError
+
+
+# ---------------------------------------------------------------- official byte format, written by hand
+
+def _py2_str(b):
+    return (b"U" + bytes([len(b)]) + b) if len(b) < 256 else (b"T" + struct.pack("<i", len(b)) + b)
+
+
+def py2_batch(data, labels):
+    """A CIFAR-10 batch as the official files store it: a Python 2 protocol-2 pickle."""
+    out = bytearray(b"\x80\x02}(")
+    out += _py2_str(b"batch_label") + _py2_str(b"test batch")
+    out += _py2_str(b"labels") + b"](" + b"".join(b"K" + bytes([v]) for v in labels) + b"e"
+    out += _py2_str(b"data")
+    out += b"cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85U\x01b\x87R"
+    out += b"(K\x01M" + struct.pack("<H", data.shape[0]) + b"M" + struct.pack("<H", data.shape[1])
+    out += b"\x86cnumpy\ndtype\nU\x02u1K\x00K\x01\x87R(K\x03U\x01|NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb\x89"
+    out += b"T" + struct.pack("<i", data.nbytes) + data.tobytes() + b"tb"
+    out += _py2_str(b"filenames") + b"](" + _py2_str(b"a.png") * len(labels) + b"eu."
+    return bytes(out)
+
+
+def write_folder(root, n=20, seed=0, keys="str"):
+    """A complete small cifar-10-batches-py folder; returns the images and labels written."""
+    rng = np.random.default_rng(seed)
+    folder = root / data_utils.FOLDER
+    folder.mkdir(parents=True)
+    written = {}
+    for name in data_utils.TRAIN_BATCHES + (data_utils.TEST_BATCH,):
+        data = rng.integers(0, 256, (n, 3072), dtype=np.uint8)
+        labels = rng.integers(0, 10, n)
+        if keys == "py2":
+            blob = py2_batch(data, labels)
+        else:  # written by Python 3, as another tool might: bytes keys
+            blob = pickle.dumps({b"data": data, b"labels": labels.tolist(), b"batch_label": b"x"}, protocol=2)
+        (folder / name).write_bytes(blob)
+        written[name] = (data, labels)
+    (folder / "batches.meta").write_bytes(pickle.dumps({"label_names": list(data_utils.CLASSES)}, protocol=2))
+    return folder, written
+
+
+@pytest.mark.parametrize("keys", ["py2", "bytes-keys"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.uint8], ids=lambda d: np.dtype(d).name)
+def test_load_official_format(tmp_path, keys, dtype):
+    folder, written = write_folder(tmp_path, keys=keys)
+    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(folder, dtype=dtype)
+    assert Xtr.shape == (100, 32, 32, 3) and Xte.shape == (20, 32, 32, 3) and Xtr.dtype == dtype
+    data, labels = written["data_batch_2"]
+    # row = R plane, G plane, B plane of 32 x 32; images come back channels last
+    np.testing.assert_array_equal(Xtr[20:40], data.reshape(20, 3, 32, 32).transpose(0, 2, 3, 1))
+    np.testing.assert_array_equal(ytr[20:40], labels)
+    np.testing.assert_array_equal(yte, written["test_batch"][1])
+    assert ytr.dtype == np.int64
+    # the parent folder works too
+    assert data_utils.load_CIFAR10(tmp_path, dtype=np.uint8)[0].shape == (100, 32, 32, 3)
+
+
+def test_py2_batch_matches_pickle_of_the_official_layout():
+    data = np.arange(2 * 3072, dtype=np.uint8).reshape(2, 3072)
+    obj = pickle.loads(py2_batch(data, [3, 4]), encoding="latin1")
+    assert obj["labels"] == [3, 4] and np.array_equal(obj["data"], data)
+
+
+class Evil:
+    def __reduce__(self):
+        return (os.system, ("echo pwned > pwned.txt",))
+
+
+def test_restricted_unpickler_refuses_code(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder, _ = write_folder(tmp_path)
+    (folder / "data_batch_3").write_bytes(pickle.dumps({"data": Evil(), "labels": [0]}, protocol=2))
+    with pytest.raises(DataError, match=r"refusing to load .*data_batch_3: it asks to run (posix|os)\.system"):
+        data_utils.load_CIFAR10(folder)
+    assert not (tmp_path / "pwned.txt").exists()
+
+
+def test_missing_folder_says_how_to_download(tmp_path):
+    with pytest.raises(DataError, match=r"does not exist; download it with `bash datasets/get_datasets.sh`"):
+        data_utils.load_CIFAR10(tmp_path / "nowhere")
+
+
+def test_missing_truncated_and_malformed_batches_are_named(tmp_path):
+    folder, _ = write_folder(tmp_path)
+    blob = (folder / "data_batch_4").read_bytes()
+    (folder / "data_batch_4").write_bytes(blob[: len(blob) // 2])
+    with pytest.raises(DataError, match=r"data_batch_4 is truncated or corrupt"):
+        data_utils.load_CIFAR10(folder)
+    (folder / "data_batch_4").unlink()
+    with pytest.raises(DataError, match=r"missing CIFAR-10 file .*data_batch_4"):
+        data_utils.load_CIFAR10(folder)
+    (folder / "data_batch_4").write_bytes(pickle.dumps({"data": np.zeros((3, 100), np.uint8), "labels": [0] * 3}))
+    with pytest.raises(DataError, match=r"data_batch_4: 'data' must be a uint8 array \(N, 3072\), got shape \(3, 100\)"):
+        data_utils.load_CIFAR10(folder)
+    (folder / "data_batch_4").write_bytes(pickle.dumps({"data": np.zeros((3, 3072), np.uint8), "labels": [0, 1, 12]}))
+    with pytest.raises(DataError, match=r"data_batch_4: labels must be in 0..9"):
+        data_utils.load_CIFAR10(folder)
+    (folder / "data_batch_4").write_bytes(pickle.dumps([1, 2, 3]))
+    with pytest.raises(DataError, match=r"data_batch_4 does not hold a CIFAR-10 batch"):
+        data_utils.load_CIFAR10(folder)
+
+
+def test_sample_loads_with_the_same_api():
+    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.float32)
+    assert Xtr.shape == (2500, 32, 32, 3) and Xte.shape == (500, 32, 32, 3) and Xtr.dtype == np.float32
+    assert np.array_equal(np.bincount(ytr), [250] * 10) and np.array_equal(np.bincount(yte), [50] * 10)
+    assert data_utils.SAMPLE_PATH.stat().st_size < 10 * 2 ** 20
+
+
+def test_load_dataset_falls_back_to_the_sample_with_a_notice(tmp_path):
+    said = []
+    Xtr, ytr, Xte, yte, source = data_utils.load_dataset(tmp_path, download=False, log=said.append)
+    assert len(ytr) == 2500 and "bundled sample" in source
+    assert said and said[0].startswith("notice: using the bundled sample")
+    with pytest.raises(DataError, match="no CIFAR-10 data in"):
+        data_utils.load_dataset(tmp_path, download=False, allow_sample=False)
+
+
+def test_get_cifar10_data_splits_and_preprocessing(tmp_path):
+    folder, written = write_folder(tmp_path, n=30)
+    d = data_utils.get_CIFAR10_data(folder, num_training=100, num_validation=50, num_test=10, num_dev=7, seed=0)
+    assert d["X_train"].shape == (100, 3073) and d["X_val"].shape == (50, 3073)
+    assert d["X_test"].shape == (10, 3073) and d["X_dev"].shape == (7, 3073)
+    assert np.all(d["X_train"][:, -1] == 1)                                      # bias trick
+    np.testing.assert_allclose(d["X_train"][:, :-1].mean(axis=0), 0, atol=1e-10)  # mean of training rows only
+    raw_val = written["data_batch_1"][0][:0]  # noqa: F841 - validation = training rows 100..149
+    Xtr, ytr, _, _ = data_utils.load_CIFAR10(folder, dtype=np.float64)
+    np.testing.assert_allclose(d["X_val"][:, :-1] + d["mean_image"].reshape(-1), Xtr[100:150].reshape(50, -1))
+    np.testing.assert_array_equal(d["y_val"], ytr[100:150])
+    d2 = data_utils.get_CIFAR10_data(folder, 100, 50, 10, 7, bias_trick=False, standardize=True,
+                                     dtype=np.float32, seed=0)
+    assert d2["X_train"].shape == (100, 3072) and d2["X_train"].dtype == np.float32
+    np.testing.assert_allclose(d2["X_train"].std(axis=0), 1, rtol=1e-3)
+    with pytest.raises(ValueError, match="exceeds the 150 training images"):
+        data_utils.get_CIFAR10_data(folder, num_training=149, num_validation=2)
+
+
+def test_mirror_permutation_flips_images():
+    img = np.arange(32 * 32 * 3).reshape(32, 32, 3)
+    row = np.append(img.ravel(), 1)
+    m = data_utils.mirror_permutation()
+    np.testing.assert_array_equal(row[m][:-1].reshape(32, 32, 3), img[:, ::-1, :])
+    np.testing.assert_array_equal(m[m], np.arange(3073))
+
+
+def test_preprocessor_state_round_trip():
+    X = np.random.default_rng(0).integers(0, 256, (50, 12), dtype=np.uint8)
+    pre = data_utils.Preprocessor("standardize", True, np.float32).fit(X)
+    again = data_utils.Preprocessor.from_state(pre.state(), np.float32)
+    np.testing.assert_array_equal(pre.transform(X), again.transform(X))
+
+
+# ---------------------------------------------------------------- download against a local server
+
+def make_tarball(path, evil=False):
+    with tarfile.open(path, "w:gz") as tar:
+        for name in data_utils.TRAIN_BATCHES + (data_utils.TEST_BATCH, "batches.meta"):
+            blob = pickle.dumps({"data": np.zeros((2, 3072), np.uint8), "labels": [1, 2]}, protocol=2)
+            info = tarfile.TarInfo(f"{data_utils.FOLDER}/{name}")
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+        if evil:
+            info = tarfile.TarInfo("../escaped.txt")
+            info.size = 4
+            tar.addfile(info, io.BytesIO(b"evil"))
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def server(tmp_path):
+    served = tmp_path / "served"
+    served.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield served, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_download_success_with_progress_then_nothing_to_do(server, tmp_path, capsys):
+    served, base = server
+    md5 = make_tarball(served / "cifar.tar.gz")
+    dest = tmp_path / "data"
+    folder = data_utils.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5=md5, log=print)
+    assert data_utils.has_full_data(folder)
+    assert sorted(p.name for p in dest.iterdir()) == [data_utils.FOLDER]      # tarball and temporaries gone
+    err = capsys.readouterr().err
+    assert "CIFAR-10" in err and "100%" in err                                 # the tqdm bar
+    assert data_utils.load_CIFAR10(folder, dtype=np.uint8)[1].tolist()[:2] == [1, 2]
+    (served / "cifar.tar.gz").unlink()                                         # a second call needs no network
+    assert data_utils.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5=md5) == folder
+
+
+def test_download_checksum_mismatch_leaves_nothing(server, tmp_path):
+    served, base = server
+    make_tarball(served / "cifar.tar.gz")
+    dest = tmp_path / "data"
+    with pytest.raises(DownloadError, match="checksum mismatch.*expected 0+"):
+        data_utils.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5="0" * 32, retries=1,
+                                    progress=False, log=lambda m: None)
+    assert list(dest.iterdir()) == []
+
+
+def test_download_refuses_member_outside_target(server, tmp_path):
+    served, base = server
+    md5 = make_tarball(served / "cifar.tar.gz", evil=True)
+    dest = tmp_path / "data"
+    with pytest.raises(DataError, match=r"refusing to extract '../escaped.txt'"):
+        data_utils.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5=md5, progress=False, log=lambda m: None)
+    assert not (tmp_path / "escaped.txt").exists()
+    assert not (dest / data_utils.FOLDER).exists()
+
+
+def test_download_missing_file_retries_then_says_what_to_do(server, tmp_path):
+    _, base = server
+    said = []
+    with pytest.raises(DownloadError, match=r"could not download CIFAR-10.*--data-dir.*bundled sample"):
+        data_utils.download_CIFAR10(tmp_path, url=f"{base}/absent.tar.gz", retries=1, progress=False,
+                                    log=said.append)
+    assert any("retrying" in s for s in said)
+
+
+def test_download_offline_fails_fast(tmp_path):
+    import time
+    start = time.monotonic()
+    with pytest.raises(DownloadError, match="could not download"):
+        data_utils.download_CIFAR10(tmp_path, url="http://no-such-host.invalid/cifar.tar.gz", retries=3,
+                                    progress=False, log=lambda m: None)
+    assert time.monotonic() - start < 5
+
+
+# ---------------------------------------------------------------- the full data set (CI rebuilds it)
+
+@pytest.mark.slow
+def test_full_cifar10(cifar10_dir):
+    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(cifar10_dir, dtype=np.uint8)
+    assert Xtr.shape == (50000, 32, 32, 3) and Xte.shape == (10000, 32, 32, 3)
+    assert np.array_equal(np.bincount(ytr), [5000] * 10) and np.array_equal(np.bincount(yte), [1000] * 10)
+    assert ytr[:10].tolist() == [6, 9, 9, 4, 1, 1, 2, 7, 8, 3]
+    assert data_utils.class_names(cifar10_dir)[0] == "airplane"
+    d = data_utils.get_CIFAR10_data(cifar10_dir, dtype=np.float32, seed=0)
+    assert d["X_train"].shape == (49000, 3073) and d["X_val"].shape == (1000, 3073)
+    assert d["X_test"].shape == (1000, 3073) and d["X_dev"].shape == (500, 3073)
+    np.testing.assert_array_equal(d["y_val"], ytr[49000:50000])
