@@ -198,7 +198,7 @@ class LinearClassifier:
                 if bar is not None:
                     bar.update(1)
                     if it % 20 == 0 or stop:
-                        post = {"loss": f"{loss:.3f}"}
+                        post = {"epoch": it // iters_per_epoch + 1, "loss": f"{loss:.3f}"}
                         if val_history:
                             post["val_acc"] = f"{val_history[-1][1]:.3f}"
                         bar.set_postfix(post, refresh=False)

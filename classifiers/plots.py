@@ -1,0 +1,112 @@
+"""Figures for training runs and notebooks. Each function returns a matplotlib Figure.
+
+Figures are built with ``matplotlib.figure.Figure`` directly, not pyplot, so
+they work under any backend (a headless command line, a notebook) and never
+open windows.
+"""
+import numpy as np
+from matplotlib.figure import Figure
+
+
+def loss_curve(loss_history, val_acc=None, title="Training loss"):
+    """The minibatch loss per iteration, with validation accuracy on a second axis if given."""
+    fig = Figure(figsize=(7, 4), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(np.arange(1, len(loss_history) + 1), loss_history, lw=0.6, color="tab:blue", label="minibatch loss")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("loss", color="tab:blue")
+    ax.set_title(title)
+    if val_acc:
+        its, accs = zip(*val_acc)
+        ax2 = ax.twinx()
+        ax2.plot(its, accs, "o-", color="tab:orange", label="validation accuracy")
+        ax2.set_ylabel("validation accuracy", color="tab:orange")
+    return fig
+
+
+def weight_templates(W, class_names):
+    """The learned weights of each class shown as a 32x32 color image (bias row dropped).
+
+    Each template is rescaled to 0..255 over the range of all templates, as in
+    the assignment, so their contrasts can be compared.
+    """
+    C = W.shape[1]
+    w = W[:32 * 32 * 3].reshape(32, 32, 3, C)
+    lo, hi = w.min(), w.max()
+    images = 255.0 * (w - lo) / max(hi - lo, 1e-12)
+    fig = Figure(figsize=(1.6 * min(C, 5), 1.9 * ((C + 4) // 5)), layout="constrained")
+    for c in range(C):
+        ax = fig.add_subplot((C + 4) // 5, min(C, 5), c + 1)
+        ax.imshow(images[:, :, :, c].astype(np.uint8))
+        ax.set_title(class_names[c], fontsize=9)
+        ax.axis("off")
+    return fig
+
+
+def search_heatmap(results):
+    """Validation accuracy over the (learning rate, regularization) grid.
+
+    ``results`` is a list of dicts with keys learning_rate, reg and val_acc.
+    """
+    lrs = sorted({r["learning_rate"] for r in results})
+    regs = sorted({r["reg"] for r in results})
+    grid = np.full((len(lrs), len(regs)), np.nan)
+    for r in results:
+        grid[lrs.index(r["learning_rate"]), regs.index(r["reg"])] = r["val_acc"]
+    fig = Figure(figsize=(1.4 * len(regs) + 2.5, 0.8 * len(lrs) + 1.8), layout="constrained")
+    ax = fig.add_subplot()
+    im = ax.imshow(grid, cmap="viridis", aspect="auto")
+    ax.set_xticks(range(len(regs)), [f"{r:g}" for r in regs])
+    ax.set_yticks(range(len(lrs)), [f"{lr:g}" for lr in lrs])
+    ax.set_xlabel("regularization strength")
+    ax.set_ylabel("learning rate")
+    ax.set_title("validation accuracy")
+    for i in range(len(lrs)):
+        for j in range(len(regs)):
+            if np.isfinite(grid[i, j]):
+                ax.text(j, i, f"{grid[i, j]:.3f}", ha="center", va="center", color="w", fontsize=9)
+    fig.colorbar(im, ax=ax)
+    return fig
+
+
+def confusion_matrix(y_true, y_pred, num_classes):
+    """Counts (num_classes, num_classes): row = true class, column = predicted class."""
+    counts = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(counts, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    return counts
+
+
+def confusion_figure(y_true, y_pred, class_names):
+    """The confusion matrix as an image, each row normalised to the fraction of its true class."""
+    counts = confusion_matrix(y_true, y_pred, len(class_names))
+    frac = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    fig = Figure(figsize=(7, 6), layout="constrained")
+    ax = fig.add_subplot()
+    im = ax.imshow(frac, cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(class_names)), class_names, rotation=45, ha="right")
+    ax.set_yticks(range(len(class_names)), class_names)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(f"test confusion matrix (accuracy {np.trace(counts) / max(counts.sum(), 1):.3f})")
+    for i in range(len(class_names)):
+        for j in range(len(class_names)):
+            ax.text(j, i, f"{frac[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                    color="w" if frac[i, j] > 0.5 else "k")
+    fig.colorbar(im, ax=ax)
+    return fig
+
+
+def sample_images(X, y, class_names, per_class=7, seed=0):
+    """A grid of ``per_class`` random training images (uint8 (N, 32, 32, 3)) for each class."""
+    rng = np.random.default_rng(seed)
+    C = len(class_names)
+    fig = Figure(figsize=(C * 1.0, per_class * 1.0), layout="constrained")
+    for c in range(C):
+        idx = rng.choice(np.flatnonzero(y == c), per_class, replace=False)
+        for i, k in enumerate(idx):
+            ax = fig.add_subplot(per_class, C, i * C + c + 1)
+            ax.imshow(X[k].astype(np.uint8))
+            ax.axis("off")
+            if i == 0:
+                ax.set_title(class_names[c], fontsize=8)
+    return fig
