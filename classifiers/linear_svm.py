@@ -7,10 +7,12 @@ Inputs:
 - X: array (N, D) of a minibatch of data, floating point, N >= 1.
 - y: array (N,) of integer labels in [0, C).
 - reg: float >= 0, the regularization strength.
+- delta: keyword-only, the margin, 1 by default (any delta > 0 is equivalent up to
+  the scale of W; delta = 0 makes every margin sit on the hinge's kink at W = 0).
 
 Returns a tuple of:
-- loss: a scalar of the result dtype, with margin delta = 1,
-      loss = (1/N) * sum_i sum_{j != y_i} max(0, s_ij - s_iy_i + 1) + reg * sum(W**2),
+- loss: a scalar of the result dtype,
+      loss = (1/N) * sum_i sum_{j != y_i} max(0, s_ij - s_iy_i + delta) + reg * sum(W**2),
   where s_i = X[i] @ W;
 - dW: the gradient d loss / d W (a subgradient at the hinge's kink, where a
   margin is exactly 0 and counts as inactive), including 2 * reg * W.
@@ -22,9 +24,10 @@ from . import _checks
 DELTA = 1.0
 
 
-def svm_loss_naive(W, X, y, reg):
+def svm_loss_naive(W, X, y, reg, *, delta=DELTA):
     """Multiclass SVM loss and gradient with explicit loops (see the module docstring)."""
     W, X, y, reg = _checks.linear_problem(W, X, y, reg)
+    delta = _checks.nonnegative("delta", delta)
     _checks.finite("W", W)
     _checks.finite("X", X)
     dtype = np.result_type(W, X)
@@ -37,7 +40,7 @@ def svm_loss_naive(W, X, y, reg):
         for j in range(num_classes):
             if j == y[i]:
                 continue
-            margin = scores[j] - correct_class_score + DELTA
+            margin = scores[j] - correct_class_score + delta
             if margin > 0:
                 loss += margin
                 # the margin grows with s_j and shrinks with s_y
@@ -50,21 +53,22 @@ def svm_loss_naive(W, X, y, reg):
     return dtype.type(loss), dW
 
 
-def svm_loss_vectorized(W, X, y, reg):
+def svm_loss_vectorized(W, X, y, reg, *, delta=DELTA):
     """Multiclass SVM loss and gradient without Python loops (see the module docstring)."""
     W, X, y, reg = _checks.linear_problem(W, X, y, reg)
+    delta = _checks.nonnegative("delta", delta)
     scores = X @ W                                           # (N, C)
     _checks.scores_finite(scores, W, X)
-    return _svm_loss_unchecked(W, X, y, reg, scores)
+    return _svm_loss_unchecked(W, X, y, reg, scores, delta)
 
 
-def _svm_loss_unchecked(W, X, y, reg, scores=None):
+def _svm_loss_unchecked(W, X, y, reg, scores=None, delta=DELTA):
     """The kernel of svm_loss_vectorized, for callers that checked their inputs."""
     n = X.shape[0]
     rows = np.arange(n)
     if scores is None:
         scores = X @ W
-    margins = scores - scores[rows, y][:, None] + DELTA      # (N, C)
+    margins = scores - scores[rows, y][:, None] + delta      # (N, C)
     margins[rows, y] = 0
     np.maximum(margins, 0, out=margins)
     loss = margins.sum() / n + reg * np.sum(W * W)

@@ -42,3 +42,14 @@ def test_float32_stays_float32():
     W, X, y = random_problem(20, 8, 4, seed=3, dtype=np.float32)
     loss, dW = svm_loss_vectorized(W, X, y, 0.1)
     assert loss.dtype == np.float32 and dW.dtype == np.float32
+
+
+@pytest.mark.parametrize("delta", [0.0, 0.5, 2.0])
+def test_delta_option_matches_naive(delta):
+    W, X, y = random_problem(30, 8, 5, seed=9)
+    loss_n, dW_n = svm_loss_naive(W, X, y, 0.1, delta=delta)
+    loss_v, dW_v = svm_loss_vectorized(W, X, y, 0.1, delta=delta)
+    assert loss_v == pytest.approx(loss_n, rel=1e-12)
+    np.testing.assert_allclose(dW_v, dW_n, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="delta must be a finite number >= 0"):
+        svm_loss_vectorized(W, X, y, 0.1, delta=-1.0)
