@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: venv train test test-fast bench data clean
+.PHONY: venv train test test-fast bench data notebook clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ bench: $(STAMP)          ## speed and accuracy figures (needs the full data set)
 	$(PY) -m pip install -e ".[bench]"
 	$(PY) benchmarks/bench_loss.py
 	$(PY) benchmarks/bench_train.py
+
+notebook: $(STAMP)       ## open the notebooks in Jupyter
+	$(PY) -m pip install -e ".[notebooks]"
+	$(VENV)/bin/jupyter notebook notebooks/
 
 data: $(STAMP)           ## download CIFAR-10 into datasets/
 	bash datasets/get_datasets.sh
