@@ -9,7 +9,6 @@ ARGS ?=
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -e ".[test]"
 	touch $(STAMP)
 
@@ -34,7 +33,7 @@ notebook: $(STAMP)       ## open the notebooks in Jupyter
 	$(VENV)/bin/jupyter notebook notebooks/
 
 data: $(STAMP)           ## download CIFAR-10 into datasets/
-	bash datasets/get_datasets.sh
+	PYTHON=$(PY) bash datasets/get_datasets.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

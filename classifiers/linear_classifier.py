@@ -5,6 +5,7 @@ CS231n signature and behaviour (W = 0.001 * randn on first use, minibatches
 drawn with replacement, plain SGD steps); the options after ``verbose`` are
 keyword-only and default to that classic behaviour.
 """
+import contextlib
 import os
 import tempfile
 import zipfile
@@ -131,8 +132,6 @@ class LinearClassifier:
             "decay_every", decay_every, integer=True)
         eval_every = iters_per_epoch if eval_every is None else _checks.positive(
             "eval_every", eval_every, integer=True)
-        if not replace:
-            batch_size = min(batch_size, num_train)
         if mirror is not None:
             mirror = np.asarray(mirror)
             if (mirror.shape != (dim,) or not np.issubdtype(mirror.dtype, np.integer)
@@ -149,73 +148,60 @@ class LinearClassifier:
         if mirror is not None:
             W = 0.5 * (W + W[mirror])
         velocity = np.zeros_like(W)
-        loss_history = []
-        val_history = []
-        best = (-1.0, W)
-        since_best = 0
-        order, cursor = None, num_train
-        bar = _progress_bar(progress, num_iters)
-        errstate = np.errstate(over="ignore", invalid="ignore")  # divergence is detected and reported below
-        errstate.__enter__()
-        try:
-            for it in range(num_iters):
-                if replace:
-                    idx = rng.integers(0, num_train, batch_size)
-                else:
-                    if cursor + batch_size > num_train:
-                        order, cursor = rng.permutation(num_train), 0
-                    idx = order[cursor:cursor + batch_size]
-                    cursor += batch_size
-                loss, grad = self._step_loss(W, X[idx], y[idx], reg, mirror)
-                if not np.isfinite(loss):
-                    raise TrainingDiverged(
-                        f"training diverged at iteration {it + 1} of {num_iters}: the loss became {loss} "
-                        f"with learning_rate={learning_rate:g}; lower the learning rate (try "
-                        f"{learning_rate / 10:g}). The weights were kept from the last finite loss.")
-                self.W = W                          # the last weights with a finite loss
-                loss_history.append(float(loss))
-                if momentum:
-                    velocity = momentum * velocity - learning_rate * grad
-                    W = W + velocity
-                else:
-                    W = W - learning_rate * grad
-                if it >= average_from:
-                    W_sum = W.astype(np.float64) if W_sum is None else W_sum + W
-                    averaged += 1
-                if verbose and it % 100 == 0:
-                    print(f"iteration {it} / {num_iters}: loss {loss:f}")
-                if (it + 1) % decay_every == 0:
-                    learning_rate *= lr_decay
-                stop = False
-                if validating and ((it + 1) % eval_every == 0 or it + 1 == num_iters):
-                    acc = float(np.mean(_argmax_scores(X_val, W) == y_val))
-                    val_history.append((it + 1, acc))
-                    if acc > best[0]:
-                        best, since_best = (acc, W), 0
+        loss_history, val_history = [], []
+        best, since_best = (-1.0, W), 0
+        batches = _minibatches(rng, num_train, batch_size, replace)
+        # overflow in a diverging run is detected through the loss and reported, not warned about
+        with _progress_bar(progress, num_iters) as bar, np.errstate(over="ignore", invalid="ignore"):
+            try:
+                for it, idx in zip(range(num_iters), batches):
+                    loss, grad = self._step_loss(W, X[idx], y[idx], reg, mirror)
+                    if not np.isfinite(loss):
+                        raise TrainingDiverged(
+                            f"training diverged at iteration {it + 1} of {num_iters}: the loss became {loss} "
+                            f"with learning_rate={learning_rate:g}; lower the learning rate (try "
+                            f"{learning_rate / 10:g}). The weights were kept from the last finite loss.")
+                    self.W = W                          # the last weights with a finite loss
+                    loss_history.append(float(loss))
+                    if momentum:
+                        velocity = momentum * velocity - learning_rate * grad
+                        W = W + velocity
                     else:
-                        since_best += 1
-                        stop = patience is not None and since_best >= patience
-                if bar is not None:
-                    bar.update(1)
-                    if it % 20 == 0 or stop:
-                        post = {"epoch": it // iters_per_epoch + 1, "loss": f"{loss:.3f}"}
-                        if val_history:
-                            post["val_acc"] = f"{val_history[-1][1]:.3f}"
-                        bar.set_postfix(post, refresh=False)
-                if stop:
-                    break
-            if averaged:
-                W = (W_sum / averaged).astype(W.dtype)
-            # the final step's weights have not been checked by a loss; check them cheaply
-            self.W = W if np.isfinite(W).all() else self.W
-            if patience is not None and best[0] >= 0:
-                self.W = best[1]
-        finally:
-            errstate.__exit__(None, None, None)
-            if bar is not None:
-                bar.close()
-            self.history = {"loss": loss_history, "val_acc": val_history,
-                            "iterations": len(loss_history), "epochs": len(loss_history) / iters_per_epoch}
+                        W = W - learning_rate * grad
+                    if it >= average_from:
+                        W_sum = W.astype(np.float64) if W_sum is None else W_sum + W
+                        averaged += 1
+                    if verbose and it % 100 == 0:
+                        print(f"iteration {it} / {num_iters}: loss {loss:f}")
+                    if (it + 1) % decay_every == 0:
+                        learning_rate *= lr_decay
+                    stop = False
+                    if validating and ((it + 1) % eval_every == 0 or it + 1 == num_iters):
+                        acc = float(np.mean(_argmax_scores(X_val, W) == y_val))
+                        val_history.append((it + 1, acc))
+                        if acc > best[0]:
+                            best, since_best = (acc, W), 0
+                        else:
+                            since_best += 1
+                            stop = patience is not None and since_best >= patience
+                    if bar is not None:
+                        bar.update(1)
+                        if it % 20 == 0 or stop:
+                            post = {"epoch": it // iters_per_epoch + 1, "loss": f"{loss:.3f}"}
+                            if val_history:
+                                post["val_acc"] = f"{val_history[-1][1]:.3f}"
+                            bar.set_postfix(post, refresh=False)
+                    if stop:
+                        break
+                if averaged:
+                    W = (W_sum / averaged).astype(W.dtype)
+                # the final step's weights have not been checked by a loss; check them cheaply
+                self.W = W if np.isfinite(W).all() else self.W
+                if patience is not None and best[0] >= 0:
+                    self.W = best[1]
+            finally:
+                self.history = {"loss": loss_history, "val_acc": val_history, "iterations": len(loss_history),
+                                "epochs": len(loss_history) / iters_per_epoch}
         return loss_history
 
     def _step_loss(self, W, Xb, yb, reg, mirror):
@@ -349,9 +335,22 @@ def _argmax_scores(X, W, block_rows=8192):
     return out
 
 
+def _minibatches(rng, num_train, batch_size, replace):
+    """Endless minibatch indices: drawn with replacement, or walking through a new shuffle every epoch."""
+    if replace:
+        while True:
+            yield rng.integers(0, num_train, batch_size)
+    batch_size = min(batch_size, num_train)
+    while True:
+        order = rng.permutation(num_train)
+        for start in range(0, num_train - batch_size + 1, batch_size):
+            yield order[start:start + batch_size]
+
+
 def _progress_bar(progress, total):
+    """A tqdm bar (a context manager), or a null context yielding None when not asked for."""
     if not progress:
-        return None
+        return contextlib.nullcontext()
     from tqdm.auto import tqdm
     options = {"total": total, "unit": "it", "leave": False, "mininterval": 0.2}
     if isinstance(progress, dict):
