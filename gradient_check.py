@@ -41,6 +41,15 @@ def _probe(f, x, ix, h):
     return fxph, fxmh
 
 
+def _centered_differences(f, x, h):
+    """Yield (index, f(x + h e_i), f(x - h e_i)) for every entry i of x."""
+    it = np.nditer(x, flags=["multi_index"])
+    while not it.finished:
+        ix = it.multi_index
+        yield (ix,) + _probe(f, x, ix, h)
+        it.iternext()
+
+
 def _check_x(x):
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
         raise TypeError(f"x must be a floating-point numpy array that f reads, got {type(x).__name__}"
@@ -60,14 +69,10 @@ def eval_numerical_gradient(f, x, verbose=False, h=1e-5):
     """
     _check_x(x)
     grad = np.zeros(x.shape)
-    it = np.nditer(x, flags=["multi_index"])
-    while not it.finished:
-        ix = it.multi_index
-        fxph, fxmh = _probe(f, x, ix, h)
+    for ix, fxph, fxmh in _centered_differences(f, x, h):
         grad[ix] = (fxph - fxmh) / (2 * h)
         if verbose:
             print(ix, grad[ix])
-        it.iternext()
     return grad
 
 
@@ -84,12 +89,9 @@ def eval_numerical_gradient_array(f, x, df, h=1e-5):
     """
     _check_x(x)
     grad = np.zeros(x.shape)
-    it = np.nditer(x, flags=["multi_index"])
-    while not it.finished:
-        ix = it.multi_index
-        pos, neg = _probe(lambda z: np.array(f(z), dtype=np.float64, copy=True), x, ix, h)
+    copy_of_f = lambda z: np.array(f(z), dtype=np.float64, copy=True)  # noqa: E731 - f may return a view of z
+    for ix, pos, neg in _centered_differences(copy_of_f, x, h):
         grad[ix] = np.sum((pos - neg) * df) / (2 * h)
-        it.iternext()
     return grad
 
 

@@ -79,12 +79,13 @@ def finite(name, a):
                          f"clean the data or lower the learning rate")
 
 
-def linear_problem(W, X, y, reg):
+def linear_problem(W, X, y, reg, check_finite=False):
     """Check the ``(W, X, y, reg)`` arguments of a linear classifier loss.
 
     Shapes: W (D, C), X (N, D), y (N,) with labels in [0, C), reg >= 0, N >= 1.
-    Finiteness of W and X is not checked here because it costs a full read of X;
-    the loss functions check the scores instead (see ``scores_finite``).
+    Finiteness of W and X is checked only with ``check_finite``, because it costs
+    a full read of X; the vectorized losses check the scores instead (see
+    ``scores_finite``).
     Returns the arrays, possibly converted from array-likes, and reg as a float.
     """
     W = float_array("W", W, 2)
@@ -98,6 +99,9 @@ def linear_problem(W, X, y, reg):
         raise ValueError(f"W must have at least one class column, got shape {W.shape}")
     y = labels("y", y, X.shape[0], W.shape[1])
     reg = nonnegative("reg", reg)
+    if check_finite:
+        finite("W", W)
+        finite("X", X)
     return W, X, y, reg
 
 

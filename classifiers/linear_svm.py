@@ -26,10 +26,8 @@ DELTA = 1.0
 
 def svm_loss_naive(W, X, y, reg, *, delta=DELTA):
     """Multiclass SVM loss and gradient with explicit loops (see the module docstring)."""
-    W, X, y, reg = _checks.linear_problem(W, X, y, reg)
+    W, X, y, reg = _checks.linear_problem(W, X, y, reg, check_finite=True)
     delta = _checks.nonnegative("delta", delta)
-    _checks.finite("W", W)
-    _checks.finite("X", X)
     dtype = np.result_type(W, X)
     num_train, num_classes = X.shape[0], W.shape[1]
     loss = 0.0

@@ -153,6 +153,25 @@ def _finish(elem, reduction, norm, dtype):
         return dtype.type(total / norm)
 
 
+def _elementwise(x, elem, weight, reduction, norm, return_grad, grad_output, local_grad):
+    """Weight and reduce an elementwise loss and, if asked, apply the chain rule.
+
+    ``local_grad()`` gives d elem / d x before the weight; it is called only
+    when the gradient is wanted.
+    """
+    if weight is not None:
+        elem = elem * weight
+    elem = np.broadcast_to(elem, x.shape).astype(x.dtype, copy=False)
+    out = _finish(elem, "mean" if reduction == "batchmean" else reduction, norm, x.dtype)
+    if not return_grad:
+        return out
+    g = _scale(_upstream(grad_output, reduction, x.shape, x.dtype), reduction, norm)
+    grad = local_grad() * g
+    if weight is not None:
+        grad = grad * weight
+    return out, np.broadcast_to(grad, x.shape).astype(x.dtype)
+
+
 def _scale(g, reduction, norm):
     """d reduced / d element, times the upstream gradient."""
     if reduction in ("mean", "batchmean"):
@@ -347,17 +366,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean", *,
         log_x = np.maximum(np.log(x), -100)
         log_1mx = np.maximum(np.log1p(-x), -100)
     elem = -(t * log_x + (1 - t) * log_1mx)
-    if w is not None:
-        elem = elem * w
-    elem = np.broadcast_to(elem, x.shape).astype(x.dtype, copy=False)
-    out = _finish(elem, reduction, elem.size, x.dtype)
-    if not return_grad:
-        return out
-    g = _scale(_upstream(grad_output, reduction, x.shape, x.dtype), reduction, elem.size)
-    grad = (x - t) / np.maximum(x * (1 - x), _BCE_EPS.astype(x.dtype)) * g
-    if w is not None:
-        grad = grad * w
-    return out, np.broadcast_to(grad, x.shape).astype(x.dtype)
+    return _elementwise(x, elem, w, reduction, x.size, return_grad, grad_output,
+                        lambda: (x - t) / np.maximum(x * (1 - x), _BCE_EPS.astype(x.dtype)))
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
@@ -384,18 +394,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     soft = np.log1p(np.exp(-np.abs(x)))
     log_sig = np.minimum(x, 0) - soft
     elem = (1 - t) * x - lw * log_sig
-    if w is not None:
-        elem = elem * w
-    elem = np.broadcast_to(elem, x.shape).astype(x.dtype, copy=False)
-    out = _finish(elem, reduction, elem.size, x.dtype)
-    if not return_grad:
-        return out
-    g = _scale(_upstream(grad_output, reduction, x.shape, x.dtype), reduction, elem.size)
-    sig_neg = np.exp(np.minimum(-x, 0) - soft)                 # sigmoid(-x), no overflow
-    grad = ((1 - t) - lw * sig_neg) * g
-    if w is not None:
-        grad = grad * w
-    return out, np.broadcast_to(grad, x.shape).astype(x.dtype)
+    # sigmoid(-x) = exp(min(-x, 0) - log1p(exp(-|x|))), with no overflow
+    return _elementwise(x, elem, w, reduction, x.size, return_grad, grad_output,
+                        lambda: (1 - t) - lw * np.exp(np.minimum(-x, 0) - soft))
 
 
 # ----------------------------------------------------------------------------- divergence
@@ -421,10 +422,5 @@ def kl_div(input, target, reduction="mean", log_target=False, *, return_grad=Fal
         else:
             p = t
             elem = np.where(t == 0, 0, t * np.log(t)) - t * x
-    elem = elem.astype(x.dtype, copy=False)
-    norm = (x.shape[0] if x.ndim else 1) if reduction == "batchmean" else elem.size
-    out = _finish(elem, "mean" if reduction == "batchmean" else reduction, norm, x.dtype)
-    if not return_grad:
-        return out
-    g = _scale(_upstream(grad_output, reduction, x.shape, x.dtype), reduction, norm)
-    return out, np.broadcast_to(-p * g, x.shape).astype(x.dtype)
+    norm = (x.shape[0] if x.ndim else 1) if reduction == "batchmean" else x.size
+    return _elementwise(x, elem, None, reduction, norm, return_grad, grad_output, lambda: -p)

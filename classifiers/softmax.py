@@ -31,9 +31,7 @@ from .losses import cross_entropy
 
 def softmax_loss_naive(W, X, y, reg):
     """Softmax loss and gradient with explicit loops (see the module docstring)."""
-    W, X, y, reg = _checks.linear_problem(W, X, y, reg)
-    _checks.finite("W", W)
-    _checks.finite("X", X)
+    W, X, y, reg = _checks.linear_problem(W, X, y, reg, check_finite=True)
     dtype = np.result_type(W, X)
     num_train, num_classes = X.shape[0], W.shape[1]
     loss = 0.0

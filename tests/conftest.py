@@ -22,7 +22,7 @@ def require(condition, why):
 def cifar10_dir():
     folder = data_utils.DATASETS_DIR / data_utils.FOLDER
     require(data_utils.has_full_data(folder),
-            f"the full CIFAR-10 is not in {folder} (build it: python ../shared/data/build_cifar10.py datasets/)")
+            f"the full CIFAR-10 is not in {folder} (bash datasets/get_datasets.sh downloads it)")
     return folder
 
 
