@@ -30,6 +30,7 @@ import tarfile
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -303,7 +304,7 @@ def download_CIFAR10(root=DATASETS_DIR, url=URL, md5=MD5, retries=2, timeout=30,
     if has_full_data(folder):
         return folder
     root.mkdir(parents=True, exist_ok=True)
-    tarball = root / Path(urllib.request.urlparse(url).path).name
+    tarball = root / Path(urllib.parse.urlparse(url).path).name
     if not (tarball.exists() and (md5 is None or _md5(tarball) == md5)):
         part = tarball.with_name(tarball.name + ".part")
         for attempt in range(retries + 1):
