@@ -157,6 +157,9 @@ def main(argv=None):
     except Interrupted as exc:
         print(exc.message, file=sys.stderr)
         return 130
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     except (data_utils.DataError, data_utils.DownloadError, OutputError, TrainingDiverged,
             FileNotFoundError, ValueError, json.JSONDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)

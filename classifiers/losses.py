@@ -6,8 +6,7 @@ Each function has the name, arguments, defaults and normalisation rules of its
     softmax, log_softmax, nll_loss, cross_entropy,
     binary_cross_entropy, binary_cross_entropy_with_logits, kl_div
 
-Gradients, one convention for all
----------------------------------
+Gradients, one convention for all:
 Every function takes two keyword-only arguments:
 
 ``return_grad`` (default False)
@@ -29,8 +28,7 @@ on x: a one-hot target, soft targets, class weights, label smoothing),
 
 which for a one-hot target is the familiar ``softmax - one_hot``.
 
-Shapes
-------
+Shapes:
 Class-dimension inputs (nll_loss, cross_entropy) are (C,), (N, C) or
 (N, C, d1, ..., dK); the class axis is 0 for (C,) and 1 otherwise. Class-index
 targets have the input's shape without the class axis: (), (N,) or
@@ -242,11 +240,10 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean", *,
     elements (not by their count), so a mean over only ignored targets is NaN;
     "sum" adds; "none" returns the per-element losses with the target's shape.
 
-    Parameters
-    ----------
-    input : float array (C,), (N, C) or (N, C, d1, ..., dK) of log-probabilities.
-    target : int array (), (N,) or (N, d1, ..., dK) with values in [0, C) or ignore_index.
-    weight : optional float array (C,), a rescaling weight per class.
+    Inputs:
+    - input: float array (C,), (N, C) or (N, C, d1, ..., dK) of log-probabilities.
+    - target: int array (), (N,) or (N, d1, ..., dK) with values in [0, C) or ignore_index.
+    - weight: optional float array (C,), a rescaling weight per class.
 
     Gradient: d loss_i / d input[i, c] = -weight[t_i] if c == t_i else 0.
     """

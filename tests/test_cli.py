@@ -12,7 +12,7 @@ import data_utils
 from classifiers import Softmax
 from classifiers.__main__ import main
 from classifiers.pipeline import CifarModel
-from conftest import ROOT
+from conftest import ROOT, require
 
 FAST = ["--sample", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "3e-2", "--quiet"]
 
@@ -107,6 +107,13 @@ def test_bad_input_gets_one_line_and_status_2(tmp_path, args, message):
     assert proc.returncode == 2
     assert message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_console_script_is_installed():
+    script = os.path.join(os.path.dirname(sys.executable), "softmax-cifar10")
+    require(os.path.exists(script), "the package is not installed in this environment (pip install -e .)")
+    proc = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "train" in proc.stdout and "predict" in proc.stdout
 
 
 def test_help_explains_every_flag():
