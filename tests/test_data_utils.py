@@ -70,10 +70,12 @@ def test_load_official_format(tmp_path, keys, dtype):
     assert data_utils.load_CIFAR10(tmp_path, dtype=np.uint8)[0].shape == (100, 32, 32, 3)
 
 
-def test_py2_batch_matches_pickle_of_the_official_layout():
+@pytest.mark.parametrize("encoding,key", [("latin1", "data"), ("bytes", b"data")])
+def test_py2_batch_loads_both_ways_like_the_official_files(encoding, key):
     data = np.arange(2 * 3072, dtype=np.uint8).reshape(2, 3072)
-    obj = pickle.loads(py2_batch(data, [3, 4]), encoding="latin1")
-    assert obj["labels"] == [3, 4] and np.array_equal(obj["data"], data)
+    obj = pickle.loads(py2_batch(data, [3, 4]), encoding=encoding)
+    labels = b"labels" if encoding == "bytes" else "labels"
+    assert obj[labels] == [3, 4] and np.array_equal(obj[key], data)
 
 
 class Evil:
@@ -256,6 +258,9 @@ def test_full_cifar10(cifar10_dir):
     assert np.array_equal(np.bincount(ytr), [5000] * 10) and np.array_equal(np.bincount(yte), [1000] * 10)
     assert ytr[:10].tolist() == [6, 9, 9, 4, 1, 1, 2, 7, 8, 3]
     assert data_utils.class_names(cifar10_dir)[0] == "airplane"
+    with open(cifar10_dir / "data_batch_1", "rb") as f:           # the plain way, trusting the file
+        raw = pickle.load(f, encoding="bytes")
+    np.testing.assert_array_equal(Xtr[:10000], raw[b"data"].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))
     d = data_utils.get_CIFAR10_data(cifar10_dir, dtype=np.float32, seed=0)
     assert d["X_train"].shape == (49000, 3073) and d["X_val"].shape == (1000, 3073)
     assert d["X_test"].shape == (1000, 3073) and d["X_dev"].shape == (500, 3073)
