@@ -176,7 +176,7 @@ def load_CIFAR10(root, dtype=np.float64):
     # one batch at a time straight into the output, so at most one uint8 batch is alive
     Xtr, labels, start = None, [], 0
     for name in TRAIN_BATCHES:
-        X, y = _load_into(folder / name)
+        X, y = load_CIFAR10_batch(folder / name)
         if Xtr is None:
             Xtr = np.empty((len(X) * len(TRAIN_BATCHES), 32, 32, 3), dtype)
         if start + len(X) > len(Xtr) or (name == TRAIN_BATCHES[-1] and start + len(X) != len(Xtr)):
@@ -187,15 +187,9 @@ def load_CIFAR10(root, dtype=np.float64):
         start += len(X)
         del X
     ytr = np.concatenate(labels)
-    Xb, yte = _load_into(folder / TEST_BATCH)
+    Xb, yte = load_CIFAR10_batch(folder / TEST_BATCH)
     Xte = Xb.astype(dtype)
     return Xtr, ytr, Xte, yte
-
-
-def _load_into(path):
-    if not path.exists():
-        raise DataError(f"missing CIFAR-10 file {path}; the folder is incomplete, download it again")
-    return load_CIFAR10_batch(path)
 
 
 def class_names(root=None):

@@ -109,8 +109,8 @@ class CifarModel:
         return self.classifier.predict_proba(self.preprocessor.transform(images))
 
     def predict(self, images):
-        """Predicted labels (N,) for uint8 images (N, 32, 32, 3)."""
-        return self.classifier.predict(self.preprocessor.transform(images))
+        """Predicted labels (N,) for uint8 images (N, 32, 32, 3), any number of them."""
+        return predict_chunked(self.classifier, self.preprocessor, images)
 
 
 def load_images(paths):
@@ -290,7 +290,7 @@ def evaluate(model_path, data_dir=None, download=True, log=print):
     model = CifarModel.load(model_path)
     _, _, Xte, yte, source = data_utils.load_dataset(data_dir, download=download, allow_sample=data_dir is None,
                                                       dtype=np.uint8, log=log)
-    pred = predict_chunked(model.classifier, model.preprocessor, Xte)
+    pred = model.predict(Xte)
     per_class = {name: float(np.mean(pred[yte == c] == c)) for c, name in enumerate(model.class_names)}
     return {"test_acc": float(np.mean(pred == yte)), "num_test": int(len(yte)), "data": source,
             "per_class": per_class}
