@@ -100,16 +100,16 @@ class LinearClassifier:
         if lr_decay > 1:
             raise ValueError(f"lr_decay must be in (0, 1], got {lr_decay!r}")
         num_train, dim = X.shape
-        if num_classes is None:
-            y_arr = np.asarray(y)
-            num_classes = int(y_arr.max()) + 1 if y_arr.size and np.issubdtype(y_arr.dtype, np.integer) else 2
-        num_classes = _checks.positive("num_classes", num_classes, integer=True)
         if self.W is not None:
             if self.W.shape[0] != dim:
                 raise ValueError(f"X has {dim} features but the classifier's W has shape {self.W.shape}; "
                                  f"use a new classifier for data of another dimension")
-            num_classes = max(num_classes, self.W.shape[1])
-        y = _checks.labels("y", y, num_train, num_classes if self.W is None else self.W.shape[1])
+            num_classes = self.W.shape[1]                # a trained classifier keeps its classes
+        elif num_classes is None:
+            y_arr = np.asarray(y)
+            num_classes = int(y_arr.max()) + 1 if y_arr.size and np.issubdtype(y_arr.dtype, np.integer) else 2
+        num_classes = _checks.positive("num_classes", num_classes, integer=True)
+        y = _checks.labels("y", y, num_train, num_classes)
         _checks.finite("X", X)
         validating = X_val is not None or y_val is not None
         if validating:
@@ -123,10 +123,6 @@ class LinearClassifier:
             if not validating:
                 raise ValueError("patience (early stopping) needs validation data X_val and y_val")
             patience = _checks.positive("patience", patience, integer=True)
-
-        rng = np.random.default_rng(seed)
-        if self.W is None:
-            self.W = (0.001 * rng.standard_normal((dim, num_classes))).astype(X.dtype)
         iters_per_epoch = max(num_train // batch_size, 1)
         decay_every = iters_per_epoch if decay_every is None else _checks.positive(
             "decay_every", decay_every, integer=True)
@@ -141,6 +137,11 @@ class LinearClassifier:
                                  f"own inverse (mirror[mirror] == arange(D)), got shape {mirror.shape}")
         if isinstance(average, bool) or not isinstance(average, (int, np.integer)) or average < 0:
             raise ValueError(f"average must be an integer >= 0 (a number of final iterations), got {average!r}")
+
+        # every argument is checked: only now does the call change the classifier
+        rng = np.random.default_rng(seed)
+        if self.W is None:
+            self.W = (0.001 * rng.standard_normal((dim, num_classes))).astype(X.dtype)
         average_from = num_iters - average
         W_sum, averaged = None, 0
 

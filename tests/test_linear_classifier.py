@@ -105,11 +105,16 @@ def test_divergence_names_the_iteration_and_keeps_finite_weights():
     ({"X_val": np.zeros((2, 6))}, ValueError, "pass both X_val and y_val"),
     ({"X_val": np.zeros((2, 4)), "y_val": [0, 1]}, ValueError, "X_val must have 6 columns"),
     ({"average": -1}, ValueError, "average must be an integer >= 0"),
+    ({"decay_every": 0}, ValueError, "decay_every must be a positive integer"),
+    ({"eval_every": -2}, ValueError, "eval_every must be a positive integer"),
+    ({"mirror": np.zeros(6, int)}, ValueError, "mirror must be a permutation"),
 ], ids=lambda v: str(v)[:30])
 def test_train_rejects_bad_options(kwargs, exc, pattern):
     X, y = separable(n=20)
+    clf = Softmax()
     with pytest.raises(exc, match=pattern):
-        Softmax().train(X, y, **kwargs)
+        clf.train(X, y, **kwargs)
+    assert clf.W is None                                   # a rejected call leaves the classifier as it was
 
 
 def test_train_rejects_bad_data():
