@@ -128,6 +128,33 @@ def _index_target(target, x, ignore_index):
     return t, ignored
 
 
+def _target_terms(logp, t, ignored, weight):
+    """The NLL of class-index targets on log-probabilities ``logp`` (..., C), the class axis last.
+
+    Returns the per-element losses -weight[t] * logp[t] (0 where ignored), the
+    divisor of reduction "mean", sum of weight[t] over the non-ignored elements,
+    and the gradient coefficients a (..., C): weight[t] at the target class, else 0.
+    """
+    safe = np.where(ignored, 0, t)
+    wt = np.where(ignored, 0, 1 if weight is None else weight[safe]).astype(logp.dtype)
+    picked = np.take_along_axis(logp, safe[..., None], -1)[..., 0]
+    with np.errstate(invalid="ignore"):          # a NaN picked from an ignored element is masked out
+        elem = np.where(ignored, 0, -wt * picked).astype(logp.dtype)
+    coef = np.zeros(logp.shape, logp.dtype)
+    np.put_along_axis(coef, safe[..., None], wt[..., None], -1)
+    return elem, wt.sum(), coef
+
+
+def _times_upstream(coef, g, ignored=None):
+    """Coefficients (..., C) times the per-element upstream gradient g (...).
+
+    Ignored elements stay 0 even when g is infinite (the 0 / 0 of an all-ignored mean).
+    """
+    with np.errstate(invalid="ignore"):
+        a = coef * np.asarray(g)[..., None]
+    return a if ignored is None else np.where(ignored[..., None], 0, a)
+
+
 def _upstream(grad_output, reduction, loss_shape, dtype):
     """The upstream gradient as an array broadcastable to the unreduced loss."""
     if grad_output is None:
@@ -252,21 +279,12 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean", *,
     t, ignored = _index_target(target, x, ignore_index)
     axis = _class_axis(x)
     w = _weight(weight, x.shape[axis], x.dtype)
-    xl = np.moveaxis(x, axis, -1)                              # (..., C)
-    safe = np.where(ignored, 0, t)
-    picked = np.take_along_axis(xl, safe[..., None], -1)[..., 0]
-    wt = np.where(ignored, 0, 1 if w is None else w[safe]).astype(x.dtype)
-    with np.errstate(invalid="ignore"):
-        elem = np.where(ignored, 0, -wt * picked).astype(x.dtype)
-    norm = wt.sum()
+    elem, norm, coef = _target_terms(np.moveaxis(x, axis, -1), t, ignored, w)
     out = _finish(elem, reduction, norm, x.dtype)
     if not return_grad:
         return out
     g = _scale(_upstream(grad_output, reduction, elem.shape, x.dtype), reduction, norm)
-    coef = np.zeros(xl.shape, x.dtype)
-    with np.errstate(invalid="ignore"):
-        np.put_along_axis(coef, safe[..., None], np.where(ignored, 0, wt * g)[..., None], -1)
-    return out, np.moveaxis(-coef, -1, axis)
+    return out, np.moveaxis(-_times_upstream(coef, g, ignored), -1, axis)
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
@@ -315,13 +333,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
             norm = elem.size
         else:
             t, ignored = _index_target(target, x, ignore_index)
-            safe = np.where(ignored, 0, t)
-            wt = np.where(ignored, 0, wc[safe]).astype(x.dtype)
-            picked = np.take_along_axis(logp, safe[..., None], -1)[..., 0]
-            elem = np.where(ignored, 0, -wt * picked)
-            norm = wt.sum()
-            coef = np.zeros(logp.shape, x.dtype)
-            np.put_along_axis(coef, safe[..., None], wt[..., None], -1)
+            elem, norm, coef = _target_terms(logp, t, ignored, w)
             if eps > 0:
                 smooth = np.where(ignored, 0, -(logp * wc).sum(-1))
                 elem = (1 - eps) * elem + (eps / c) * smooth
@@ -331,10 +343,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if not return_grad:
         return out
     g = _scale(_upstream(grad_output, reduction, elem.shape, x.dtype), reduction, norm)
+    a = _times_upstream(coef, g, None if soft else ignored)
     with np.errstate(invalid="ignore"):
-        a = coef * np.asarray(g)[..., None]
-        if not soft:
-            a = np.where(ignored[..., None], 0, a)             # no 0 * inf from an all-ignored mean
         grad = np.exp(logp) * a.sum(-1, keepdims=True) - a
     return out, np.moveaxis(grad.astype(x.dtype, copy=False), -1, axis)
 
