@@ -211,11 +211,12 @@ def train(config=None, log=print):
             try:
                 clf.train(X, y, lr, reg, num_iters, config.batch_size, seed=config.seed, momentum=config.momentum,
                           lr_decay=config.lr_decay, replace=config.replace, mirror=mirror,
-                          average=min(average, num_iters), X_val=data["X_val"], y_val=data["y_val"],
+                          average=average, X_val=data["X_val"], y_val=data["y_val"],
                           progress={"desc": f"[{k}/{len(grid)}] lr={lr:g} reg={reg:g}", "leave": False,
                                     "disable": not config.progress})
                 row.update(val_acc=_accuracy(data["X_val"], data["y_val"], clf.W),
                            final_loss=clf.history["loss"][-1], seconds=time.perf_counter() - t0)
+                log(f"[{k}/{len(grid)}] lr={lr:g} reg={reg:g}: val acc {row['val_acc']:.4f} ({row['seconds']:.1f} s)")
             except TrainingDiverged as exc:
                 row.update(val_acc=float("nan"), diverged=str(exc), seconds=time.perf_counter() - t0)
                 log(f"[{k}/{len(grid)}] lr={lr:g} reg={reg:g} diverged; lower the learning rate")
@@ -223,16 +224,11 @@ def train(config=None, log=print):
             if np.isfinite(row["val_acc"]) and (best is None or row["val_acc"] > best[0]["val_acc"]):
                 best = (row, clf)
                 CifarModel(clf, pre, names, _hyper(config, lr, reg, num_iters, average)).save(model_path)
-            if config.progress or len(grid) > 1:
-                log(f"[{k}/{len(grid)}] lr={lr:g} reg={reg:g}: val acc {row['val_acc']:.4f} "
-                    f"({row['seconds']:.1f} s)")
     except KeyboardInterrupt:
-        results["interrupted"] = True
-        if best is None:
-            _write_json(out / "results.json", results)
-            raise Interrupted(f"interrupted before any configuration finished; nothing was saved in {out}") from None
-        results["best"] = best[0]
+        results.update(interrupted=True, best=best and best[0])
         _write_json(out / "results.json", results)
+        if best is None:
+            raise Interrupted(f"interrupted before any configuration finished; nothing was saved in {out}") from None
         raise Interrupted(f"interrupted: the best model so far (lr={best[0]['learning_rate']:g}, "
                           f"reg={best[0]['reg']:g}, validation accuracy {best[0]['val_acc']:.4f}) "
                           f"is saved in {model_path}") from None

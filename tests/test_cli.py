@@ -162,3 +162,14 @@ def test_default_command_reaches_the_accuracy_floor_on_full_cifar10(cifar10_dir,
     assert results["data"].startswith("CIFAR-10 from")
     assert results["test_acc"] >= 0.41, results["test_acc"]
     print(f"default command: test accuracy {results['test_acc']:.4f}, {results['seconds']['total']:.1f} s")
+
+
+def test_a_diverging_configuration_is_reported_and_skipped(tmp_path):
+    proc = run_cli("train", "--sample", "--quiet", "--epochs", "1", "--lr", "1e-3", "1e9", "--reg", "1e-2",
+                   "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "lr=1e+09 reg=0.01 diverged; lower the learning rate" in proc.stdout
+    rows = json.loads((tmp_path / "results.json").read_text())["search"]
+    assert "diverged at iteration" in rows[1]["diverged"]
+    assert CifarModel.load(tmp_path / "model.npz").hyperparams["learning_rate"] == 1e-3
+    assert any(line.split()[-2] == "diverged" for line in proc.stdout.splitlines() if "1e+09" in line)
