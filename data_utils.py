@@ -29,7 +29,6 @@ import socket
 import tarfile
 import tempfile
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -217,7 +216,7 @@ def _load_sample(path, dtype):
 
 def has_full_data(data_dir=None):
     """True when ``data_dir`` (default datasets/) holds all the official batch files."""
-    folder = _resolve_root(Path(data_dir) if data_dir else DATASETS_DIR / FOLDER)
+    folder = _resolve_root(Path(data_dir) if data_dir else DATASETS_DIR)
     return all((folder / name).is_file() for name in TRAIN_BATCHES + (TEST_BATCH,))
 
 
@@ -307,7 +306,7 @@ def download_CIFAR10(root=DATASETS_DIR, url=URL, md5=MD5, retries=2, timeout=30,
                 _fetch(url, part, md5, timeout, progress)
                 os.replace(part, tarball)
                 break
-            except (urllib.error.URLError, OSError) as exc:
+            except OSError as exc:                      # URLError, timeouts and DownloadError are all OSErrors
                 part.unlink(missing_ok=True)
                 last = attempt == retries or _offline(exc)
                 if last:
