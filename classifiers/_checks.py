@@ -110,11 +110,14 @@ def scores_finite(scores, W, X):
 
     Any NaN or infinity in X or W makes every score of the rows it touches
     non-finite, so checking the small (N, C) score matrix finds bad inputs
-    without another pass over X. Only on failure are X and W inspected to name
-    the culprit.
+    without another pass over X.
     """
-    if np.isfinite(scores).all():
-        return
+    if not np.isfinite(scores).all():
+        explain_nonfinite(W, X)
+
+
+def explain_nonfinite(W, X):
+    """Raise the ValueError for a non-finite result: name W or X, or else say the scores overflowed."""
     finite("W", W)
     finite("X", X)
     raise ValueError("the scores X @ W overflowed to infinity although X and W are finite; "

@@ -55,7 +55,8 @@ def svm_loss_vectorized(W, X, y, reg, *, delta=DELTA):
     """Multiclass SVM loss and gradient without Python loops (see the module docstring)."""
     W, X, y, reg = _checks.linear_problem(W, X, y, reg)
     delta = _checks.nonnegative("delta", delta)
-    scores = X @ W                                           # (N, C)
+    with np.errstate(over="ignore", invalid="ignore"):      # an overflow is diagnosed just below
+        scores = X @ W                                        # (N, C)
     _checks.scores_finite(scores, W, X)
     return _svm_loss_unchecked(W, X, y, reg, scores, delta)
 

@@ -62,7 +62,8 @@ def softmax_loss_vectorized(W, X, y, reg):
     rule through the matrix product gives dW = X.T @ dscores.
     """
     W, X, y, reg = _checks.linear_problem(W, X, y, reg)
-    scores = X @ W                                   # (N, C)
+    with np.errstate(over="ignore", invalid="ignore"):      # an overflow is diagnosed just below
+        scores = X @ W                                        # (N, C)
     _checks.scores_finite(scores, W, X)
     loss, dscores = cross_entropy(scores, y, return_grad=True)
     loss = loss + reg * np.sum(W * W)
@@ -81,8 +82,8 @@ def softmax_loss_fast(W, X, y, reg, block_rows=None):
     if block_rows is not None:
         block_rows = _checks.positive("block_rows", block_rows, integer=True)
     loss, dW = _softmax_loss_blocked(W, X, y, reg, block_rows)
-    if not np.isfinite(loss):
-        _checks.scores_finite(np.array([loss]), W, X)
+    if not np.isfinite(loss):                # a NaN or inf input makes the loss non-finite
+        _checks.explain_nonfinite(W, X)
     return loss, dW
 
 

@@ -118,3 +118,13 @@ def test_fast_rejects_bad_block_rows():
     W, X, y = random_problem(4, 5, 3, seed=6)
     with pytest.raises(ValueError, match="block_rows must be a positive integer, got 0"):
         softmax_loss_fast(W, X, y, 0.0, block_rows=0)
+
+
+@pytest.mark.parametrize("fn", FAST + ["svm_vectorized"], ids=lambda f: getattr(f, "__name__", f))
+def test_overflowing_scores_from_finite_inputs_get_a_clear_error(fn):
+    from classifiers.linear_svm import svm_loss_vectorized
+    fn = svm_loss_vectorized if fn == "svm_vectorized" else fn
+    W = np.full((3, 2), 1e300)
+    X = np.full((2, 3), 1e10)
+    with pytest.raises(ValueError, match="overflowed to infinity although X and W are finite"):
+        fn(W, X, np.array([0, 1]), 0.0)
