@@ -216,8 +216,13 @@ def _load_sample(path, dtype):
 
 def has_full_data(data_dir=None):
     """True when ``data_dir`` (default datasets/) holds all the official batch files."""
+    return not missing_files(data_dir)
+
+
+def missing_files(data_dir=None):
+    """The official batch files that ``data_dir`` (default datasets/) lacks, in order."""
     folder = _resolve_root(Path(data_dir) if data_dir else DATASETS_DIR)
-    return all((folder / name).is_file() for name in TRAIN_BATCHES + (TEST_BATCH,))
+    return [name for name in TRAIN_BATCHES + (TEST_BATCH,) if not (folder / name).is_file()]
 
 
 def load_dataset(data_dir=None, download=True, allow_sample=True, dtype=np.uint8, log=print):
@@ -225,25 +230,33 @@ def load_dataset(data_dir=None, download=True, allow_sample=True, dtype=np.uint8
 
     Looks in ``data_dir`` (default datasets/), downloads there when absent and
     ``download`` is true, and falls back to the sample when that fails and
-    ``allow_sample`` is true. Returns (Xtr, ytr, Xte, yte, source) with
-    ``source`` a one-line description.
+    ``allow_sample`` is true, logging one notice. A folder holding only some of
+    the batch files is an error naming the missing ones (it is not downloaded
+    again over them). Returns (Xtr, ytr, Xte, yte, source) with ``source`` a
+    one-line description.
     """
     root = Path(data_dir) if data_dir else DATASETS_DIR
-    if not has_full_data(root):
+    folder, missing = _resolve_root(root), missing_files(root)
+    if missing and len(missing) < len(TRAIN_BATCHES) + 1:
+        raise DataError(f"CIFAR-10 in {folder} is incomplete: {', '.join(missing)} missing; restore them, "
+                        f"or delete the folder and download it again (bash datasets/get_datasets.sh)")
+    if missing:
+        failure = "not downloaded: --no-download"
         if download:
+            said = []   # when falling back, one notice replaces the download's own lines
             try:  # data_dir may name the batches folder itself or the folder that holds it
-                download_CIFAR10(root.parent if root.name == FOLDER else root, log=log)
+                download_CIFAR10(root.parent if root.name == FOLDER else root,
+                                 log=said.append if allow_sample else log)
             except DownloadError as exc:
-                if not allow_sample:
-                    raise
-                log(f"notice: {exc}")
+                failure = str(exc).split(". ")[0]            # "could not download ... (why)"
         if not has_full_data(root):
             if not allow_sample:
-                raise DataError(f"no CIFAR-10 data in {_resolve_root(root)}; download it with "
-                                f"`bash datasets/get_datasets.sh` or pass --data-dir")
+                raise DataError(f"no CIFAR-10 data in {folder} (expected {', '.join(missing)}; {failure}); "
+                                f"copy the official {FOLDER}/ folder there or download it with "
+                                f"`bash datasets/get_datasets.sh --data-dir {root}`")
             Xtr, ytr, Xte, yte = load_CIFAR10(SAMPLE_PATH, dtype)
             source = (f"bundled sample {SAMPLE_PATH.name} ({len(ytr)} training and {len(yte)} test images), "
-                      f"because the full CIFAR-10 is not in {_resolve_root(root)}")
+                      f"because the full CIFAR-10 is not in {folder} ({failure})")
             log(f"notice: using the {source}")
             return Xtr, ytr, Xte, yte, source
     Xtr, ytr, Xte, yte = load_CIFAR10(root, dtype)

@@ -15,9 +15,11 @@ The default recipe, and why (figures in the README's results section):
   scored on the validation split; the best is kept.
 """
 import dataclasses
+import itertools
 import json
 import os
 import time
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -52,6 +54,21 @@ class TrainConfig:
     replace: bool = False
     num_validation: int = 1000
     progress: bool = True
+    jobs: int = None
+
+    def check(self):
+        """Raise ValueError for settings that contradict each other, before any data is loaded."""
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
+            raise ValueError(f"seed (--seed) must be an integer >= 0, got {self.seed!r}")
+        if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, (int, np.integer))
+                                      or self.jobs < 1):
+            raise ValueError(f"jobs (--jobs) must be a positive integer or None (one per core), got {self.jobs!r}")
+        if self.sample and self.data_dir is not None:
+            raise ValueError("sample (--sample) trains on the bundled sample and data_dir (--data-dir) names "
+                             "the full data set: pass one of them")
+        if self.num_iters is None and self.average_epochs > self.epochs:
+            raise ValueError(f"average_epochs (--average-epochs) must be at most epochs (--epochs), got "
+                             f"{self.average_epochs:g} > {self.epochs:g}")
 
 
 #: The classic assignment recipe: mean image subtracted, plain SGD, fixed step, no extras.
@@ -60,7 +77,11 @@ CLASSIC = dict(preprocess="mean", learning_rates=(1e-7,), regs=(2.5e4,), num_ite
 
 
 class OutputError(ValueError):
-    """The output folder cannot be created or written."""
+    """The output folder cannot be created or written, or holds an earlier run."""
+
+
+class ModelFileError(ValueError):
+    """The file or folder given as a model is not a model saved by ``train``."""
 
 
 class Interrupted(KeyboardInterrupt):
@@ -88,7 +109,11 @@ class CifarModel:
 
     @classmethod
     def load(cls, path):
-        """Load a model saved by ``train``; ValueError naming the file if it is not one."""
+        """Load a model saved by ``train`` (its model.npz, or the run folder holding it).
+
+        Raises ModelFileError (a ValueError) naming the file if it is not one.
+        """
+        path = model_file(path)
         clf = LinearClassifier.load(path)
         extras = clf.extras
         if "pre_mean" not in extras or "class_names" not in extras:
@@ -113,8 +138,33 @@ class CifarModel:
         return predict_chunked(self.classifier, self.preprocessor, images)
 
 
-def load_images(paths):
-    """Read image files as uint8 RGB arrays (N, 32, 32, 3), resizing to 32x32 when needed."""
+def model_file(path):
+    """The model.npz that ``path`` names: the file itself, or the one in a run folder.
+
+    Checks that it is an .npz archive, so that an image, a text file or a
+    results.json gets a plain message instead of numpy's advice about pickles.
+    """
+    path = Path(path)
+    if path.is_dir():
+        if not (path / "model.npz").is_file():
+            raise ModelFileError(f"no model.npz in the folder {path}: pass a run folder written by "
+                                 f"`python -m classifiers train`, or its model.npz")
+        path = path / "model.npz"
+    if not path.exists():
+        raise ModelFileError(f"no model file at {path}")
+    if not zipfile.is_zipfile(path):
+        raise ModelFileError(f"{path} is not a model saved by `python -m classifiers train` (those are "
+                             f".npz archives); pass a run's model.npz or its folder")
+    return path
+
+
+def load_images(paths, errors=None):
+    """Read image files as uint8 RGB arrays (N, 32, 32, 3), resizing to 32x32 when needed.
+
+    An unreadable file raises ValueError naming it; when a list ``errors`` is
+    given, it gets (path, message) instead and the file is skipped. Returns the
+    images of the files read, in order.
+    """
     from PIL import Image, UnidentifiedImageError
     images = []
     for path in paths:
@@ -124,26 +174,51 @@ def load_images(paths):
                 if img.size != (32, 32):
                     img = img.resize((32, 32), Image.Resampling.LANCZOS)
                 images.append(np.asarray(img, dtype=np.uint8))
-        except FileNotFoundError:
-            raise ValueError(f"no image file at {path}") from None
         except (UnidentifiedImageError, OSError) as exc:
-            raise ValueError(f"{path} is not an image Pillow can read ({exc})") from None
-    return np.stack(images)
+            message = (f"no image file at {path}" if isinstance(exc, FileNotFoundError)
+                       else f"{path} is not an image Pillow can read ({exc})")
+            if errors is None:
+                raise ValueError(message) from None
+            errors.append((path, message))
+    return np.stack(images) if images else np.empty((0, 32, 32, 3), np.uint8)
 
 
 # ============================================================================ training
 
 def prepare_output(out):
-    """Create the output folder (default runs/<timestamp>) and check it can be written."""
-    folder = Path(out) if out else RUNS_DIR / datetime.now().strftime("%Y%m%d-%H%M%S")
+    """Create the output folder and check it can be written; returns (folder, created).
+
+    The default, runs/<timestamp>, is a new folder for every run: mkdir either
+    creates it or fails, so two runs started in the same second get
+    runs/<timestamp> and runs/<timestamp>-2. A given ``out`` may exist but may
+    not hold an earlier run's model or results: a run never overwrites another.
+    """
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if out is None:
+            RUNS_DIR.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            for n in itertools.count(1):
+                folder = RUNS_DIR / (stamp if n == 1 else f"{stamp}-{n}")
+                try:
+                    folder.mkdir()
+                    break
+                except FileExistsError:
+                    continue
+            created = True
+        else:
+            folder = Path(out)
+            earlier = [name for name in ("model.npz", "results.json") if (folder / name).exists()]
+            if earlier:
+                raise OutputError(f"the output folder {folder} holds an earlier run ({', '.join(earlier)}); "
+                                  f"a run never overwrites another: pick a new --out or delete that folder")
+            created = not folder.exists()
+            folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".write-test"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
         raise OutputError(f"cannot write to the output folder {folder}: {exc.strerror or exc}") from None
-    return folder
+    return folder, created
 
 
 def load_splits(config, log=print):
@@ -151,13 +226,20 @@ def load_splits(config, log=print):
     dtype = np.dtype(config.dtype)
     if config.sample:
         Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
-        source = f"bundled sample {data_utils.SAMPLE_PATH.name} ({len(ytr)} training and {len(yte)} test images)"
-        log(f"notice: using the {source}, as asked (--sample)")
+        source = (f"bundled sample {data_utils.SAMPLE_PATH.name} ({len(ytr)} training and {len(yte)} test "
+                  f"images), as asked (--sample)")
+        log(f"notice: using the {source}")
         names = data_utils.CLASSES
     else:
         explicit = config.data_dir is not None
-        Xtr, ytr, Xte, yte, source = data_utils.load_dataset(
-            config.data_dir, download=config.download, allow_sample=not explicit, dtype=np.uint8, log=log)
+        try:
+            Xtr, ytr, Xte, yte, source = data_utils.load_dataset(
+                config.data_dir, download=config.download, allow_sample=not explicit, dtype=np.uint8, log=log)
+        except data_utils.DataError as exc:
+            if not explicit:
+                raise
+            raise data_utils.DataError(f"{exc}; or train on the bundled sample (--sample instead of "
+                                       f"--data-dir)") from None
         names = data_utils.class_names(config.data_dir or data_utils.DATASETS_DIR)
     num_val = min(config.num_validation, len(ytr) // 5)
     num_train = len(ytr) - num_val
@@ -187,8 +269,18 @@ def train(config=None, log=print):
     Ctrl-C, after saving what it has.
     """
     config = config or TrainConfig()
+    config.check()
     start = time.perf_counter()
-    out = prepare_output(config.out)
+    out, created = prepare_output(config.out)
+    try:
+        return _train_into(out, config, start, log)
+    except BaseException:
+        if created and not any(out.iterdir()):      # a failed run leaves no empty folder behind
+            out.rmdir()
+        raise
+
+
+def _train_into(out, config, start, log):
     data, pre, names, source = load_splits(config, log)
     load_seconds = time.perf_counter() - start
     X, y = data["X_train"], data["y_train"]
@@ -196,7 +288,8 @@ def train(config=None, log=print):
     num_iters = config.num_iters or max(1, int(round(config.epochs * iters_per_epoch)))
     average = int(round(config.average_epochs * iters_per_epoch))
     mirror = data_utils.mirror_permutation() if config.mirror else None
-    log(f"data: {source}; train {X.shape}, validation {data['X_val'].shape}, test {len(data['y_test'])} images, "
+    sample = source.startswith("bundled sample")
+    log(f"data: {'' if sample else source + '; '}train {X.shape}, validation {data['X_val'].shape}, test {len(data['y_test'])} images, "
         f"{config.preprocess} preprocessing, {config.dtype}")
     grid = [(lr, reg) for lr in config.learning_rates for reg in config.regs]
     results = {"config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in dataclasses.asdict(config).items()},
@@ -225,10 +318,10 @@ def train(config=None, log=print):
                 best = (row, clf)
                 CifarModel(clf, pre, names, _hyper(config, lr, reg, num_iters, average)).save(model_path)
     except KeyboardInterrupt:
-        results.update(interrupted=True, best=best and best[0])
-        _write_json(out / "results.json", results)
         if best is None:
-            raise Interrupted(f"interrupted before any configuration finished; nothing was saved in {out}") from None
+            raise Interrupted("interrupted before any configuration finished; nothing was saved") from None
+        results.update(interrupted=True, best=best[0])
+        _write_json(out / "results.json", results)
         raise Interrupted(f"interrupted: the best model so far (lr={best[0]['learning_rate']:g}, "
                           f"reg={best[0]['reg']:g}, validation accuracy {best[0]['val_acc']:.4f}) "
                           f"is saved in {model_path}") from None
@@ -242,7 +335,8 @@ def train(config=None, log=print):
     pred = predict_chunked(clf, pre, data["images_test"])
     results["test_acc"] = float(np.mean(pred == data["y_test"]))
     results["seconds"] = {"load": load_seconds, "search": search_seconds, "best_config": row["seconds"]}
-    _save_figures(out, clf, row, results["search"], data["y_test"], pred, names)
+    note = f"trained on the bundled sample ({len(y):,} images): a demonstration, not a result" if sample else None
+    _save_figures(out, clf, row, results["search"], data["y_test"], pred, names, note)
     results["seconds"]["total"] = time.perf_counter() - start
     results["files"] = sorted({p.name for p in out.iterdir()} | {"results.json"})
     _write_json(out / "results.json", results)
@@ -255,12 +349,14 @@ def _hyper(config, lr, reg, num_iters, average):
             "mirror": config.mirror, "preprocess": config.preprocess, "dtype": config.dtype, "seed": config.seed}
 
 
-def _save_figures(out, clf, row, search, y_test, pred, names):
+def _save_figures(out, clf, row, search, y_test, pred, names, note=None):
     from . import plots
-    plots.loss_curve(clf.history["loss"], clf.history["val_acc"],
+    plots.loss_curve(clf.history["loss"], clf.history["val_acc"], final_acc=row["val_acc"], note=note,
                      title=f"best run: lr={row['learning_rate']:g}, reg={row['reg']:g}").savefig(out / "loss.png", dpi=100)
     plots.weight_templates(clf.W, names).savefig(out / "weights.png", dpi=100)
-    plots.search_heatmap([r for r in search if np.isfinite(r["val_acc"])]).savefig(out / "search.png", dpi=100)
+    finished = [r for r in search if np.isfinite(r["val_acc"])]
+    if len(finished) > 1:       # a single configuration has no search to show; its accuracy is in the table
+        plots.search_heatmap(finished).savefig(out / "search.png", dpi=100)
     plots.confusion_figure(y_test, pred, names).savefig(out / "confusion.png", dpi=100)
 
 
@@ -281,11 +377,30 @@ def summary_table(results):
     return "\n".join(lines)
 
 
-def evaluate(model_path, data_dir=None, download=True, log=print):
-    """Test accuracy of a saved model on the CIFAR-10 test set (the sample's when the full set is absent)."""
-    model = CifarModel.load(model_path)
+def load_test_set(data_dir=None, download=True, log=print):
+    """The CIFAR-10 test images (N, 32, 32, 3) uint8 and labels (N,), and a description.
+
+    Reads only the test batch when it is there: a saved model carries its own
+    preprocessing, so the training batches are not needed. Otherwise as
+    ``data_utils.load_dataset`` (download, or the sample's test images).
+    """
+    root = Path(data_dir) if data_dir else data_utils.DATASETS_DIR
+    folder = root / data_utils.FOLDER if (root / data_utils.FOLDER).is_dir() else root
+    if (folder / data_utils.TEST_BATCH).is_file():
+        Xte, yte = data_utils.load_CIFAR10_batch(folder / data_utils.TEST_BATCH)
+        return Xte, yte, f"CIFAR-10 test batch from {folder}"
     _, _, Xte, yte, source = data_utils.load_dataset(data_dir, download=download, allow_sample=data_dir is None,
                                                       dtype=np.uint8, log=log)
+    return Xte, yte, source
+
+
+def evaluate(model_path, data_dir=None, download=True, log=print):
+    """Test accuracy of a saved model (its model.npz or run folder) on the CIFAR-10 test set.
+
+    Uses the sample's test images when the full set is absent and no data_dir is given.
+    """
+    model = CifarModel.load(model_path)
+    Xte, yte, source = load_test_set(data_dir, download, log)
     pred = model.predict(Xte)
     per_class = {name: float(np.mean(pred[yte == c] == c)) for c, name in enumerate(model.class_names)}
     return {"test_acc": float(np.mean(pred == yte)), "num_test": int(len(yte)), "data": source,

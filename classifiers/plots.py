@@ -5,22 +5,50 @@ they work under any backend (a headless command line, a notebook) and never
 open windows.
 """
 import numpy as np
+from matplotlib import ticker
 from matplotlib.figure import Figure
 
 
-def loss_curve(loss_history, val_acc=None, title="Training loss"):
-    """The minibatch loss per iteration, with validation accuracy on a second axis if given."""
-    fig = Figure(figsize=(7, 4), layout="constrained")
-    ax = fig.add_subplot()
-    ax.plot(np.arange(1, len(loss_history) + 1), loss_history, lw=0.6, color="tab:blue", label="minibatch loss")
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("loss", color="tab:blue")
-    ax.set_title(title)
+def loss_curve(loss_history, val_acc=None, title="Training loss", final_acc=None, note=None):
+    """The minibatch loss per iteration (log scale), and validation accuracy in a second panel if given.
+
+    Inputs:
+    - loss_history: list of minibatch losses, one per iteration.
+    - val_acc: optional list of (iteration, accuracy) pairs, measured on the weights of that iteration.
+    - final_acc: optional validation accuracy of the weights kept at the end (after tail
+      averaging they differ from the last iteration's), drawn as a dashed line.
+    - note: optional line under the title, e.g. that the run used the bundled sample.
+
+    The loss axis is logarithmic: a run that starts at a loss of hundreds (the classic
+    recipe's large regularization) and ends near 2 stays readable all the way.
+    """
+    fig = Figure(figsize=(7, 5.5 if val_acc else 4), layout="constrained")
+    axes = fig.subplots(2 if val_acc else 1, 1, sharex=True, squeeze=False)[:, 0]
+    its = np.arange(1, len(loss_history) + 1)
+    ax = axes[0]
+    window = max(len(loss_history) // 50, 1)
+    ax.plot(its, loss_history, lw=0.5 if window > 1 else 1, color="tab:blue", alpha=0.5 if window > 1 else 1,
+            label="minibatch loss")
+    if window > 1:  # the running mean shows the trend under the minibatch noise
+        smooth = np.convolve(loss_history, np.ones(window) / window, mode="valid")
+        ax.plot(its[(window - 1) // 2:][:len(smooth)], smooth, lw=1.5, color="tab:blue", label=f"mean of {window} iterations")
+    ax.set_yscale("log")
+    plain = ticker.LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5))
+    ax.yaxis.set_major_formatter(plain)     # 2, 3, 100, 1e+03 rather than 2 x 10^0
+    ax.yaxis.set_minor_formatter(plain)
+    ax.set_ylabel("loss (log scale)")
+    ax.legend(loc="upper right")
+    fig.suptitle(title if note is None else f"{title}\n{note}")
     if val_acc:
-        its, accs = zip(*val_acc)
-        ax2 = ax.twinx()
-        ax2.plot(its, accs, "o-", color="tab:orange", label="validation accuracy")
-        ax2.set_ylabel("validation accuracy", color="tab:orange")
+        ax = axes[1]
+        steps, accs = zip(*val_acc)
+        ax.plot(steps, accs, "o-", color="tab:orange", label="validation accuracy of the current weights")
+        if final_acc is not None:
+            ax.axhline(final_acc, color="tab:green", ls="--",
+                       label=f"validation accuracy of the kept weights: {final_acc:.4f}")
+        ax.set_ylabel("validation accuracy")
+        ax.legend(loc="best")
+    axes[-1].set_xlabel("iteration")
     return fig
 
 
@@ -65,7 +93,7 @@ def search_heatmap(results):
         for j in range(len(regs)):
             if np.isfinite(grid[i, j]):
                 ax.text(j, i, f"{grid[i, j]:.3f}", ha="center", va="center", color="w", fontsize=9)
-    fig.colorbar(im, ax=ax)
+    fig.colorbar(im, ax=ax, label="validation accuracy")
     return fig
 
 
@@ -87,12 +115,13 @@ def confusion_figure(y_true, y_pred, class_names):
     ax.set_yticks(range(len(class_names)), class_names)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
-    ax.set_title(f"test confusion matrix (accuracy {np.trace(counts) / max(counts.sum(), 1):.3f})")
+    ax.set_title(f"test confusion matrix, rows normalised: each row sums to 1\n"
+                 f"(accuracy {np.trace(counts) / max(counts.sum(), 1):.3f} on {counts.sum()} images)")
     for i in range(len(class_names)):
         for j in range(len(class_names)):
             ax.text(j, i, f"{frac[i, j]:.2f}", ha="center", va="center", fontsize=7,
                     color="w" if frac[i, j] > 0.5 else "k")
-    fig.colorbar(im, ax=ax)
+    fig.colorbar(im, ax=ax, label="fraction of the true class (row) predicted as the column")
     return fig
 
 

@@ -1,6 +1,10 @@
 """The command line end to end: on the bundled sample (fast) and, for the accuracy floor, the full set."""
+import contextlib
 import json
 import os
+import pickle
+import re
+import shutil
 import subprocess
 import sys
 
@@ -9,7 +13,7 @@ import pytest
 from PIL import Image
 
 import data_utils
-from classifiers import Softmax
+from classifiers import Softmax, pipeline
 from classifiers.__main__ import main
 from classifiers.pipeline import CifarModel
 from conftest import ROOT, require
@@ -82,6 +86,8 @@ def test_predict_and_evaluate(sample_run, tmp_path):
     (["train", "--lr", "-0.001"], "argument --lr: must be a positive number, got -0.001"),
     (["train", "--lr=-1e-3"], "argument --lr: must be a positive number, got -1e-3"),
     (["train", "--reg", "-1"], "argument --reg: must be a number >= 0, got -1"),
+    (["train", "--lr", "-1e-3"], "argument --lr: must be a positive number, got -1e-3"),
+    (["train", "--reg", "-2.5e4"], "argument --reg: must be a number >= 0, got -2.5e4"),
     (["train", "--lr", "abc"], "argument --lr: 'abc' is not a number"),
     (["train", "--batch-size", "0"], "must be a positive integer"),
     (["train", "--sample", "--out", "/proc/forbidden/run"], "cannot write to the output folder"),
@@ -91,7 +97,8 @@ def test_predict_and_evaluate(sample_run, tmp_path):
     (["predict", "{foreign}", "x.png"], "is not a model file saved by LinearClassifier.save"),
     (["predict", "{bare}", "x.png"], "not a CIFAR-10 model saved by `python -m classifiers train`"),
     (["evaluate", "{missing}/model.npz"], "no model file at"),
-], ids=["unknown flag", "zero lr", "negative lr", "negative lr exponent", "negative reg", "lr not a number", "zero batch",
+], ids=["unknown flag", "zero lr", "negative lr", "negative lr exponent", "negative reg",
+        "negative lr exponent spaced", "negative reg exponent", "lr not a number", "zero batch",
         "unwritable out", "missing data", "corrupt data", "foreign model", "foreign model predict",
         "classifier without preprocessing", "missing model"])
 def test_bad_input_gets_one_line_and_status_2(tmp_path, args, message):
@@ -173,3 +180,194 @@ def test_a_diverging_configuration_is_reported_and_skipped(tmp_path):
     assert "diverged at iteration" in rows[1]["diverged"]
     assert CifarModel.load(tmp_path / "model.npz").hyperparams["learning_rate"] == 1e-3
     assert any(line.split()[-2] == "diverged" for line in proc.stdout.splitlines() if "1e+09" in line)
+
+
+# ============================================================================ messages and behaviour (issue 12)
+
+def write_cifar_folder(root, corrupt=()):
+    """A cifar-10-batches-py folder whose every batch holds the sample's test images; ``corrupt`` ones truncated."""
+    _, _, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    folder = root / data_utils.FOLDER
+    folder.mkdir(parents=True)
+    for name in data_utils.TRAIN_BATCHES + (data_utils.TEST_BATCH,):
+        if name in corrupt:
+            (folder / name).write_bytes(b"\x80\x02}q\x00(U\x04data")
+        else:
+            with open(folder / name, "wb") as f:
+                pickle.dump({"data": Xte.transpose(0, 3, 1, 2).reshape(len(Xte), -1), "labels": yte.tolist()}, f)
+    return folder, Xte, yte
+
+
+def offline_download(root, log=print, **kwargs):
+    """What download_CIFAR10 does on a machine without network."""
+    log(f"downloading https://example.invalid/cifar-10-python.tar.gz to {root}")
+    raise data_utils.DownloadError("could not download CIFAR-10 from https://example.invalid/cifar-10-python.tar.gz "
+                                   "([Errno -2] Name or service not known). Without network: copy the official "
+                                   "folder, or pass --data-dir pointing at it")
+
+
+def test_seed_is_checked_and_named_before_any_data_is_loaded(tmp_path, monkeypatch):
+    proc = run_cli("train", "--seed", "-1", "--data-dir", str(tmp_path / "missing"), "--no-download")
+    assert proc.returncode == 2 and "argument --seed: must be an integer >= 0, got -1" in proc.stderr
+    loaded = []
+    monkeypatch.setattr(pipeline, "load_splits", lambda *a, **k: loaded.append(1))
+    with pytest.raises(ValueError, match=r"seed \(--seed\) must be an integer >= 0, got -1"):
+        pipeline.train(pipeline.TrainConfig(seed=-1, out=str(tmp_path / "run")))
+    assert not loaded and not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("command", ["evaluate", "predict"])
+@pytest.mark.parametrize("kind", ["png", "text", "results.json"])
+def test_a_file_that_is_not_a_model_gets_a_plain_message(sample_run, tmp_path, command, kind):
+    out, _ = sample_run
+    path = {"png": out / "loss.png", "results.json": out / "results.json", "text": tmp_path / "notes.txt"}[kind]
+    if kind == "text":
+        path.write_text("not a model\n")
+    proc = run_cli(command, str(path), *([str(out / "loss.png")] if command == "predict" else []))
+    assert proc.returncode == 2
+    assert f"{path} is not a model saved by `python -m classifiers train`" in proc.stderr
+    assert "pickle" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_evaluate_takes_a_run_folder_and_reads_only_the_test_batch(sample_run, tmp_path):
+    out, _ = sample_run
+    folder, Xte, yte = write_cifar_folder(tmp_path, corrupt=data_utils.TRAIN_BATCHES)
+    proc = run_cli("evaluate", str(out), "--data-dir", str(tmp_path), "--no-download")
+    assert proc.returncode == 0, proc.stderr
+    expected = np.mean(CifarModel.load(out / "model.npz").predict(Xte) == yte)
+    assert f"test accuracy {expected:.4f} on {len(yte)} images" in proc.stdout
+    proc = run_cli("evaluate", str(tmp_path), "--no-download")
+    assert proc.returncode == 2 and f"no model.npz in the folder {tmp_path}" in proc.stderr
+
+
+def test_predict_reports_an_unreadable_image_and_predicts_the_rest(sample_run, tmp_path):
+    out, _ = sample_run
+    Xtr, _, _, _ = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    good = [tmp_path / "a.png", tmp_path / "b.png"]
+    for path, image in zip(good, Xtr):
+        Image.fromarray(image).save(path)
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"not an image")
+    proc = run_cli("predict", str(out), str(good[0]), str(bad), str(good[1]))
+    assert proc.returncode == 2
+    assert [line.split(":")[0] for line in proc.stdout.splitlines()] == [str(good[0]), str(good[1])]
+    assert proc.stderr.strip() == f"error: {bad} is not an image Pillow can read (cannot identify image file " \
+                                  f"{str(bad)!r})"
+
+
+def test_a_missing_data_dir_is_not_told_to_pass_data_dir(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data_utils, "download_CIFAR10", offline_download)
+    code = main(["train", "--data-dir", str(tmp_path / "nothing"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"no CIFAR-10 data in {tmp_path / 'nothing'}" in err
+    assert "Name or service not known" in err and "--sample" in err and "pass --data-dir" not in err
+
+
+def test_a_partial_data_folder_names_the_missing_files_and_is_not_downloaded_again(tmp_path, monkeypatch, capsys):
+    folder, _, _ = write_cifar_folder(tmp_path)
+    for name in ("data_batch_3", "data_batch_4", "data_batch_5"):
+        (folder / name).unlink()
+    downloads = []
+    monkeypatch.setattr(data_utils, "download_CIFAR10", lambda *a, **k: downloads.append(a))
+    for data_dir in (tmp_path, None):
+        monkeypatch.setattr(data_utils, "DATASETS_DIR", tmp_path)
+        code = main(["train", "--quiet", "--out", str(tmp_path / "run")] + (["--data-dir", str(data_dir)] if data_dir else []))
+        err = capsys.readouterr().err
+        assert code == 2 and f"CIFAR-10 in {folder} is incomplete: data_batch_3, data_batch_4, data_batch_5 missing" in err
+    assert downloads == []
+
+
+def test_offline_the_fallback_to_the_sample_is_said_once(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data_utils, "download_CIFAR10", offline_download)
+    monkeypatch.setattr(data_utils, "DATASETS_DIR", tmp_path / "datasets")
+    assert main(["train", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "--quiet", "--out", str(tmp_path / "r")]) == 0
+    said = [line for line in capsys.readouterr().out.splitlines() if "sample" in line or "download" in line]
+    assert len(said) == 1, said
+    assert said[0].startswith("notice: using the bundled sample") and "Name or service not known" in said[0]
+
+
+def test_runs_started_in_the_same_second_get_folders_of_their_own(tmp_path, monkeypatch):
+    from datetime import datetime
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 1, 2, 3, 4, 5)
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(pipeline, "datetime", Frozen)
+    first, created = pipeline.prepare_output(None)
+    (first / "model.npz").write_bytes(b"the first run's model")
+    assert main(["train", *FAST]) == 0
+    assert (first / "model.npz").read_bytes() == b"the first run's model"
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["20260102-030405", "20260102-030405-2"]
+    assert CifarModel.load(tmp_path / "runs" / "20260102-030405-2").hyperparams["learning_rate"] == 1e-3
+
+
+def test_out_pointing_at_an_earlier_run_is_refused_and_left_alone(sample_run, tmp_path):
+    out, _ = sample_run
+    earlier = tmp_path / "earlier"
+    shutil.copytree(out, earlier)
+    before = {p.name: p.read_bytes() for p in earlier.iterdir()}
+    proc = run_cli("train", *FAST, "--out", str(earlier))
+    assert proc.returncode == 2
+    assert f"the output folder {earlier} holds an earlier run (model.npz, results.json)" in proc.stderr
+    assert {p.name: p.read_bytes() for p in earlier.iterdir()} == before
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--sample", "--average-epochs", "10", "--epochs", "6"],
+     r"average_epochs \(--average-epochs\) must be at most epochs \(--epochs\), got 10 > 6"),
+    (["--sample", "--data-dir", "x"], "argument --data-dir: not allowed with argument --sample"),
+    (["--sample", "--epoch", "1"], "unrecognized arguments: --epoch 1"),
+    (["--sample", "--jobs", "0"], "argument --jobs: must be a positive integer, got 0"),
+], ids=["average longer than training", "sample and data-dir", "abbreviated flag", "zero jobs"])
+def test_contradictory_or_abbreviated_flags_are_refused(tmp_path, monkeypatch, capsys, args, message):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) if "average" not in message else contextlib.nullcontext():
+        assert main(["train", *args]) == 2
+    assert re.search(message, capsys.readouterr().err)
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+def test_a_failed_or_early_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["train", "--data-dir", str(tmp_path / "missing"), "--no-download"]) == 2
+    assert not any((tmp_path / "runs").iterdir())
+
+    def interrupt(self, *args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(Softmax, "train", interrupt)
+    assert main(["train", *FAST, "--out", str(tmp_path / "new")]) == 130
+    assert "nothing was saved" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_reader_that_stops_early_is_no_error(sample_run, tmp_path):
+    out, _ = sample_run
+    image = tmp_path / "a.png"
+    Image.fromarray(np.zeros((32, 32, 3), np.uint8)).save(image)
+    read, write = os.pipe()
+    os.close(read)                                          # like `| head` after its lines
+    try:
+        proc = subprocess.run([sys.executable, "-m", "classifiers", "predict", str(out / "model.npz"), *[str(image)] * 50],
+                              stdout=write, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=300,
+                              env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    finally:
+        os.close(write)
+    assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_help_states_each_default_once():
+    text = " ".join(run_cli("train", "--help").stdout.split())       # unwrapped
+    assert "(default: None)" not in text and "(default: True)" not in text and "(default:" not in text
+    assert text.count("[default: standardize]") == 1 and "[default: download it]" in text
+    assert "[default: 3]" in run_cli("predict", "--help").stdout
+
+
+def test_the_console_script_names_itself_in_usage():
+    script = os.path.join(os.path.dirname(sys.executable), "softmax-cifar10")
+    require(os.path.exists(script), "the package is not installed in this environment (pip install -e .)")
+    proc = subprocess.run([script, "train", "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.startswith("usage: softmax-cifar10 train")
+    assert run_cli("--help").stdout.startswith("usage: python -m classifiers")
