@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -371,3 +372,59 @@ def test_the_console_script_names_itself_in_usage():
     proc = subprocess.run([script, "train", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.stdout.startswith("usage: softmax-cifar10 train")
     assert run_cli("--help").stdout.startswith("usage: python -m classifiers")
+
+
+# ============================================================================ set-up (issue 12)
+
+def make(*args):
+    require(shutil.which("make"), "make is not installed")
+    return subprocess.run(["make", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=60)
+
+
+def test_make_alone_lists_the_targets():
+    proc = make()
+    assert proc.returncode == 0
+    for target in ("train", "test", "bench", "notebook", "data", "help"):
+        assert re.search(rf"^\s+{target}\s+\S", proc.stdout, re.MULTILINE), target
+
+
+def test_make_notebook_allows_root_only_as_root():
+    assert "jupyter notebook --allow-root notebooks/" in make("-n", "notebook", "USER_ID=0").stdout
+    assert "--allow-root" not in make("-n", "notebook", "USER_ID=1000").stdout
+
+
+@pytest.mark.parametrize("target,extra", [("notebook", "notebooks"), ("bench", "bench")])
+def test_make_installs_an_extra_once(tmp_path, target, extra):
+    venv = tmp_path / "venv"
+    venv.mkdir()
+    assert f'pip install -e ".[{extra}]"' in make("-n", target, f"VENV={venv}").stdout
+    for stamp in (".installed", f".extra-{extra}"):   # what the first call leaves behind
+        (venv / stamp).touch()
+    assert "pip install" not in make("-n", target, f"VENV={venv}").stdout
+
+
+def test_get_datasets_runs_without_the_system_python_having_the_dependencies(tmp_path):
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "python3").write_text("#!/bin/sh\necho \"ModuleNotFoundError: No module named 'numpy'\" >&2\nexit 1\n")
+    (shim / "python3").chmod(0o755)
+    write_cifar_folder(tmp_path / "data")
+    venv = Path(sys.executable).parent.parent                 # the environment running these tests
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON"}
+    env.update(PATH=f"{shim}:{os.environ['PATH']}", VENV=str(venv))
+    proc = subprocess.run(["bash", str(ROOT / "datasets" / "get_datasets.sh"), "--data-dir", str(tmp_path / "data")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert f"CIFAR-10 is in {tmp_path / 'data' / data_utils.FOLDER}" in proc.stdout
+
+
+def test_a_symlinked_data_folder_is_ignored_by_git(tmp_path):
+    require(shutil.which("git"), "git is not installed")
+    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "datasets" / data_utils.FOLDER).symlink_to(tmp_path / "elsewhere")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    status = subprocess.run(["git", "-C", str(tmp_path), "status", "--porcelain", "--untracked-files=all"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status.split() == ["??", ".gitignore"]
