@@ -94,6 +94,13 @@ class _RestrictedUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"forbidden global {module}.{name}") from None
 
 
+def unpickle_arrays(file):
+    """Unpickle one object from an open binary file, admitting only numpy arrays, plain
+    containers, numbers and strings (see _RestrictedUnpickler); raises pickle.UnpicklingError
+    naming any other global the file asks for."""
+    return _RestrictedUnpickler(file, encoding="latin1").load()
+
+
 def _text(key):
     return key.decode("latin1") if isinstance(key, bytes) else key
 
@@ -391,7 +398,7 @@ class Preprocessor:
 
     def fit(self, X, chunk=5000):
         """Compute the mean (and standard deviation) image of X (N, ...) in float64."""
-        X = X.reshape(len(X), -1)
+        X = X.reshape(len(X), int(np.prod(X.shape[1:])))       # -1 cannot be inferred for 0 images
         total = np.zeros(X.shape[1])
         sq = np.zeros(X.shape[1])
         for s in range(0, len(X), chunk):
@@ -407,7 +414,7 @@ class Preprocessor:
         """Preprocessed rows (N, D + bias) of ``dtype``, converted a chunk at a time."""
         if self.mean is None:
             raise ValueError("call fit() before transform()")
-        X = X.reshape(len(X), -1)
+        X = X.reshape(len(X), int(np.prod(X.shape[1:])))       # -1 cannot be inferred for 0 images
         d = X.shape[1]
         if d != self.mean.shape[0]:
             raise ValueError(f"images have {d} values each, the preprocessor was fit on {self.mean.shape[0]}")
@@ -454,7 +461,7 @@ def mirror_permutation(bias=True):
 
 def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, num_test=1000,
                      num_dev=500, subtract_mean=True, bias_trick=True, standardize=False,
-                     dtype=np.float64, seed=None):
+                     dtype=np.float64, seed=None, data=None):
     """Load CIFAR-10 and split it as in the assignment.
 
     - train: training rows [0, num_training)
@@ -467,12 +474,14 @@ def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, 
     ``standardize`` each pixel is also divided by its training standard
     deviation, and with ``bias_trick`` a column of ones is appended.
     ``cifar10_dir`` defaults to datasets/cifar-10-batches-py; it may also be the
-    bundled sample's .npz path.
+    bundled sample's .npz path. ``data``, the (Xtr, ytr, Xte, yte) images already
+    loaded (e.g. by load_dataset), is split instead of reading ``cifar10_dir``.
 
     Returns a dict with X_train, y_train, X_val, y_val, X_test, y_test, X_dev,
-    y_dev, and mean_image (32, 32, 3) float64 (zeros when not subtracting).
+    y_dev, mean_image (32, 32, 3) float64 (zeros when not subtracting), and the
+    fitted ``preprocessor`` (a Preprocessor, to apply to new images).
     """
-    Xtr, ytr, Xte, yte = load_CIFAR10(cifar10_dir or DATASETS_DIR / FOLDER, dtype=np.uint8)
+    Xtr, ytr, Xte, yte = data or load_CIFAR10(cifar10_dir or DATASETS_DIR / FOLDER, dtype=np.uint8)
     for name, value in (("num_training", num_training), ("num_validation", num_validation),
                         ("num_test", num_test), ("num_dev", num_dev)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -498,5 +507,5 @@ def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, 
         "X_val": pre.transform(Xtr[val]), "y_val": ytr[val],
         "X_test": pre.transform(Xte[:num_test]), "y_test": yte[:num_test],
         "X_dev": pre.transform(Xtr[dev]), "y_dev": ytr[dev],
-        "mean_image": pre.mean.reshape(32, 32, 3),
+        "mean_image": pre.mean.reshape(32, 32, 3), "preprocessor": pre,
     }

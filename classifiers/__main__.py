@@ -1,22 +1,24 @@
 """Command line: python -m classifiers {train, evaluate, predict, download} (also: softmax-cifar10).
 
 Every failure the user can cause (a bad flag or value, missing or corrupt
-data, an unwritable folder, a file that is not one of our models) ends with
-one line on stderr and exit status 2; every setting is checked before any data
-is loaded. ``predict`` reports each unreadable image, classifies the others and
-then exits with 2. Ctrl-C during training exits with 130 after saying where the
-best model so far was saved. A reader that stops early (``| head``) is no error.
+data, an unwritable folder, a file that is not one of our models) raises one
+of the package's own exceptions (``validation.ClassifierError``, or
+``data_utils.DataError`` / ``DownloadError``) and ends with one line on stderr
+and exit status 2. Any other exception is a bug and shows its traceback. Every
+setting is checked before any data is loaded. ``predict`` reports each
+unreadable image, classifies the others and then exits with 2. Ctrl-C during
+training exits with 130 after saying where the best model so far was saved. A
+reader that stops early (``| head``) is no error.
 """
 import argparse
-import json
 import os
 import re
 import sys
 from pathlib import Path
 
 import data_utils
-from .linear_classifier import TrainingDiverged
-from .pipeline import CLASSIC, CifarModel, Interrupted, OutputError, TrainConfig
+from .pipeline import CLASSIC, CifarModel, Interrupted, TrainConfig
+from .validation import ClassifierError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,8 +104,8 @@ def build_parser(prog="python -m classifiers"):
     r.add_argument("--lr-decay", type=decay, default=None,
                    help=f"learning-rate factor applied after every epoch [default: {d.lr_decay:g}]")
     r.add_argument("--average-epochs", type=nonnegative, default=None,
-                   help=f"average the weights of this many final epochs, at most --epochs [default: "
-                        f"{d.average_epochs:g}, or all epochs when fewer]")
+                   help="average the weights of this many final epochs, at most --epochs [default: 3, or all "
+                        "epochs when fewer]")
     r.add_argument("--no-mirror", dest="mirror", action="store_false", default=None,
                    help="do not augment with left-right mirror images [default: mirror]")
 
@@ -139,8 +141,6 @@ def config_from_args(args):
             values[field] = tuple(value) if isinstance(value, list) else value
     if args.epochs is not None and args.num_iters is None:
         values["num_iters"] = None
-        if args.average_epochs is None:     # the default average never exceeds the epochs asked for
-            values["average_epochs"] = min(values.get("average_epochs", TrainConfig.average_epochs), args.epochs)
     return TrainConfig(data_dir=args.data_dir, download=args.download, sample=args.sample, out=args.out,
                        seed=args.seed, dtype=args.dtype, batch_size=args.batch_size, progress=not args.quiet,
                        jobs=args.jobs, **values)
@@ -211,12 +211,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (data_utils.DataError, data_utils.DownloadError, OutputError, TrainingDiverged,
-            FileNotFoundError, ValueError, json.JSONDecodeError) as exc:
+    except (ClassifierError, data_utils.DataError, data_utils.DownloadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2
     return code or 0
 

@@ -9,15 +9,18 @@ The default recipe, and why (figures in the README's results section):
 - SGD with momentum 0.9, batches of 200 drawn by epoch-wise shuffling, the
   learning rate multiplied by 0.7 after every epoch, 6 epochs;
 - mirror augmentation: every image also counts flipped left to right, at no
-  extra cost (see ``LinearClassifier.train``'s ``mirror``);
+  extra cost (see ``recipe.mirror_gradient``);
 - the weights of the last 3 epochs averaged;
 - a 3 x 3 grid of learning rate x regularization, each trained in full and
   scored on the validation split; the best is kept.
 """
+import contextlib
 import dataclasses
 import itertools
 import json
+import multiprocessing
 import os
+import signal
 import time
 import zipfile
 from datetime import datetime
@@ -26,7 +29,9 @@ from pathlib import Path
 import numpy as np
 
 import data_utils
-from .linear_classifier import LinearClassifier, Softmax, TrainingDiverged, _argmax_scores
+from . import recipe
+from .linear_classifier import LinearClassifier, Softmax, TrainingDiverged
+from .validation import ClassifierError, InvalidValueError
 
 RUNS_DIR = Path("runs")
 
@@ -49,7 +54,7 @@ class TrainConfig:
     batch_size: int = 200
     momentum: float = 0.9
     lr_decay: float = 0.7
-    average_epochs: float = 3.0
+    average_epochs: float = None    # None: the last 3 epochs, or all of them when fewer
     mirror: bool = True
     replace: bool = False
     num_validation: int = 1000
@@ -59,16 +64,17 @@ class TrainConfig:
     def check(self):
         """Raise ValueError for settings that contradict each other, before any data is loaded."""
         if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
-            raise ValueError(f"seed (--seed) must be an integer >= 0, got {self.seed!r}")
+            raise InvalidValueError(f"seed (--seed) must be an integer >= 0, got {self.seed!r}")
         if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, (int, np.integer))
                                       or self.jobs < 1):
-            raise ValueError(f"jobs (--jobs) must be a positive integer or None (one per core), got {self.jobs!r}")
+            raise InvalidValueError(f"jobs (--jobs) must be a positive integer or None (one per core), "
+                                    f"got {self.jobs!r}")
         if self.sample and self.data_dir is not None:
-            raise ValueError("sample (--sample) trains on the bundled sample and data_dir (--data-dir) names "
-                             "the full data set: pass one of them")
-        if self.num_iters is None and self.average_epochs > self.epochs:
-            raise ValueError(f"average_epochs (--average-epochs) must be at most epochs (--epochs), got "
-                             f"{self.average_epochs:g} > {self.epochs:g}")
+            raise InvalidValueError("sample (--sample) trains on the bundled sample and data_dir (--data-dir) "
+                                    "names the full data set: pass one of them")
+        if self.num_iters is None and self.average_epochs is not None and self.average_epochs > self.epochs:
+            raise InvalidValueError(f"average_epochs (--average-epochs) must be at most epochs (--epochs), got "
+                                    f"{self.average_epochs:g} > {self.epochs:g}")
 
 
 #: The classic assignment recipe: mean image subtracted, plain SGD, fixed step, no extras.
@@ -76,11 +82,11 @@ CLASSIC = dict(preprocess="mean", learning_rates=(1e-7,), regs=(2.5e4,), num_ite
                lr_decay=1.0, average_epochs=0.0, mirror=False, replace=True)
 
 
-class OutputError(ValueError):
+class OutputError(ClassifierError, ValueError):
     """The output folder cannot be created or written, or holds an earlier run."""
 
 
-class ModelFileError(ValueError):
+class ModelFileError(ClassifierError, ValueError):
     """The file or folder given as a model is not a model saved by ``train``."""
 
 
@@ -102,6 +108,7 @@ class CifarModel:
         self.preprocessor = preprocessor
         self.class_names = tuple(class_names)
         self.hyperparams = dict(hyperparams or {})
+        self.chunk = 2000           # images preprocessed at a time, so no float copy of them all is made
 
     def save(self, path):
         return self.classifier.save(path, **self.preprocessor.state(), class_names=np.array(self.class_names),
@@ -117,25 +124,33 @@ class CifarModel:
         clf = LinearClassifier.load(path)
         extras = clf.extras
         if "pre_mean" not in extras or "class_names" not in extras:
-            raise ValueError(f"{path} holds a classifier but not a CIFAR-10 model saved by "
-                             f"`python -m classifiers train` (no preprocessing statistics)")
-        pre = data_utils.Preprocessor.from_state(extras, dtype=clf.W.dtype)
+            raise InvalidValueError(f"{path} holds a classifier but not a CIFAR-10 model saved by "
+                                    f"`python -m classifiers train` (no preprocessing statistics)")
+        try:
+            pre = data_utils.Preprocessor.from_state(extras, dtype=clf.W.dtype)
+            hyper = json.loads(str(extras["hyperparams"])) if "hyperparams" in extras else {}
+        except ValueError as exc:               # json.JSONDecodeError is a ValueError too
+            raise InvalidValueError(f"{path} holds malformed preprocessing or settings ({exc})") from None
         if pre.mean.shape[0] + pre.bias != clf.W.shape[0]:
-            raise ValueError(f"{path} is inconsistent: W has {clf.W.shape[0]} rows but the preprocessing "
-                             f"gives {pre.mean.shape[0] + pre.bias} features")
+            raise InvalidValueError(f"{path} is inconsistent: W has {clf.W.shape[0]} rows but the preprocessing "
+                                    f"gives {pre.mean.shape[0] + pre.bias} features")
         names = [str(n) for n in extras["class_names"]]
         if len(names) != clf.W.shape[1]:
-            raise ValueError(f"{path} is inconsistent: {len(names)} class names for {clf.W.shape[1]} classes")
-        hyper = json.loads(str(extras["hyperparams"])) if "hyperparams" in extras else {}
+            raise InvalidValueError(f"{path} is inconsistent: {len(names)} class names for {clf.W.shape[1]} classes")
         return cls(clf, pre, names, hyper)
 
     def predict_proba(self, images):
-        """Class probabilities (N, C) for uint8 images (N, 32, 32, 3)."""
-        return self.classifier.predict_proba(self.preprocessor.transform(images))
+        """Class probabilities (N, C) for uint8 images (N, 32, 32, 3), any number of them."""
+        return self._in_chunks(self.classifier.predict_proba, images)
 
     def predict(self, images):
         """Predicted labels (N,) for uint8 images (N, 32, 32, 3), any number of them."""
-        return predict_chunked(self.classifier, self.preprocessor, images)
+        return self._in_chunks(self.classifier.predict, images)
+
+    def _in_chunks(self, method, images):
+        """``method`` of the classifier on the preprocessed images, ``self.chunk`` images at a time."""
+        return np.concatenate([method(self.preprocessor.transform(images[s:s + self.chunk]))
+                               for s in range(0, len(images), self.chunk)])
 
 
 def model_file(path):
@@ -178,7 +193,7 @@ def load_images(paths, errors=None):
             message = (f"no image file at {path}" if isinstance(exc, FileNotFoundError)
                        else f"{path} is not an image Pillow can read ({exc})")
             if errors is None:
-                raise ValueError(message) from None
+                raise InvalidValueError(message) from None
             errors.append((path, message))
     return np.stack(images) if images else np.empty((0, 32, 32, 3), np.uint8)
 
@@ -242,22 +257,14 @@ def load_splits(config, log=print):
                                        f"--data-dir)") from None
         names = data_utils.class_names(config.data_dir or data_utils.DATASETS_DIR)
     num_val = min(config.num_validation, len(ytr) // 5)
-    num_train = len(ytr) - num_val
-    pre = data_utils.Preprocessor(config.preprocess, bias=True, dtype=dtype).fit(Xtr[:num_train])
-    splits = {"X_train": pre.transform(Xtr[:num_train]), "y_train": ytr[:num_train],
-              "X_val": pre.transform(Xtr[num_train:]), "y_val": ytr[num_train:]}
-    # the test images stay uint8 and are preprocessed a chunk at a time when predicted
-    splits["images_test"], splits["y_test"] = Xte, yte
-    return splits, pre, tuple(names), source
+    splits = data_utils.get_CIFAR10_data(
+        data=(Xtr, ytr, Xte, yte), num_training=len(ytr) - num_val, num_validation=num_val, num_test=len(yte),
+        num_dev=0, standardize=config.preprocess == "standardize", dtype=dtype)
+    return splits, splits["preprocessor"], tuple(names), source
 
 
-def predict_chunked(clf, pre, images, chunk=2000):
-    """Labels for uint8 images, preprocessed ``chunk`` at a time so no float copy of all is made."""
-    return np.concatenate([clf.predict(pre.transform(images[s:s + chunk])) for s in range(0, len(images), chunk)])
-
-
-def _accuracy(X, y, W):
-    return float(np.mean(_argmax_scores(X, W) == y))
+def _accuracy(clf, X, y):
+    return float(np.mean(clf.predict(X) == y))
 
 
 def train(config=None, log=print):
@@ -286,61 +293,178 @@ def _train_into(out, config, start, log):
     X, y = data["X_train"], data["y_train"]
     iters_per_epoch = max(len(y) // config.batch_size, 1)
     num_iters = config.num_iters or max(1, int(round(config.epochs * iters_per_epoch)))
-    average = int(round(config.average_epochs * iters_per_epoch))
-    mirror = data_utils.mirror_permutation() if config.mirror else None
+    if config.average_epochs is None:
+        average = min(3 * iters_per_epoch, num_iters)
+    else:
+        average = int(round(config.average_epochs * iters_per_epoch))
+    if average > num_iters:
+        raise InvalidValueError(f"average_epochs (--average-epochs) = {config.average_epochs:g} is {average} "
+                                f"iterations, more than the {num_iters} trained (--num-iters)")
     sample = source.startswith("bundled sample")
-    log(f"data: {'' if sample else source + '; '}train {X.shape}, validation {data['X_val'].shape}, test {len(data['y_test'])} images, "
-        f"{config.preprocess} preprocessing, {config.dtype}")
-    grid = [(lr, reg) for lr in config.learning_rates for reg in config.regs]
+    log(f"data: {'' if sample else source + '; '}train {X.shape}, validation {data['X_val'].shape}, "
+        f"test {len(data['y_test'])} images, {config.preprocess} preprocessing, {config.dtype}")
+    options = dict(num_iters=num_iters, batch_size=config.batch_size, momentum=config.momentum,
+                   lr_decay=config.lr_decay, replace=config.replace, average=average,
+                   mirror=data_utils.mirror_permutation() if config.mirror else None)
     results = {"config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in dataclasses.asdict(config).items()},
                "data": source, "output": str(out), "num_iters": num_iters, "search": [], "interrupted": False}
-    best = None
     model_path = out / "model.npz"
-    try:
-        for k, (lr, reg) in enumerate(grid, 1):
-            clf = Softmax()
-            t0 = time.perf_counter()
-            row = {"learning_rate": lr, "reg": reg}
-            try:
-                clf.train(X, y, lr, reg, num_iters, config.batch_size, seed=config.seed, momentum=config.momentum,
-                          lr_decay=config.lr_decay, replace=config.replace, mirror=mirror,
-                          average=average, X_val=data["X_val"], y_val=data["y_val"],
-                          progress={"desc": f"[{k}/{len(grid)}] lr={lr:g} reg={reg:g}", "leave": False,
-                                    "disable": not config.progress})
-                row.update(val_acc=_accuracy(data["X_val"], data["y_val"], clf.W),
-                           final_loss=clf.history["loss"][-1], seconds=time.perf_counter() - t0)
-                log(f"[{k}/{len(grid)}] lr={lr:g} reg={reg:g}: val acc {row['val_acc']:.4f} ({row['seconds']:.1f} s)")
-            except TrainingDiverged as exc:
-                row.update(val_acc=float("nan"), diverged=str(exc), seconds=time.perf_counter() - t0)
-                log(f"[{k}/{len(grid)}] lr={lr:g} reg={reg:g} diverged; lower the learning rate")
-            results["search"].append(row)
-            if np.isfinite(row["val_acc"]) and (best is None or row["val_acc"] > best[0]["val_acc"]):
-                best = (row, clf)
-                CifarModel(clf, pre, names, _hyper(config, lr, reg, num_iters, average)).save(model_path)
-    except KeyboardInterrupt:
-        if best is None:
-            raise Interrupted("interrupted before any configuration finished; nothing was saved") from None
-        results.update(interrupted=True, best=best[0])
-        _write_json(out / "results.json", results)
-        raise Interrupted(f"interrupted: the best model so far (lr={best[0]['learning_rate']:g}, "
-                          f"reg={best[0]['reg']:g}, validation accuracy {best[0]['val_acc']:.4f}) "
-                          f"is saved in {model_path}") from None
-    if best is None:
-        raise TrainingDiverged("every configuration diverged; lower the learning rates (--lr)")
+
+    def save(row, W):
+        model = CifarModel(Softmax(W), pre, names, _hyper(config, row["learning_rate"], row["reg"], num_iters, average))
+        model.save(model_path)
+
+    best = search(data, options, config, results, save, log)
     search_seconds = time.perf_counter() - start - load_seconds
-    row, clf = best
+    row, clf, history = best["row"], Softmax(best["W"]), best["history"]
     results["best"] = row
-    results["train_acc"] = _accuracy(X, y, clf.W)
+    results["train_acc"] = _accuracy(clf, X, y)
     results["val_acc"] = row["val_acc"]
-    pred = predict_chunked(clf, pre, data["images_test"])
+    pred = clf.predict(data["X_test"])
     results["test_acc"] = float(np.mean(pred == data["y_test"]))
     results["seconds"] = {"load": load_seconds, "search": search_seconds, "best_config": row["seconds"]}
     note = f"trained on the bundled sample ({len(y):,} images): a demonstration, not a result" if sample else None
-    _save_figures(out, clf, row, results["search"], data["y_test"], pred, names, note)
+    _save_figures(out, clf, history, row, results["search"], data["y_test"], pred, names, note)
     results["seconds"]["total"] = time.perf_counter() - start
     results["files"] = sorted({p.name for p in out.iterdir()} | {"results.json"})
     _write_json(out / "results.json", results)
     return results
+
+
+# ============================================================================ the search
+
+def search(data, options, config, results, save, log=print):
+    """Train every (learning rate, regularization) pair of ``config`` and keep the best.
+
+    The configurations train in ``config.jobs`` worker processes (default: one
+    per core), each with one BLAS thread: with C = 10 the products gain nothing
+    from BLAS threads, while configurations in parallel use every core. Every
+    configuration starts from ``config.seed`` (the same initialization and
+    minibatches, so the search compares hyperparameters alone), which makes the
+    results independent of the order they finish in and of the number of jobs.
+    The best so far, by validation accuracy then grid order, is saved with
+    ``save(row, W)`` as soon as it arrives, so Ctrl-C loses nothing: it writes
+    results.json and raises Interrupted. Fills ``results["search"]`` (grid order)
+    and returns the best as a dict with row, W and history.
+    """
+    grid = [(lr, reg) for lr in config.learning_rates for reg in config.regs]
+    jobs = min(config.jobs or _cores(), len(grid))
+    results["jobs"] = jobs
+    rows, best = [None] * len(grid), None
+    _SHARED.update(data=data, options=options)
+    try:
+        with _search_bar(config.progress, len(grid), jobs) as bar, \
+                contextlib.closing(_finished_configurations(grid, config.seed, jobs)) as finished:
+            for done, (k, row, W, history) in enumerate(finished, 1):
+                rows[k] = row
+                with _above(bar):
+                    log(_describe(row, done, len(grid)))
+                if _better(row, k, best):
+                    best = {"k": k, "row": row, "W": W, "history": history}
+                    save(row, W)
+                if bar is not None:
+                    bar.update(1)
+                    if best is not None:
+                        bar.set_postfix_str(f"best validation accuracy {best['row']['val_acc']:.4f}")
+    except KeyboardInterrupt:
+        results["search"] = [r for r in rows if r is not None]
+        if best is None:
+            raise Interrupted("interrupted before any configuration finished; nothing was saved") from None
+        results.update(interrupted=True, best=best["row"])
+        _write_json(Path(results["output"]) / "results.json", results)
+        raise Interrupted(f"interrupted: the best model so far (lr={best['row']['learning_rate']:g}, "
+                          f"reg={best['row']['reg']:g}, validation accuracy {best['row']['val_acc']:.4f}) "
+                          f"is saved in {Path(results['output']) / 'model.npz'}") from None
+    finally:
+        _SHARED.clear()
+    results["search"] = rows
+    if best is None:
+        raise TrainingDiverged("every configuration diverged; lower the learning rates (--lr)")
+    return best
+
+
+def _better(row, k, best):
+    """Does configuration k beat the best so far? Higher accuracy wins, then the earlier in the grid."""
+    if not np.isfinite(row["val_acc"]):
+        return False
+    return best is None or (row["val_acc"], -k) > (best["row"]["val_acc"], -best["k"])
+
+
+def _describe(row, done, total):
+    head = f"[{done}/{total}] lr={row['learning_rate']:g} reg={row['reg']:g}"
+    if "diverged" in row:
+        return f"{head} diverged; lower the learning rate"
+    return f"{head}: val acc {row['val_acc']:.4f} ({row['seconds']:.1f} s)"
+
+
+def train_configuration(learning_rate, reg, seed):
+    """Train one configuration of the search on the shared data; returns (row, W, history).
+
+    Inputs: the learning rate, the regularization strength and the seed; the data
+    and the recipe's options are those the search put in ``_SHARED``.
+    Returns plain values: the row of the search table (learning_rate, reg,
+    val_acc, final_loss, seconds; val_acc NaN and a ``diverged`` message when the
+    loss became non-finite), the weights W (D, C) and the training history.
+    """
+    data, options = _SHARED["data"], _SHARED["options"]
+    clf, start = Softmax(), time.perf_counter()
+    row = {"learning_rate": learning_rate, "reg": reg}
+    try:
+        history = recipe.train(clf, data["X_train"], data["y_train"], learning_rate, reg, seed=seed,
+                               X_val=data["X_val"], y_val=data["y_val"], on_diverge="raise", **options)
+    except TrainingDiverged as exc:
+        row.update(val_acc=float("nan"), diverged=str(exc), seconds=time.perf_counter() - start)
+        return row, None, None
+    row.update(val_acc=_accuracy(clf, data["X_val"], data["y_val"]), final_loss=history["loss"][-1],
+               seconds=time.perf_counter() - start)
+    return row, clf.W, history
+
+
+# What the search trains on: set before the worker processes are forked, so that they share the
+# training arrays (copy-on-write, never written) instead of receiving a pickled copy per task.
+_SHARED = {}
+
+
+def _finished_configurations(grid, seed, jobs):
+    """Yield (k, row, W, history) for each configuration k of ``grid`` as it finishes."""
+    from threadpoolctl import threadpool_limits
+    tasks = [(k, lr, reg, seed) for k, (lr, reg) in enumerate(grid)]
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        with threadpool_limits(1):          # as in the workers, so that jobs never change a result
+            for task in tasks:
+                yield _train_task(task)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker) as pool:
+        yield from pool.imap_unordered(_train_task, tasks)
+
+
+def _train_task(task):
+    k, lr, reg, seed = task
+    return (k, *train_configuration(lr, reg, seed))
+
+
+def _start_worker():
+    from threadpoolctl import threadpool_limits
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's: it keeps the best and stops us
+    threadpool_limits(1)                            # one BLAS thread per worker, for this process's life
+
+
+def _cores():
+    """The CPU cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _search_bar(progress, total, jobs):
+    """One progress bar for the whole search (a context manager yielding None when not shown)."""
+    if not progress:
+        return contextlib.nullcontext()
+    from tqdm.auto import tqdm
+    return tqdm(total=total, unit="config", leave=False, desc=f"search, {jobs} at once")
+
+
+def _above(bar):
+    """Print above the progress bar instead of through it."""
+    return bar.external_write_mode() if bar is not None else contextlib.nullcontext()
 
 
 def _hyper(config, lr, reg, num_iters, average):
@@ -349,9 +473,9 @@ def _hyper(config, lr, reg, num_iters, average):
             "mirror": config.mirror, "preprocess": config.preprocess, "dtype": config.dtype, "seed": config.seed}
 
 
-def _save_figures(out, clf, row, search, y_test, pred, names, note=None):
+def _save_figures(out, clf, history, row, search, y_test, pred, names, note=None):
     from . import plots
-    plots.loss_curve(clf.history["loss"], clf.history["val_acc"], final_acc=row["val_acc"], note=note,
+    plots.loss_curve(history["loss"], history["val_acc"], final_acc=row["val_acc"], note=note,
                      title=f"best run: lr={row['learning_rate']:g}, reg={row['reg']:g}").savefig(out / "loss.png", dpi=100)
     plots.weight_templates(clf.W, names).savefig(out / "weights.png", dpi=100)
     finished = [r for r in search if np.isfinite(r["val_acc"])]

@@ -133,23 +133,32 @@ def test_help_explains_every_flag():
         assert flag in proc.stdout
 
 
-def test_ctrl_c_keeps_the_best_model_and_says_where(tmp_path, monkeypatch, capsys):
-    calls = []
-    original = Softmax.train
+def interrupt_after(count, monkeypatch):
+    """Make Ctrl-C arrive in the search's parent after ``count`` configurations have finished."""
+    original = pipeline._finished_configurations
 
-    def interrupt_second(self, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
+    def interrupted(*args):
+        finished = original(*args)
+        try:
+            for _ in range(count):
+                yield next(finished)
             raise KeyboardInterrupt
-        return original(self, *args, **kwargs)
+        finally:
+            finished.close()
 
-    monkeypatch.setattr(Softmax, "train", interrupt_second)
-    code = main(["train", *FAST, "--out", str(tmp_path)])
+    monkeypatch.setattr(pipeline, "_finished_configurations", interrupted)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_keeps_the_best_model_and_says_where(tmp_path, monkeypatch, capsys, jobs):
+    interrupt_after(1, monkeypatch)
+    code = main(["train", *FAST, "--out", str(tmp_path), "--jobs", jobs])
     err = capsys.readouterr().err
     assert code == 130
     assert f"is saved in {tmp_path / 'model.npz'}" in err and "interrupted: the best model so far" in err
-    assert CifarModel.load(tmp_path / "model.npz").hyperparams["reg"] == 1e-2
-    assert json.loads((tmp_path / "results.json").read_text())["interrupted"] is True
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["interrupted"] is True and len(results["search"]) == 1
+    assert CifarModel.load(tmp_path / "model.npz").hyperparams["reg"] == results["best"]["reg"]
 
 
 def test_classic_flags_set_the_classic_recipe():
@@ -336,9 +345,7 @@ def test_a_failed_or_early_interrupted_run_leaves_no_folder(tmp_path, monkeypatc
     assert main(["train", "--data-dir", str(tmp_path / "missing"), "--no-download"]) == 2
     assert not any((tmp_path / "runs").iterdir())
 
-    def interrupt(self, *args, **kwargs):
-        raise KeyboardInterrupt
-    monkeypatch.setattr(Softmax, "train", interrupt)
+    interrupt_after(0, monkeypatch)
     assert main(["train", *FAST, "--out", str(tmp_path / "new")]) == 130
     assert "nothing was saved" in capsys.readouterr().err
     assert not (tmp_path / "new").exists()
@@ -428,3 +435,51 @@ def test_a_symlinked_data_folder_is_ignored_by_git(tmp_path):
     status = subprocess.run(["git", "-C", str(tmp_path), "status", "--porcelain", "--untracked-files=all"],
                             capture_output=True, text=True, check=True).stdout
     assert status.split() == ["??", ".gitignore"]
+
+
+# ============================================================================ the parallel search (issue 12)
+
+def strip_seconds(rows):
+    return [{k: v for k, v in row.items() if k != "seconds"} for row in rows]
+
+
+def test_the_search_gives_the_same_results_for_any_number_of_jobs_and_any_order(tmp_path):
+    def run(name, jobs, lrs):
+        config = pipeline.TrainConfig(sample=True, epochs=1, learning_rates=lrs, regs=(1e-2, 3e-2), jobs=jobs,
+                                      progress=False, seed=5, out=str(tmp_path / name))
+        results = pipeline.train(config, log=lambda message: None)
+        return results, CifarModel.load(tmp_path / name).classifier.W
+
+    sequential, W1 = run("one", 1, (1e-3, 2e-3))
+    parallel, W2 = run("two", 2, (1e-3, 2e-3))
+    reordered, W3 = run("reordered", 3, (2e-3, 1e-3))
+    assert (sequential["jobs"], parallel["jobs"], reordered["jobs"]) == (1, 2, 3)
+    assert strip_seconds(parallel["search"]) == strip_seconds(sequential["search"])
+    assert strip_seconds(reordered["search"]) == strip_seconds(sequential["search"][2:] + sequential["search"][:2])
+    assert np.array_equal(W1, W2) and np.array_equal(W1, W3)
+    assert parallel["test_acc"] == sequential["test_acc"]
+
+
+def test_the_search_trains_in_worker_processes_with_one_blas_thread_each(tmp_path, monkeypatch):
+    from threadpoolctl import threadpool_info
+    original = pipeline.train_configuration
+
+    def recording(*args):
+        row, W, history = original(*args)
+        row.update(pid=os.getpid(), blas_threads=sorted({pool["num_threads"] for pool in threadpool_info()}))
+        return row, W, history
+
+    monkeypatch.setattr(pipeline, "train_configuration", recording)     # inherited by the forked workers
+    config = pipeline.TrainConfig(sample=True, epochs=1, learning_rates=(1e-3, 2e-3), regs=(1e-2,), jobs=2,
+                                  progress=False, out=str(tmp_path / "run"))
+    rows = pipeline.train(config, log=lambda message: None)["search"]
+    assert all(row["pid"] != os.getpid() for row in rows)
+    assert all(row["blas_threads"] == [1] for row in rows)
+
+
+def test_one_progress_bar_shows_the_accuracy_the_search_keeps(tmp_path, capsys):
+    results = pipeline.train(pipeline.TrainConfig(sample=True, epochs=2, learning_rates=(1e-3, 2e-3), regs=(1e-2,),
+                                                  jobs=2, out=str(tmp_path / "run")))
+    err = capsys.readouterr().err
+    assert "search, 2 at once" in err and "lr=" not in err                    # no bar per configuration
+    assert f"best validation accuracy {results['val_acc']:.4f}" in err
