@@ -1,15 +1,22 @@
-"""Time to accuracy on CIFAR-10: the default command, the classic recipe and scikit-learn.
+"""Time to accuracy on CIFAR-10: the default command (parallel and sequential search), the classic
+recipe and scikit-learn.
 
-    python benchmarks/bench_train.py [--data-dir DIR] [--skip-sklearn]
+    python benchmarks/bench_train.py [--data-dir DIR] [--jobs N] [--skip-sklearn]
 
-Each job runs in its own process, so its peak resident memory is its own:
-- default: ``python -m classifiers train`` with its defaults (3 x 3 search);
-- classic: the same with ``--classic`` (mean subtraction, plain SGD, lr 1e-7,
-  reg 2.5e4, 1500 iterations of 200);
+Each job runs in its own process, so its memory is its own:
+- default: ``python -m classifiers train`` with its defaults (3 x 3 search), the
+  configurations trained ``--jobs`` at a time (default 2) in worker processes;
+- sequential: the same search one configuration at a time (``--jobs 1``); the
+  ratio of the two search times, measured in the same run, is the parallel gain;
+- classic: ``--classic`` (mean subtraction, plain SGD, lr 1e-7, reg 2.5e4, 1500
+  iterations of 200);
 - sklearn: scikit-learn's multinomial LogisticRegression (lbfgs, C=1e-4) on the
   same 49,000 training rows with the same standardization, when installed.
-All are scored on the 10,000 test images. Needs the full CIFAR-10 in
-datasets/ (or --data-dir).
+All are scored on the 10,000 test images. Needs the full CIFAR-10 in datasets/
+(or --data-dir). Memory is in MB of 10^6 bytes: the peak resident set of the
+job's main process, and, with psutil installed, the peak proportional set size
+(PSS) of the job and its workers together, which counts the pages they share
+once rather than once per process.
 """
 import argparse
 import json
@@ -24,19 +31,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def child(job, data_dir):
+def megabytes(kib):
+    """ru_maxrss (KiB on Linux) in MB of 10^6 bytes, the one memory unit of the README."""
+    return kib * 1024 / 1e6
+
+
+def child(job, data_dir, jobs):
     import numpy as np
     import data_utils
     from classifiers.pipeline import CLASSIC, TrainConfig, train
     start = time.perf_counter()
-    if job in ("default", "classic"):
+    if job in ("default", "sequential", "classic"):
         with tempfile.TemporaryDirectory() as out:
             extra = CLASSIC if job == "classic" else {}
-            r = train(TrainConfig(data_dir=data_dir, download=False, out=out, progress=False, **extra),
+            jobs = 1 if job == "sequential" else jobs
+            r = train(TrainConfig(data_dir=data_dir, download=False, out=out, progress=False, jobs=jobs, **extra),
                       log=lambda m: None)
         result = {"test_acc": r["test_acc"], "val_acc": r["val_acc"], "total_s": r["seconds"]["total"],
                   "train_s": r["seconds"]["best_config"], "search_s": r["seconds"]["search"],
-                  "configs": len(r["search"])}
+                  "configs": len(r["search"]), "jobs": r["jobs"]}
     else:
         from sklearn.linear_model import LogisticRegression
         Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(data_dir or data_utils.DATASETS_DIR, dtype=np.uint8)
@@ -47,46 +60,75 @@ def child(job, data_dir):
         clf = LogisticRegression(C=1e-4, solver="lbfgs").fit(X, y)
         train_s = time.perf_counter() - t
         result = {"test_acc": float(np.mean(clf.predict(pre.transform(Xte)) == yte)), "train_s": train_s,
-                  "total_s": time.perf_counter() - start, "configs": 1}
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                  "total_s": time.perf_counter() - start, "configs": 1, "jobs": 1}
+    result["peak_mb"] = megabytes(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    result["worker_peak_mb"] = megabytes(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print(json.dumps(result))
+
+
+def run_job(job, args):
+    """Run one job in a child process, sampling the PSS of it and its workers every 0.2 s."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    cmd = [sys.executable, __file__, "--child", job, "--jobs", str(args.jobs)]
+    cmd += ["--data-dir", args.data_dir] if args.data_dir else []
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    peak_pss = 0
+    while psutil is not None and proc.poll() is None:
+        try:
+            tree = [psutil.Process(proc.pid)]
+            tree += tree[0].children(recursive=True)
+            peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in tree))
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+        time.sleep(0.2)
+    out, err = proc.communicate()
+    if proc.returncode:
+        sys.exit(f"{job} failed:\n{err}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["pss_mb"] = peak_pss / 1e6 if psutil is not None else float("nan")
+    return result
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--jobs", type=int, default=2, help="workers of the default job's search (default: 2)")
     parser.add_argument("--skip-sklearn", action="store_true")
-    parser.add_argument("--child", choices=("default", "classic", "sklearn"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("default", "sequential", "classic", "sklearn"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return child(args.child, args.data_dir)
+        return child(args.child, args.data_dir, args.jobs)
     import data_utils
     if not data_utils.has_full_data(args.data_dir):
         sys.exit(f"error: the full CIFAR-10 is not in {args.data_dir or data_utils.DATASETS_DIR}; "
                  f"run `bash datasets/get_datasets.sh` first")
-    jobs = ["default", "classic"]
+    jobs = ["default", "sequential", "classic"]
     try:
         import sklearn  # noqa: F401
         if not args.skip_sklearn:
             jobs.append("sklearn")
     except ImportError:
         print("scikit-learn is not installed: no LogisticRegression reference (pip install scikit-learn)")
-    results = {}
-    for job in jobs:
-        cmd = [sys.executable, __file__, "--child", job] + (["--data-dir", args.data_dir] if args.data_dir else [])
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-        if proc.returncode:
-            sys.exit(f"{job} failed:\n{proc.stderr}")
-        results[job] = json.loads(proc.stdout.strip().splitlines()[-1])
-    print("CIFAR-10, 49,000 training images, accuracy on the 10,000 test images")
-    print(f"{'job':>8} {'test acc':>9} {'train s':>8} {'total s':>8} {'peak MB':>8} {'x sklearn train time':>21}")
+    results = {job: run_job(job, args) for job in jobs}
+    print("CIFAR-10, 49,000 training images, accuracy on the 10,000 test images; memory in MB (10^6 bytes)")
+    print(f"{'job':>10} {'jobs':>4} {'test acc':>9} {'train s':>8} {'search s':>9} {'total s':>8} {'peak MB':>8} "
+          f"{'worker MB':>9} {'PSS MB':>7} {'x sklearn train time':>21}")
     ref = results.get("sklearn", {}).get("train_s")
     for job, r in results.items():
         ratio = f"{ref / r['train_s']:.1f}x faster" if ref and job != "sklearn" else "-"
-        print(f"{job:>8} {r['test_acc']:9.4f} {r['train_s']:8.1f} {r['total_s']:8.1f} {r['peak_mb']:8.0f} {ratio:>21}")
-    print("train s: the default and classic rows time the kept configuration's training; their total s "
-          f"includes loading, the whole search ({results['default']['configs']} configurations for the default), "
-          "evaluation and plots.")
+        search = f"{r['search_s']:9.1f}" if "search_s" in r else f"{'-':>9}"
+        print(f"{job:>10} {r['jobs']:>4} {r['test_acc']:9.4f} {r['train_s']:8.1f} {search} {r['total_s']:8.1f} "
+              f"{r['peak_mb']:8.0f} {r['worker_peak_mb']:9.0f} {r['pss_mb']:7.0f} {ratio:>21}")
+    d, s = results["default"], results["sequential"]
+    print(f"search with {d['jobs']} jobs: {d['search_s']:.1f} s = {d['search_s'] / s['search_s']:.2f}x the sequential "
+          f"search's {s['search_s']:.1f} s (target: at most 0.6x with 2 jobs); same test accuracy: "
+          f"{d['test_acc'] == s['test_acc']}")
+    print("train s: the kept configuration's training; search s: all configurations; total s: loading, search, "
+          "evaluation and plots. peak MB: the job's main process; worker MB: the largest worker (shared pages "
+          "counted in each); PSS MB: all of them together, shared pages counted once.")
     return results
 
 

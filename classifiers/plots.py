@@ -92,7 +92,10 @@ def search_heatmap(results):
     for i in range(len(lrs)):
         for j in range(len(regs)):
             if np.isfinite(grid[i, j]):
-                ax.text(j, i, f"{grid[i, j]:.3f}", ha="center", va="center", color="w", fontsize=9)
+                r, g, b, _ = im.cmap(im.norm(grid[i, j]))
+                dark_cell = 0.299 * r + 0.587 * g + 0.114 * b < 0.5      # perceived brightness of the colour
+                ax.text(j, i, f"{grid[i, j]:.3f}", ha="center", va="center", color="w" if dark_cell else "k",
+                        fontsize=9)
     fig.colorbar(im, ax=ax, label="validation accuracy")
     return fig
 

@@ -483,3 +483,15 @@ def test_one_progress_bar_shows_the_accuracy_the_search_keeps(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "search, 2 at once" in err and "lr=" not in err                    # no bar per configuration
     assert f"best validation accuracy {results['val_acc']:.4f}" in err
+
+
+def test_memory_is_in_one_unit_mb_of_a_million_bytes():
+    import runpy
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_train.py"))
+    assert bench["megabytes"](1_000_000) == pytest.approx(1024)              # ru_maxrss is in KiB
+    readme = (ROOT / "README.md").read_text()
+    assert "MiB" not in readme and "KiB" not in readme
+    tarball_mb = round(170498071 / 1e6)                    # cifar-10-python.tar.gz, from its official site
+    assert f"CIFAR-10 ({tarball_mb} MB)" in readme
+    sample_mb = data_utils.SAMPLE_PATH.stat().st_size / 1e6
+    assert f"The bundled sample is {sample_mb:.1f} MB" in readme

@@ -56,3 +56,9 @@ def test_the_notebook_plots_its_loss_with_the_package_figure():
     sources = ["".join(c["source"]) for c in json.loads((ROOT / "notebooks" / "softmax.ipynb").read_text())["cells"]]
     assert not any("plt.plot(loss_hist)" in s for s in sources)
     assert any("plots.loss_curve(loss_hist" in s for s in sources)
+
+
+def test_search_heatmap_numbers_stay_readable_on_bright_cells():
+    rows = [{"learning_rate": lr, "reg": 1.0, "val_acc": acc} for lr, acc in ((1, 0.2), (2, 0.4))]
+    colours = {t.get_text(): t.get_color() for t in plots.search_heatmap(rows).axes[0].texts}
+    assert colours == {"0.200": "w", "0.400": "k"}          # viridis: dark at the low end, yellow at the top
