@@ -270,10 +270,12 @@ def _accuracy(clf, X, y):
 def train(config=None, log=print):
     """Run the whole job; returns the results dict that is also written to results.json.
 
-    Writes into the output folder: model.npz (saved as soon as a configuration
-    beats the previous best, so an interruption loses nothing), results.json,
-    loss.png, weights.png, search.png and confusion.png. Raises Interrupted on
-    Ctrl-C, after saving what it has.
+    Writes into the output folder (see ``prepare_output``): model.npz (saved as
+    soon as a configuration beats the previous best, so an interruption loses
+    nothing), results.json, loss.png, weights.png, confusion.png and, when more
+    than one configuration was trained, search.png. The search runs
+    ``config.jobs`` configurations at once (see ``search``). Raises Interrupted
+    on Ctrl-C, after saving what it has; a failed run leaves no empty folder.
     """
     config = config or TrainConfig()
     config.check()
@@ -284,6 +286,9 @@ def train(config=None, log=print):
     except BaseException:
         if created and not any(out.iterdir()):      # a failed run leaves no empty folder behind
             out.rmdir()
+            if config.out is None:
+                with contextlib.suppress(OSError):  # nor an empty runs/ (rmdir refuses a full one)
+                    out.parent.rmdir()
         raise
 
 

@@ -119,7 +119,7 @@ def confusion_figure(y_true, y_pred, class_names):
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title(f"test confusion matrix, rows normalised: each row sums to 1\n"
-                 f"(accuracy {np.trace(counts) / max(counts.sum(), 1):.3f} on {counts.sum()} images)")
+                 f"(accuracy {np.trace(counts) / max(counts.sum(), 1):.3f} on {counts.sum():,} images)")
     for i in range(len(class_names)):
         for j in range(len(class_names)):
             ax.text(j, i, f"{frac[i, j]:.2f}", ha="center", va="center", fontsize=7,
