@@ -401,7 +401,7 @@ class Preprocessor:
         """Preprocessed rows (N, D + bias) of ``dtype``, converted a chunk at a time."""
         if self.mean is None:
             raise ValueError("call fit() before transform()")
-        X = X.reshape(len(X), -1)
+        X = X.reshape(len(X), int(np.prod(X.shape[1:])))       # -1 cannot be inferred for 0 images
         d = X.shape[1]
         if d != self.mean.shape[0]:
             raise ValueError(f"images have {d} values each, the preprocessor was fit on {self.mean.shape[0]}")
