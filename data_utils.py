@@ -441,7 +441,7 @@ def mirror_permutation(bias=True):
 
 def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, num_test=1000,
                      num_dev=500, subtract_mean=True, bias_trick=True, standardize=False,
-                     dtype=np.float64, seed=None):
+                     dtype=np.float64, seed=None, *, images=None, return_preprocessor=False):
     """Load CIFAR-10 and split it as in the assignment.
 
     - train: training rows [0, num_training)
@@ -449,17 +449,29 @@ def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, 
     - test:  the first num_test test images
     - dev:   num_dev training rows chosen at random (seeded), for quick experiments
 
-    Images are flattened to rows of 3072 values; with ``subtract_mean`` the
-    mean image of the training rows (only) is subtracted from every split, with
-    ``standardize`` each pixel is also divided by its training standard
-    deviation, and with ``bias_trick`` a column of ones is appended.
-    ``cifar10_dir`` defaults to datasets/cifar-10-batches-py; it may also be the
-    bundled sample's .npz path.
+    Images are flattened to rows of 3072 values, with statistics of the training
+    rows only: ``subtract_mean`` subtracts the mean image, ``standardize`` divides
+    each pixel by its standard deviation (after subtracting the mean only when
+    ``subtract_mean`` is also true), and ``bias_trick`` appends a column of ones.
+
+    Inputs:
+    - cifar10_dir: the batches folder (default datasets/cifar-10-batches-py) or
+      the bundled sample's .npz path.
+    - images (keyword-only): (Xtr, ytr, Xte, yte) already loaded, e.g. by
+      ``load_dataset``; then cifar10_dir is not read.
+    - return_preprocessor (keyword-only): also return the fitted Preprocessor,
+      which applies the same transformation to new images (and is saved with a model).
 
     Returns a dict with X_train, y_train, X_val, y_val, X_test, y_test, X_dev,
-    y_dev, and mean_image (32, 32, 3) float64 (zeros when not subtracting).
+    y_dev, and mean_image (32, 32, 3) float64 (zeros when not subtracting);
+    ``(dict, preprocessor)`` with return_preprocessor.
     """
-    Xtr, ytr, Xte, yte = load_CIFAR10(cifar10_dir or DATASETS_DIR / FOLDER, dtype=np.uint8)
+    if images is None:
+        images = load_CIFAR10(cifar10_dir or DATASETS_DIR / FOLDER, dtype=np.uint8)
+    if len(images) != 4:
+        raise ValueError(f"images must be the 4 arrays (Xtr, ytr, Xte, yte) that load_CIFAR10 returns, "
+                         f"got {len(images)} items")
+    Xtr, ytr, Xte, yte = images
     for name, value in (("num_training", num_training), ("num_validation", num_validation),
                         ("num_test", num_test), ("num_dev", num_dev)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -477,13 +489,14 @@ def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, 
     dev = rng.choice(num_training, num_dev, replace=False)
     mode = "standardize" if standardize else "mean"
     pre = Preprocessor(mode, bias_trick, dtype).fit(Xtr[:num_training])
-    if not (subtract_mean or standardize):
+    if not subtract_mean:                 # the scale keeps the standard deviation about the true mean
         pre.mean = np.zeros_like(pre.mean)
     val = slice(num_training, num_training + num_validation)
-    return {
+    data = {
         "X_train": pre.transform(Xtr[:num_training]), "y_train": ytr[:num_training],
         "X_val": pre.transform(Xtr[val]), "y_val": ytr[val],
         "X_test": pre.transform(Xte[:num_test]), "y_test": yte[:num_test],
         "X_dev": pre.transform(Xtr[dev]), "y_dev": ytr[dev],
         "mean_image": pre.mean.reshape(32, 32, 3),
     }
+    return (data, pre) if return_preprocessor else data

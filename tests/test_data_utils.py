@@ -152,6 +152,31 @@ def test_get_cifar10_data_splits_and_preprocessing(tmp_path):
         data_utils.get_CIFAR10_data(folder, num_training=149, num_validation=2)
 
 
+@pytest.mark.parametrize("standardize", [False, True])
+def test_get_cifar10_data_without_mean_subtraction(tmp_path, standardize):
+    folder, _ = write_folder(tmp_path, n=30)
+    d = data_utils.get_CIFAR10_data(folder, 100, 50, 10, 7, subtract_mean=False, standardize=standardize, seed=0)
+    Xtr = data_utils.load_CIFAR10(folder)[0].reshape(150, -1)
+    std = Xtr[:100].std(axis=0) if standardize else 1                # statistics of the training rows only
+    np.testing.assert_allclose(d["X_train"][:, :-1], Xtr[:100] / std, rtol=1e-12)
+    np.testing.assert_allclose(d["X_val"][:, :-1], Xtr[100:] / std, rtol=1e-12)
+    np.testing.assert_array_equal(d["mean_image"], 0)
+
+
+def test_get_cifar10_data_from_loaded_images_with_its_preprocessor(tmp_path):
+    folder, _ = write_folder(tmp_path, n=30)
+    images = data_utils.load_CIFAR10(folder, dtype=np.uint8)
+    d, pre = data_utils.get_CIFAR10_data(images=images, num_training=100, num_validation=50, num_test=10,
+                                         num_dev=7, standardize=True, dtype=np.float32, seed=0,
+                                         return_preprocessor=True)
+    from_folder = data_utils.get_CIFAR10_data(folder, 100, 50, 10, 7, standardize=True, dtype=np.float32, seed=0)
+    for key in from_folder:
+        np.testing.assert_array_equal(d[key], from_folder[key])
+    np.testing.assert_array_equal(pre.transform(images[2][:10]), d["X_test"])   # the same transformation
+    with pytest.raises(ValueError, match="images must be the 4 arrays .* got 2 items"):
+        data_utils.get_CIFAR10_data(images=images[:2])
+
+
 def test_mirror_permutation_flips_images():
     img = np.arange(32 * 32 * 3).reshape(32, 32, 3)
     row = np.append(img.ravel(), 1)
