@@ -124,6 +124,18 @@ def test_sample_loads_with_the_same_api():
     assert data_utils.SAMPLE_PATH.stat().st_size < 10 * 2 ** 20
 
 
+def test_data_home_is_the_checkout_then_the_variable_then_a_user_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOFTMAX_DATA", str(tmp_path / "mine"))
+    assert data_utils.get_data_home() == data_utils._CHECKOUT_DATASETS            # run from a checkout
+    assert (data_utils.get_data_home() / "get_datasets.sh").is_file()
+    monkeypatch.setattr(data_utils, "_CHECKOUT_DATASETS", tmp_path / "site-packages" / "datasets")  # installed
+    assert data_utils.get_data_home() == tmp_path / "mine"
+    monkeypatch.delenv("SOFTMAX_DATA")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert data_utils.get_data_home() == tmp_path / "softmax_data"
+    assert not (tmp_path / "softmax_data").exists()                              # created only by a download
+
+
 def test_load_dataset_falls_back_to_the_sample_with_a_notice(tmp_path):
     said = []
     Xtr, ytr, Xte, yte, source = data_utils.load_dataset(tmp_path, download=False, log=said.append)
