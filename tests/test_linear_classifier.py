@@ -86,6 +86,9 @@ def test_a_subclass_that_overrides_loss_trains_with_it():
     assert Pull.calls == [((8, 6), (8,), 0.5)] * 50
     np.testing.assert_allclose(clf.W, 1.0, atol=1e-4)
     assert history[0] == pytest.approx(18.0, rel=1e-2)              # 18 entries of W near 0, pulled to 1
+    with pytest.raises(ValueError, match=r"y must hold labels in \[0, 3\)"):
+        clf.train(X, np.full(40, 5))                      # checked by train, as this loss checks nothing
+    assert len(Pull.calls) == 50
 
 
 def test_the_base_class_says_that_loss_must_be_overridden():
@@ -192,6 +195,10 @@ def test_train_rejects_bad_data():
         Softmax().train(X, y.astype(float))
     clf = Softmax()
     clf.train(X, y, num_iters=1)
+    clf.train(X[y == 0], y[y == 0], num_iters=1)              # a trained classifier keeps its classes
+    assert clf.W.shape == (6, 3)
+    with pytest.raises(ValueError, match=r"y must hold labels in \[0, 3\)"):
+        clf.train(X, np.full(20, 3))
     with pytest.raises(ValueError, match="X has 3 features but the classifier's W has shape"):
         clf.train(X[:, :3], y)
 
@@ -306,6 +313,9 @@ def test_load_of_a_template_file_never_runs_code(tmp_path):
     np.save(tmp_path / "list.npy", np.array([1, "a"], dtype=object), allow_pickle=True)
     with pytest.raises(ValueError, match=r"expected np.save of a dict \{'W': W\}, found a ndarray"):
         Softmax.load(tmp_path / "list.npy")
+    np.save(tmp_path / "nan.npy", {"W": np.full((3, 2), np.nan)})
+    with pytest.raises(ValueError, match="holds weights with NaN or infinity"):
+        Softmax.load(tmp_path / "nan.npy")
     np.save(tmp_path / "ints.npy", {"W": np.zeros((3, 2), int)})
     with pytest.raises(ValueError, match="wrong shape or type"):
         Softmax.load(tmp_path / "ints.npy")

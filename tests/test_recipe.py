@@ -193,6 +193,13 @@ def test_early_stopping_keeps_the_best_weights_not_the_last():
     assert stopper.best_W == 0.6
 
 
+def test_validation_defaults_to_once_per_epoch():
+    X, y = separable()
+    _, history, _ = run(num_iters=35, X_val=X, y_val=y)                  # 300 // 30 = 10 iterations per epoch
+    assert [it for it, _ in history["val_acc"]] == [10, 20, 30, 35]
+    assert history["epochs"] == 3.5
+
+
 def test_without_patience_validation_never_stops_training():
     X, y = separable()
     _, history, _ = run(num_iters=60, X_val=X, y_val=np.zeros(300, int), eval_every=1)
@@ -225,13 +232,25 @@ def test_divergence_warns_with_both_learning_rates_and_keeps_the_last_finite_wei
 
 
 def test_divergence_keeps_the_weights_of_the_last_finite_loss():
-    clf, history, rec = None, None, Recorder()
+    rec = Recorder()
     X, y = separable()
     clf = Softmax()
     with pytest.warns(TrainingDivergedWarning):
         history = recipe.train(clf, X * 1e3, y, 1e30, 1e-5, 500, 30, seed=0, loss=rec, momentum=0.5, average=400)
     assert len(rec.Ws) == history["iterations"] + 1
     np.testing.assert_array_equal(clf.W, rec.Ws[-2])
+
+
+def test_train_rejects_bad_data():
+    X, y = separable(n=20)
+    clf = Softmax()
+    with pytest.raises(ValueError, match="X contains NaN"):
+        recipe.train(clf, np.where(X > 5, np.nan, X), y)
+    assert clf.W is None                                    # checked before anything changed
+    with pytest.raises(ValueError, match="empty training set"):
+        recipe.train(Softmax(), X[:0], y[:0])
+    with pytest.raises(ValueError, match=r"y_val must hold labels in \[0, 3\)"):
+        recipe.train(Softmax(), X, y % 3, X_val=X, y_val=np.full(20, 3))
 
 
 @pytest.mark.parametrize("kwargs,exc,pattern", [
