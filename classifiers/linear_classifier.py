@@ -196,6 +196,9 @@ class LinearClassifier:
         try:
             with os.fdopen(fd, "wb") as f:
                 write(f)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)                      # mkstemp's 0600 -> what open() would give
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):
