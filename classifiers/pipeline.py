@@ -480,8 +480,9 @@ def _hyper(config, lr, reg, num_iters, average):
 
 def _save_figures(out, clf, history, row, search, y_test, pred, names, note=None):
     from . import plots
+    title = f"best run: lr={row['learning_rate']:g}, reg={row['reg']:g}"
     plots.loss_curve(history["loss"], history["val_acc"], final_acc=row["val_acc"], note=note,
-                     title=f"best run: lr={row['learning_rate']:g}, reg={row['reg']:g}").savefig(out / "loss.png", dpi=100)
+                     title=title).savefig(out / "loss.png", dpi=100)
     plots.weight_templates(clf.W, names).savefig(out / "weights.png", dpi=100)
     finished = [r for r in search if np.isfinite(r["val_acc"])]
     if len(finished) > 1:       # a single configuration has no search to show; its accuracy is in the table

@@ -31,7 +31,8 @@ def loss_curve(loss_history, val_acc=None, title="Training loss", final_acc=None
             label="minibatch loss")
     if window > 1:  # the running mean shows the trend under the minibatch noise
         smooth = np.convolve(loss_history, np.ones(window) / window, mode="valid")
-        ax.plot(its[(window - 1) // 2:][:len(smooth)], smooth, lw=1.5, color="tab:blue", label=f"mean of {window} iterations")
+        ax.plot(its[(window - 1) // 2:][:len(smooth)], smooth, lw=1.5, color="tab:blue",
+                label=f"mean of {window} iterations")
     ax.set_yscale("log")
     plain = ticker.LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5))
     ax.yaxis.set_major_formatter(plain)     # 2, 3, 100, 1e+03 rather than 2 x 10^0

@@ -281,16 +281,19 @@ def test_a_partial_data_folder_names_the_missing_files_and_is_not_downloaded_aga
     monkeypatch.setattr(data_utils, "download_CIFAR10", lambda *a, **k: downloads.append(a))
     for data_dir in (tmp_path, None):
         monkeypatch.setattr(data_utils, "DATASETS_DIR", tmp_path)
-        code = main(["train", "--quiet", "--out", str(tmp_path / "run")] + (["--data-dir", str(data_dir)] if data_dir else []))
+        code = main(["train", "--quiet", "--out", str(tmp_path / "run")]
+                    + (["--data-dir", str(data_dir)] if data_dir else []))
         err = capsys.readouterr().err
-        assert code == 2 and f"CIFAR-10 in {folder} is incomplete: data_batch_3, data_batch_4, data_batch_5 missing" in err
+        assert code == 2
+        assert f"CIFAR-10 in {folder} is incomplete: data_batch_3, data_batch_4, data_batch_5 missing" in err
     assert downloads == []
 
 
 def test_offline_the_fallback_to_the_sample_is_said_once(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(data_utils, "download_CIFAR10", offline_download)
     monkeypatch.setattr(data_utils, "DATASETS_DIR", tmp_path / "datasets")
-    assert main(["train", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "--quiet", "--out", str(tmp_path / "r")]) == 0
+    assert main(["train", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "--quiet",
+                 "--out", str(tmp_path / "r")]) == 0
     said = [line for line in capsys.readouterr().out.splitlines() if "sample" in line or "download" in line]
     assert len(said) == 1, said
     assert said[0].startswith("notice: using the bundled sample") and "Name or service not known" in said[0]
@@ -358,7 +361,8 @@ def test_a_reader_that_stops_early_is_no_error(sample_run, tmp_path):
     read, write = os.pipe()
     os.close(read)                                          # like `| head` after its lines
     try:
-        proc = subprocess.run([sys.executable, "-m", "classifiers", "predict", str(out / "model.npz"), *[str(image)] * 50],
+        proc = subprocess.run([sys.executable, "-m", "classifiers", "predict", str(out / "model.npz"),
+                               *[str(image)] * 50],
                               stdout=write, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                               env=dict(os.environ, PYTHONPATH=str(ROOT)))
     finally:

@@ -2,7 +2,6 @@
 import json
 
 import numpy as np
-import pytest
 
 from classifiers import plots
 from classifiers.__main__ import main
