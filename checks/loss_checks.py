@@ -15,8 +15,8 @@ HINTS = {
 
 
 def call(fn, W, X, y, reg):
-    """The student's (loss, dW), checked for shape and finiteness; loss as a float."""
-    out = fn(W, X, y, reg)
+    """The student's (loss, dW) on copies of the inputs, checked for shape and finiteness; loss as a float."""
+    out = fn(W.copy(), X.copy(), y.copy(), reg)
     check(isinstance(out, tuple) and len(out) == 2,
           f"return a tuple (loss, dW), got {type(out).__name__}")
     loss, dW = out
@@ -56,11 +56,11 @@ def data_loss(loss, want, n, kind):
 
 def reg_loss(extra, W):
     want = REG * np.sum(W * W)
-    r = extra / want
+    r = round(extra / want, 3) + 0.0
     hint = {0.5: " (no 1/2 in this assignment's convention)", 0.0: " (it is missing)",
             2.0: " (the factor 2 belongs in the gradient, not in the loss)"}
-    said = next((text for k, text in hint.items() if abs(r - k) < 1e-6), "")
-    check(abs(r - 1) < 1e-6, f"the regularization adds {r:.3g} * reg * sum(W**2) to your loss{said}; "
+    said = hint.get(r, "")
+    check(abs(extra / want - 1) < 1e-6, f"the regularization adds {r:.3g} * reg * sum(W**2) to your loss{said}; "
                              f"it must add exactly reg * sum(W**2)")
 
 
@@ -83,7 +83,7 @@ def reg_gradient(dW_reg, W):
     want = 2 * REG * W
     if rel_error(dW_reg, want) <= GRAD_TOL:
         return
-    r = float(np.sum(dW_reg * want) / np.sum(want * want))
+    r = round(float(np.sum(dW_reg * want) / np.sum(want * want)), 3) + 0.0   # + 0.0: no '-0'
     check(False, f"your gradient is {r:.3g}x the numerical one on the regularization term: "
                  f"d/dW of reg * sum(W**2) is 2 * reg * W")
 
@@ -102,7 +102,7 @@ def loss_properties(module, name, kind):
     loss1, dW1 = call(fn, W, X, y, REG)
     reg_loss(loss1 - loss0, W)
     yield "the loss adds reg * sum(W**2)"
-    data_gradient(dW0, numerical_gradient(lambda w: fn(w, X, y, 0.0)[0], W.copy()), n, kind)
+    data_gradient(dW0, numerical_gradient(lambda w: fn(w, X.copy(), y.copy(), 0.0)[0], W.copy()), n, kind)
     yield "gradient equals the numerical gradient"
     reg_gradient(dW1 - dW0, W)
     yield "gradient of the regularization is 2 * reg * W"
