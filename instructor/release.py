@@ -20,9 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "edition"
 
 #: files copied as they are
-COPY = ["pyproject.toml", "data_utils.py", "gradient_check.py", ".gitignore",
-        "datasets/get_datasets.sh", "datasets/cifar10_sample.npz"]
-#: packages whose .py files (stripped of their solutions) and .json data files are shipped
+COPY = ["pyproject.toml", "data_utils.py", "gradient_check.py", ".gitignore", "datasets/get_datasets.sh"]
+#: packages shipped whole: .py files stripped of their solutions, data files as they are
 PACKAGES = ["classifiers", "checks"]
 #: shipped files that are left out of the edition whole (solution-only modules)
 OMIT = []
@@ -39,7 +38,7 @@ def sources(root):
     paths = [p for p in COPY if (root / p).is_file()]
     for package in PACKAGES:
         paths += sorted(p.relative_to(root).as_posix() for p in (root / package).rglob("*")
-                        if p.suffix in (".py", ".json") and "__pycache__" not in p.parts)
+                        if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts)
     paths += sorted(p.relative_to(root).as_posix() for p in (root / "notebooks").glob("*.ipynb"))
     return [p for p in paths if p not in OMIT]
 
@@ -86,11 +85,16 @@ def exercise_list(exercises):
 
 
 def edition_setup_cfg(text):
-    """setup.cfg with the ``checks`` package installed next to ``classifiers``."""
+    """setup.cfg with the ``checks`` package, and its .json files, installed next to ``classifiers``."""
     def add(match):
         names = match.group(2)
         return match.group(0) if "checks" in names or "find:" in names else f"{match.group(1)}{names}, checks"
-    return re.sub(r"(?m)^(packages\s*=\s*)(\S.*)$", add, text, count=1)
+    text = re.sub(r"(?m)^(packages\s*=\s*)(\S.*)$", add, text, count=1)
+    if re.search(r"(?m)^checks\s*=", text):
+        return text
+    if "[options.package_data]" in text:
+        return text.replace("[options.package_data]\n", "[options.package_data]\nchecks = *.json\n", 1)
+    return text.rstrip("\n") + "\n\n[options.package_data]\nchecks = *.json\n"
 
 
 def edition_makefile(text):

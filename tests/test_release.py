@@ -176,7 +176,8 @@ def test_instructor_only_files_and_rules_are_left_out(toy_repo, tmp_path):
     assert not (dest / "benchmarks").exists()
     makefile = (dest / "Makefile").read_text()
     assert "bench" not in makefile and ".PHONY: venv test\n" in makefile and "test: venv\n\tpytest\n" in makefile
-    assert "packages = classifiers, checks\n" in (dest / "setup.cfg").read_text()
+    assert (dest / "setup.cfg").read_text() == ("[options]\npackages = classifiers, checks\n\n"
+                                                "[options.package_data]\nchecks = *.json\n")
 
 
 def test_edition_extras_and_handin_list(toy_repo, tmp_path):
