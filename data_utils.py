@@ -116,6 +116,13 @@ class _RestrictedUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"forbidden global {module}.{name}") from None
 
 
+def unpickle_arrays(file):
+    """Unpickle one object from an open binary file, admitting only numpy arrays, plain
+    containers, numbers and strings (see _RestrictedUnpickler); raises pickle.UnpicklingError
+    naming any other global the file asks for."""
+    return _RestrictedUnpickler(file, encoding="latin1").load()
+
+
 def _text(key):
     return key.decode("latin1") if isinstance(key, bytes) else key
 
@@ -417,7 +424,7 @@ class Preprocessor:
         """Preprocessed rows (N, D + bias) of ``dtype``, converted a chunk at a time."""
         if self.mean is None:
             raise ValueError("call fit() before transform()")
-        X = X.reshape(len(X), -1)
+        X = X.reshape(len(X), int(np.prod(X.shape[1:])))       # -1 cannot be inferred for 0 images
         d = X.shape[1]
         if d != self.mean.shape[0]:
             raise ValueError(f"images have {d} values each, the preprocessor was fit on {self.mean.shape[0]}")
@@ -464,7 +471,7 @@ def mirror_permutation(bias=True):
 
 def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, num_test=1000,
                      num_dev=500, subtract_mean=True, bias_trick=True, standardize=False,
-                     dtype=np.float64, seed=None, *, images=None, return_preprocessor=False):
+                     dtype=np.float64, seed=None, data=None, *, return_preprocessor=False):
     """Load CIFAR-10 and split it as in the assignment.
 
     - train: training rows [0, num_training)
@@ -480,21 +487,22 @@ def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, 
     Inputs:
     - cifar10_dir: the batches folder (default DATASETS_DIR/cifar-10-batches-py) or
       the bundled sample's .npz path.
-    - images (keyword-only): (Xtr, ytr, Xte, yte) already loaded, e.g. by
-      ``load_dataset``; then cifar10_dir is not read.
+    - data: (Xtr, ytr, Xte, yte) already loaded, e.g. by ``load_dataset``; then
+      cifar10_dir is not read.
     - return_preprocessor (keyword-only): also return the fitted Preprocessor,
       which applies the same transformation to new images (and is saved with a model).
 
     Returns a dict with X_train, y_train, X_val, y_val, X_test, y_test, X_dev,
-    y_dev, and mean_image (32, 32, 3) float64 (zeros when not subtracting);
-    ``(dict, preprocessor)`` with return_preprocessor.
+    y_dev, and mean_image (32, 32, 3) float64 (zeros when not subtracting): arrays
+    only, as CS231n's notebooks print each value's shape; ``(dict, preprocessor)``
+    with return_preprocessor.
     """
-    if images is None:
-        images = load_CIFAR10(cifar10_dir or DATASETS_DIR / FOLDER, dtype=np.uint8)
-    if len(images) != 4:
-        raise ValueError(f"images must be the 4 arrays (Xtr, ytr, Xte, yte) that load_CIFAR10 returns, "
-                         f"got {len(images)} items")
-    Xtr, ytr, Xte, yte = images
+    if data is None:
+        data = load_CIFAR10(cifar10_dir or DATASETS_DIR / FOLDER, dtype=np.uint8)
+    if len(data) != 4:
+        raise ValueError(f"data must be the 4 arrays (Xtr, ytr, Xte, yte) that load_CIFAR10 returns, "
+                         f"got {len(data)} items")
+    Xtr, ytr, Xte, yte = data
     for name, value in (("num_training", num_training), ("num_validation", num_validation),
                         ("num_test", num_test), ("num_dev", num_dev)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -515,11 +523,11 @@ def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, 
     if not subtract_mean:                 # the scale keeps the standard deviation about the true mean
         pre.mean = np.zeros_like(pre.mean)
     val = slice(num_training, num_training + num_validation)
-    data = {
+    splits = {
         "X_train": pre.transform(Xtr[:num_training]), "y_train": ytr[:num_training],
         "X_val": pre.transform(Xtr[val]), "y_val": ytr[val],
         "X_test": pre.transform(Xte[:num_test]), "y_test": yte[:num_test],
         "X_dev": pre.transform(Xtr[dev]), "y_dev": ytr[dev],
         "mean_image": pre.mean.reshape(32, 32, 3),
     }
-    return (data, pre) if return_preprocessor else data
+    return (splits, pre) if return_preprocessor else splits

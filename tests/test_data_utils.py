@@ -178,15 +178,16 @@ def test_get_cifar10_data_without_mean_subtraction(tmp_path, standardize):
 def test_get_cifar10_data_from_loaded_images_with_its_preprocessor(tmp_path):
     folder, _ = write_folder(tmp_path, n=30)
     images = data_utils.load_CIFAR10(folder, dtype=np.uint8)
-    d, pre = data_utils.get_CIFAR10_data(images=images, num_training=100, num_validation=50, num_test=10,
+    d, pre = data_utils.get_CIFAR10_data(data=images, num_training=100, num_validation=50, num_test=10,
                                          num_dev=7, standardize=True, dtype=np.float32, seed=0,
                                          return_preprocessor=True)
     from_folder = data_utils.get_CIFAR10_data(folder, 100, 50, 10, 7, standardize=True, dtype=np.float32, seed=0)
     for key in from_folder:
         np.testing.assert_array_equal(d[key], from_folder[key])
     np.testing.assert_array_equal(pre.transform(images[2][:10]), d["X_test"])   # the same transformation
-    with pytest.raises(ValueError, match="images must be the 4 arrays .* got 2 items"):
-        data_utils.get_CIFAR10_data(images=images[:2])
+    assert all(isinstance(v, np.ndarray) for v in d.values())     # CS231n's notebooks print each v.shape
+    with pytest.raises(ValueError, match="data must be the 4 arrays .* got 2 items"):
+        data_utils.get_CIFAR10_data(data=images[:2])
 
 
 def test_mirror_permutation_flips_images():
