@@ -80,7 +80,7 @@ def callables(module):
             continue
         if inspect.isclass(obj):
             yield f"{name}", obj
-            for mname, meth in sorted(vars(obj).items()):
+            for mname in sorted(dir(obj)):                    # inherited methods too: Softmax.train
                 if callable(getattr(obj, mname, None)) and not mname.startswith("__"):
                     yield f"{name}.{mname}", (obj, mname)
         elif inspect.isfunction(obj):
