@@ -294,7 +294,7 @@ def test_the_untouched_edition_checks_say_not_written_yet(edition):
     dest, exercises = edition
     out = run_in(dest, "-m", "checks")
     assert out.returncode == 0, out.stdout + out.stderr
-    assert out.stdout.rstrip().endswith(f" 0 ok, 0 failed, {len(checks.EXERCISES)} not written yet"), out.stdout
+    assert out.stdout.rstrip().endswith(f"\n0 ok, 0 failed, {len(checks.EXERCISES)} not written yet"), out.stdout
     assert "[not written yet] softmax_loss_naive (classifiers/softmax.py)\n    todo  softmax_loss_naive is not " \
            "written yet: open classifiers/softmax.py" in out.stdout
 
@@ -313,7 +313,7 @@ def completed(edition, tmp_path):
 def test_round_trip_the_solutions_files_pass_every_check(completed):
     out = run_in(completed, "-m", "checks")
     assert out.returncode == 0, out.stdout[-3000:]
-    assert out.stdout.rstrip().endswith(f"{len(checks.EXERCISES)} ok, 0 failed, 0 not written yet"), out.stdout
+    assert out.stdout.rstrip().endswith(f"\n{len(checks.EXERCISES)} ok, 0 failed, 0 not written yet"), out.stdout
 
 
 def test_command_line_train_names_the_function_to_write_first(edition, tmp_path):
