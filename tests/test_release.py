@@ -384,3 +384,26 @@ def test_edition_installs_and_imports(edition, tmp_path):
                          env={**os.environ, "PYTHONPATH": str(target)})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == [str(len(checks.EXERCISES)), "True"]
+
+
+def test_this_repositorys_release_is_byte_identical_twice(edition, tmp_path):
+    dest, _ = edition
+    rel.release(tmp_path / "again")
+    assert rel.digest(tmp_path / "again") == rel.digest(dest)
+
+
+def test_edition_makefile_keeps_check_and_submit_and_drops_bench(edition):
+    dest, _ = edition
+    makefile = (dest / "Makefile").read_text()
+    assert "\n\t$(PY) -m checks $(ARGS)\n" in makefile and "\n\t$(PY) -m checks.submit $(ARGS)\n" in makefile
+    assert "benchmarks/" not in makefile and not (dest / "benchmarks").exists() and not (dest / "instructor").exists()
+
+
+def test_edition_notebooks_hold_no_solution(edition):
+    dest, _ = edition
+    for path in (dest / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        text = "".join("".join(c["source"]) for c in nb["cells"])
+        assert "SOLUTION" not in text and "**Answer" not in text and "softmax_loss_fast" not in text
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"] if c["cell_type"] == "code")
+        assert not any("solution" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
