@@ -34,8 +34,10 @@ class TrainingDiverged(ClassifierError, FloatingPointError):
 class TrainingDivergedWarning(UserWarning):
     """The loss became NaN or infinite; that run stopped with the weights of its last finite loss.
 
-    A UserWarning, not a RuntimeWarning, so that it is shown once per diverging
-    run and is not confused with numpy's floating-point warnings.
+    Issued once per diverging run. A UserWarning, not a RuntimeWarning: it is
+    not one of numpy's floating-point warnings (those are silenced inside train,
+    since the loss itself says what happened), and the test suite's setting
+    ``error::RuntimeWarning`` does not turn an expected divergence into an error.
     """
 
 
@@ -210,6 +212,9 @@ class LinearClassifier:
         try:
             with os.fdopen(fd, "wb") as f:
                 write(f)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)                      # mkstemp's 0600 -> what open() would give
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):
