@@ -103,7 +103,7 @@ def test_function_region_becomes_not_implemented_naming_function_and_file(toy_re
 
 def test_module_level_region_is_removed_whole(toy_repo, tmp_path):
     text = (released(toy_repo, tmp_path) / "classifiers/toy.py").read_text()
-    assert text.startswith('"""A toy module."""\nimport numpy as np\n\n\n\ndef double(x):')
+    assert text.startswith('"""A toy module."""\nimport numpy as np\n\n\ndef double(x):')
 
 
 def test_edition_raises_the_named_error(toy_repo, tmp_path):
