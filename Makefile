@@ -10,7 +10,7 @@ USER_ID ?= $(shell id -u)
 ALLOW_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv train test test-fast bench data notebook clean
+.PHONY: help venv train test test-fast bench data notebook clean check submit
 
 help:                    ## list the targets
 	@echo "usage: make TARGET [ARGS=\"...\"]"
@@ -49,3 +49,9 @@ data: $(STAMP)           ## download CIFAR-10 into datasets/
 
 clean:                   ## remove .venv and build leftovers
 	rm -rf $(VENV) .pytest_cache build *.egg-info
+
+check: $(STAMP)          ## the exercises' self-checks, in seconds (make check ARGS=softmax_loss_naive)
+	$(PY) -m checks $(ARGS)
+
+submit: $(STAMP)         ## write submission.zip: your edited files, executed notebooks, MANIFEST.json
+	$(PY) -m checks.submit $(ARGS)

@@ -247,13 +247,22 @@ def softmax(input, dim, *, dtype=None, return_grad=False, grad_output=None):
     x, in_dtype = _cast(input, dtype, return_grad)
     dim = _dim(dim, x)
     with np.errstate(invalid="ignore"):  # all -inf or +inf slices give NaN, as in PyTorch
+        # TODO: y = softmax of x along axis dim. Subtract the max along dim first
+        # (_max(x, dim) keeps the axis, so it broadcasts), then exp, then divide by
+        # the sum along dim (keepdims=True).
+        # BEGIN SOLUTION
         shifted = x - _max(x, dim)
         e = np.exp(shifted)
         y = e / e.sum(axis=dim, keepdims=True)
+        # END SOLUTION
     if not return_grad:
         return y
     g = np.ones_like(y) if grad_output is None else _same_shape("grad_output", grad_output, y.shape, y.dtype)
+    # TODO: return y and the gradient dx = y * (g - sum(g * y)), the sum along dim with
+    # keepdims=True, cast to in_dtype (.astype(in_dtype, copy=False)).
+    # BEGIN SOLUTION
     return y, (y * (g - (g * y).sum(axis=dim, keepdims=True))).astype(in_dtype, copy=False)
+    # END SOLUTION
 
 
 def log_softmax(input, dim, *, dtype=None, return_grad=False, grad_output=None):
@@ -269,13 +278,21 @@ def log_softmax(input, dim, *, dtype=None, return_grad=False, grad_output=None):
     x, in_dtype = _cast(input, dtype, return_grad)
     dim = _dim(dim, x)
     with np.errstate(invalid="ignore", divide="ignore"):
+        # TODO: y = log_softmax of x along axis dim, computed as x - m - log(sum(exp(x - m)))
+        # with m = _max(x, dim); never as np.log(softmax(x)).
+        # BEGIN SOLUTION
         shifted = x - _max(x, dim)
         y = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        # END SOLUTION
     if not return_grad:
         return y
     g = np.ones_like(y) if grad_output is None else _same_shape("grad_output", grad_output, y.shape, y.dtype)
     with np.errstate(invalid="ignore"):
+        # TODO: return y and the gradient dx = g - exp(y) * sum(g), the sum along dim with
+        # keepdims=True, cast to in_dtype.
+        # BEGIN SOLUTION
         return y, (g - np.exp(y) * g.sum(axis=dim, keepdims=True)).astype(in_dtype, copy=False)
+        # END SOLUTION
 
 
 def _cast(input, dtype, return_grad):

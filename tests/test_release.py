@@ -1,0 +1,409 @@
+"""python -m instructor release: markers cut out on a small made-up solution, then on this repository."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import checks
+from instructor import release as rel
+from instructor.markers import MarkerError, strip_notebook, strip_python
+
+TOY = '''\
+"""A toy module."""
+import numpy as np
+
+# BEGIN SOLUTION
+def _secret(x):
+    return x + 1
+# END SOLUTION
+
+
+def double(x):
+    """Inputs: - x: a number. Returns: 2 * x."""
+    y = None
+    # TODO: store 2 * x in y.
+    # BEGIN SOLUTION
+    y = _secret(x) * 2 - 2
+    # END SOLUTION
+    return y
+
+
+class Thing:
+    def step(self, a):
+        # TODO: first half
+        # BEGIN SOLUTION
+        a = a + 1
+        # END SOLUTION
+        # TODO: second half
+        # BEGIN SOLUTION
+        a = a * 3
+        # END SOLUTION
+        return a
+'''
+
+
+def cell(kind, source, tags=(), outputs=None):
+    c = {"cell_type": kind, "metadata": {"tags": list(tags)} if tags else {}, "source": source}
+    if kind == "code":
+        c.update(outputs=outputs or [], execution_count=3 if outputs else None)
+    return c
+
+
+NOTEBOOK = {"cells": [
+    cell("markdown", "# Toy\nSome prose."),
+    cell("code", "import numpy as np\nbest = None\n# TODO: search\n# BEGIN SOLUTION\nbest = 3\n# END SOLUTION\n"
+                 "print(best)", outputs=[{"output_type": "stream", "name": "stdout", "text": "3\n"}]),
+    cell("markdown", "### Inline question 1\n*Why?*"),
+    cell("markdown", "**Answer.** Because.", tags=["answer"]),
+    cell("code", "print('evidence')", tags=["solution"]),
+    cell("markdown", "How the fast kernel compares", tags=["solution"]),
+], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+
+
+@pytest.fixture()
+def toy_repo(tmp_path):
+    """A small solution repository with every kind of marker."""
+    root = tmp_path / "solution"
+    files = {
+        "setup.cfg": "[options]\npackages = classifiers\n",
+        "pyproject.toml": "[build-system]\nrequires = ['setuptools']\n",
+        "Makefile": ".PHONY: venv test bench\n\nvenv:\n\ttrue\n\ntest: venv\n\tpytest\n\n"
+                    "bench: venv   ## speed\n\tpython benchmarks/bench_loss.py\n",
+        "classifiers/__init__.py": "",
+        "classifiers/toy.py": TOY,
+        "checks/__init__.py": "",
+        "checks/expected.json": "{}\n",
+        "gradient_check.py": "def f():\n    return 1\n",
+        "notebooks/toy.ipynb": json.dumps(NOTEBOOK),
+        "benchmarks/bench_loss.py": "print('not shipped')\n",
+    }
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
+
+
+def released(toy_repo, tmp_path, name="edition"):
+    dest = tmp_path / name
+    rel.release(dest, root=toy_repo)
+    return dest
+
+
+def test_function_region_becomes_not_implemented_naming_function_and_file(toy_repo, tmp_path):
+    text = (released(toy_repo, tmp_path) / "classifiers/toy.py").read_text()
+    assert '    # TODO: store 2 * x in y.\n    raise NotImplementedError("double is not written yet: ' \
+           'open classifiers/toy.py")\n    return y\n' in text
+    assert '"""Inputs: - x: a number. Returns: 2 * x."""\n    y = None\n' in text     # signature, docstring kept
+    assert "_secret" not in text and "* 2 - 2" not in text and "SOLUTION" not in text
+
+
+def test_module_level_region_is_removed_whole(toy_repo, tmp_path):
+    text = (released(toy_repo, tmp_path) / "classifiers/toy.py").read_text()
+    assert text.startswith('"""A toy module."""\nimport numpy as np\n\n\ndef double(x):')
+
+
+def test_edition_raises_the_named_error(toy_repo, tmp_path):
+    dest = released(toy_repo, tmp_path)
+    code = ("from classifiers import toy\n"
+            "for call in (lambda: toy.double(2), lambda: toy.Thing().step(1)):\n"
+            "    try:\n        call()\n    except NotImplementedError as e:\n        print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=dest, capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["double is not written yet: open classifiers/toy.py",
+                                       "Thing.step (part 1 of 2) is not written yet: open classifiers/toy.py"]
+
+
+def test_two_regions_in_one_method_are_numbered(toy_repo, tmp_path):
+    text = (released(toy_repo, tmp_path) / "classifiers/toy.py").read_text()
+    assert "# TODO: second half\n        raise NotImplementedError(\"Thing.step (part 2 of 2)" in text
+
+
+@pytest.mark.parametrize("lines, message", [
+    (["# BEGIN SOLUTION", "x = 1"], r"x.py:1: # BEGIN SOLUTION without an # END SOLUTION"),
+    (["x = 1", "# END SOLUTION"], r"x.py:2: # END SOLUTION without a # BEGIN SOLUTION"),
+    (["# BEGIN SOLUTION", "  # BEGIN SOLUTION"], r"x.py:2: # BEGIN SOLUTION inside the region opened at line 1"),
+    (["x = 1  # BEGIN SOLUTION"], r"x.py:1: a marker must be a whole line"),
+])
+def test_unpaired_or_inline_markers_are_refused_with_file_and_line(lines, message):
+    with pytest.raises(MarkerError, match=message):
+        strip_python("\n".join(lines) + "\n", "x.py")
+
+
+def test_region_that_breaks_python_is_refused():
+    source = "def f():\n    # BEGIN SOLUTION\n    if True:\n    # END SOLUTION\n        return 1\n"
+    with pytest.raises(MarkerError, match="f.py: the student edition is not valid Python"):
+        strip_python(source, "f.py")
+
+
+def test_marker_error_leaves_the_destination_untouched(toy_repo, tmp_path):
+    (toy_repo / "classifiers/bad.py").write_text("# BEGIN SOLUTION\n")
+    with pytest.raises(MarkerError, match="classifiers/bad.py:1"):
+        rel.release(tmp_path / "edition", root=toy_repo)
+    assert not (tmp_path / "edition").exists()
+
+
+def test_notebook_answers_exercises_and_outputs(toy_repo, tmp_path):
+    nb = json.loads((released(toy_repo, tmp_path) / "notebooks/toy.ipynb").read_text())
+    sources = ["".join(c["source"]) for c in nb["cells"]]
+    assert sources == [
+        "# Toy\nSome prose.",
+        "import numpy as np\nbest = None\n# TODO: search\nraise NotImplementedError(\"the exercise in cell 1 of "
+        "notebooks/toy.ipynb is not written yet: write it in this cell, then run the cells below\")\nprint(best)",
+        "### Inline question 1\n*Why?*",
+        "*Your answer:*",
+    ]
+    code = nb["cells"][1]
+    assert code["outputs"] == [] and code["execution_count"] is None
+    assert nb["cells"][3]["metadata"]["tags"] == ["answer"]        # make submit finds the answers by this tag
+
+
+def test_notebook_json_is_stable_and_valid(toy_repo):
+    text, exercises = strip_notebook(json.dumps(NOTEBOOK), "notebooks/toy.ipynb")
+    assert exercises == ["cell 1", "answer 1"]
+    assert strip_notebook(text, "notebooks/toy.ipynb")[0] == text          # stripping twice changes nothing
+
+
+def test_a_code_cell_tagged_answer_is_refused():
+    nb = {"cells": [cell("code", "x = 1", tags=["answer"])], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    with pytest.raises(MarkerError, match=r"n.ipynb \(cell 0\): a code cell is tagged 'answer'"):
+        strip_notebook(json.dumps(nb), "n.ipynb")
+
+
+def test_release_is_byte_identical_twice(toy_repo, tmp_path):
+    first, second = released(toy_repo, tmp_path, "a"), released(toy_repo, tmp_path, "b")
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+    assert rel.digest(first) == rel.digest(second)
+    (second / "README.md").write_text("changed")
+    assert rel.digest(first) != rel.digest(second)
+
+
+def test_instructor_only_files_and_rules_are_left_out(toy_repo, tmp_path):
+    dest = released(toy_repo, tmp_path)
+    assert not (dest / "benchmarks").exists()
+    makefile = (dest / "Makefile").read_text()
+    assert "bench" not in makefile and ".PHONY: venv test\n" in makefile and "test: venv\n\tpytest\n" in makefile
+    assert (dest / "setup.cfg").read_text() == ("[options]\npackages = classifiers, checks\n\n"
+                                                "[options.package_data]\nchecks = *.json\n")
+
+
+def test_edition_extras_and_handin_list(toy_repo, tmp_path):
+    dest = released(toy_repo, tmp_path)
+    readme = (dest / "README.md").read_text()
+    assert "1. `classifiers/toy.py`: `double`, `Thing.step`\n2. `notebooks/toy.ipynb`: cell 1, answer 1\n" in readme
+    assert json.loads((dest / "checks/handin.json").read_text()) == {
+        "files": ["classifiers/toy.py", "notebooks/toy.ipynb"]}
+    assert "make check" in (dest / ".github/workflows/classroom.yml").read_text()
+    assert (dest / "tests/test_exercises.py").is_file() and (dest / "checks/expected.json").is_file()
+
+
+def test_refuses_a_non_empty_folder_and_replaces_only_an_edition(toy_repo, tmp_path, capsys):
+    dest = tmp_path / "taken"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("keep me")
+    with pytest.raises(FileExistsError, match="not empty; pass --force"):
+        rel.release(dest, root=toy_repo)
+    with pytest.raises(FileExistsError, match="does not hold a student edition"):
+        rel.release(dest, root=toy_repo, force=True)
+    assert (dest / "notes.txt").read_text() == "keep me"
+    edition = released(toy_repo, tmp_path)
+    (edition / "stale.txt").write_text("old")
+    rel.release(edition, root=toy_repo, force=True)
+    assert not (edition / "stale.txt").exists() and (edition / "classifiers/toy.py").is_file()
+
+
+def test_refuses_a_folder_inside_the_repository(toy_repo):
+    with pytest.raises(ValueError, match="DIR must be outside the repository"):
+        rel.release(toy_repo / "edition", root=toy_repo)
+
+
+def test_command_line_reports_errors_in_one_line(tmp_path, capsys):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "f").write_text("")
+    assert rel.main([str(tmp_path / "x")]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_toy_source_runs_unchanged_with_markers(toy_repo):
+    namespace = {}
+    exec(compile(TOY, "toy.py", "exec"), namespace)
+    assert namespace["double"](5) == 10 and namespace["Thing"]().step(1) == 6
+
+
+# ---------------------------------------------------------------- this repository's edition
+
+REQUIRED = {
+    "classifiers/softmax.py": ["softmax_loss_naive", "softmax_loss_vectorized"],
+    "classifiers/linear_svm.py": ["svm_loss_naive", "svm_loss_vectorized"],
+    "classifiers/linear_classifier.py": ["LinearClassifier.train", "LinearClassifier.predict"],
+}
+PROBE = Path(__file__).resolve().parent / "edition_probe.py"
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    """This repository's student edition, and its exercises."""
+    dest = tmp_path_factory.mktemp("release") / "edition"
+    return dest, rel.release(dest)
+
+
+def run_in(folder, *args, **kwargs):
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([sys.executable, *args], cwd=folder, capture_output=True, text=True, env=env,
+                          **kwargs)
+
+
+def test_the_required_exercises_are_marked(edition):
+    _, exercises = edition
+    for path, names in REQUIRED.items():
+        assert set(names) <= set(exercises[path]), path
+    assert sum(name.startswith("answer") for name in exercises["notebooks/softmax.ipynb"]) == 4
+    assert any(name.startswith("cell") for name in exercises["notebooks/softmax.ipynb"])    # the search
+    assert exercises["notebooks/cross_entropy.ipynb"]
+
+
+def test_no_function_of_the_edition_computes_softmax_and_every_exercise_raises(edition, tmp_path):
+    dest, exercises = edition
+    out = subprocess.run(
+        [sys.executable, str(PROBE), str(dest)], cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PROBE_CWD": str(tmp_path), "MPLBACKEND": "Agg"}, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads(out.stdout)
+    assert report["found"] == []
+    assert report["calls"] > 1000
+    messages = set(report["not_written"])
+    for path, names in exercises.items():
+        if path.endswith(".py"):
+            for name in names:
+                assert any(m.startswith(name) and m.endswith(f"is not written yet: open {path}") for m in messages), \
+                    f"{name} never raised its NotImplementedError naming {path}"
+
+
+def test_the_untouched_edition_passes_its_own_tests(edition):
+    dest, _ = edition
+    out = run_in(dest, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert " skipped" in out.stdout and "failed" not in out.stdout
+
+
+def test_the_untouched_edition_checks_say_not_written_yet(edition):
+    dest, exercises = edition
+    out = run_in(dest, "-m", "checks")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.rstrip().endswith(f"\n0 ok, 0 failed, {len(checks.EXERCISES)} not written yet"), out.stdout
+    assert "[not written yet] softmax_loss_naive (classifiers/softmax.py)\n    todo  softmax_loss_naive is not " \
+           "written yet: open classifiers/softmax.py" in out.stdout
+
+
+@pytest.fixture()
+def completed(edition, tmp_path):
+    """The edition with the solution's version of every file a student edits copied in."""
+    dest, exercises = edition
+    done = tmp_path / "completed"
+    shutil.copytree(dest, done)
+    for path in exercises:
+        shutil.copyfile(rel.ROOT / path, done / path)
+    return done
+
+
+def test_round_trip_the_solutions_files_pass_every_check(completed):
+    out = run_in(completed, "-m", "checks")
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert out.stdout.rstrip().endswith(f"\n{len(checks.EXERCISES)} ok, 0 failed, 0 not written yet"), out.stdout
+
+
+def test_command_line_train_names_the_function_to_write_first(edition, tmp_path):
+    dest, _ = edition
+    out = run_in(dest, "-m", "classifiers", "train", "--sample", "--quiet", "--out", str(tmp_path / "run"))
+    assert out.returncode != 0
+    assert "is not written yet: open classifiers/" in out.stderr
+    assert "Traceback" not in out.stderr, out.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def kernel_env(tmp_path_factory):
+    """A kernel spec named python3 that runs this interpreter."""
+    from ipykernel.kernelspec import write_kernel_spec
+    base = tmp_path_factory.mktemp("jupyter")
+    write_kernel_spec(path=str(base / "kernels" / "python3"), overrides={"argv": [
+        sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]})
+    return base
+
+
+def execute(path, cwd):
+    """Run a notebook; returns (the cells' outputs, the error that stopped it or None)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    nb = nbformat.read(path, as_version=4)
+    try:
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+        return nb, None
+    except CellExecutionError as exc:
+        return nb, exc
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, first", [("softmax.ipynb", "softmax_loss_naive is not written yet: open "
+                                                          "classifiers/softmax.py"),
+                                         ("cross_entropy.ipynb", "is not written yet: open classifiers/losses.py")])
+def test_edition_notebooks_run_until_the_first_exercise(edition, name, first, kernel_env, monkeypatch):
+    dest, _ = edition
+    monkeypatch.setenv("JUPYTER_PATH", str(kernel_env))
+    monkeypatch.setenv("PYTHONPATH", str(dest))        # the kernel imports the edition, not this repository
+    nb, error = execute(dest / "notebooks" / name, dest / "notebooks")
+    assert error is not None and error.ename == "NotImplementedError" and first in error.evalue
+    ran = [c for c in nb.cells if c.cell_type == "code" and c.get("outputs")]
+    errors = [o for c in ran for o in c.outputs if o.get("output_type") == "error"]
+    assert len(errors) == 1 and errors[0]["ename"] == "NotImplementedError"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["softmax.ipynb", "cross_entropy.ipynb"])
+def test_round_trip_notebooks_run_to_the_end(completed, name, kernel_env, monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", str(kernel_env))
+    monkeypatch.setenv("PYTHONPATH", str(completed))
+    _, error = execute(completed / "notebooks" / name, completed / "notebooks")
+    assert error is None, str(error)[-3000:]
+
+
+@pytest.mark.slow
+def test_edition_installs_and_imports(edition, tmp_path):
+    dest, _ = edition
+    target = tmp_path / "site"
+    out = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index",
+                          "--target", str(target), str(dest)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    code = ("import classifiers, checks, data_utils, gradient_check, classifiers.pipeline, checks.submit\n"
+            "from checks.problems import expected\nprint(len(checks.EXERCISES), expected('softmax')['loss'] > 0)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(target)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == [str(len(checks.EXERCISES)), "True"]
+
+
+def test_this_repositorys_release_is_byte_identical_twice(tmp_path):
+    rel.release(tmp_path / "one")          # fresh folders: the shared edition collects __pycache__ as tests run
+    rel.release(tmp_path / "two")
+    assert rel.digest(tmp_path / "one") == rel.digest(tmp_path / "two")
+
+
+def test_edition_makefile_keeps_check_and_submit_and_drops_bench(edition):
+    dest, _ = edition
+    makefile = (dest / "Makefile").read_text()
+    assert "\n\t$(PY) -m checks $(ARGS)\n" in makefile and "\n\t$(PY) -m checks.submit $(ARGS)\n" in makefile
+    assert "benchmarks/" not in makefile and not (dest / "benchmarks").exists() and not (dest / "instructor").exists()
+
+
+def test_edition_notebooks_hold_no_solution(edition):
+    dest, _ = edition
+    for path in (dest / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        text = "".join("".join(c["source"]) for c in nb["cells"])
+        assert "SOLUTION" not in text and "**Answer" not in text and "softmax_loss_fast" not in text
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"] if c["cell_type"] == "code")
+        assert not any("solution" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
