@@ -208,7 +208,11 @@ def main():
     os.chdir(task["work_dir"])
     try:
         module = importlib.import_module(task["module"])
-        function = getattr(module, task["function"]) if task["kind"] == "loss" else None
+        function = None
+        if task["kind"] == "loss":
+            function = module.__dict__.get(task["function"])
+            if not callable(function):
+                raise AttributeError(f"{task['function']} is not defined in the file")
     except BaseException as exc:   # a syntax error, sys.exit or KeyboardInterrupt at import
         channel.send({"event": "import", "ok": False, "error": describe(exc)})
         return

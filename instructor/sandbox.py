@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -50,7 +50,6 @@ class Run:
     outcomes: list
     import_error: str = None
     printed: str = ""
-    events: list = field(default_factory=list)
 
 
 class ResultError(ValueError):
@@ -205,11 +204,10 @@ def run_cases(task, case_inputs, limits=None, temp_root=None):
     task = dict(task, cases=cases)
     outcomes = [None] * len(cases)
     run = Run(outcomes)
-    start = 0
+    start, deaths = 0, 0
     while start < len(cases):
         received, failure, printed = _one_child(task_dir, work_dir, task, limits, start, len(cases))
         run.printed += printed
-        run.events += [m.get("event") for m in received]
         current, imported = None, False
         for message in received:
             event = message.get("event")
@@ -226,16 +224,22 @@ def run_cases(task, case_inputs, limits=None, temp_root=None):
         if not imported:
             run.import_error = run.import_error or f"importing the file failed: {failure or 'no answer'}"
             break
-        if current is not None:
-            outcomes[current] = Outcome(error=failure or "the case returned no result")
-            start = current + 1
-        else:
+        if failure is None:
+            break
+        # the child ended in a case: charge it and go on in a new child with the next one
+        if current is None:
             done = [i for i, o in enumerate(outcomes) if o is not None]
-            start = (max(done) + 1) if done else len(cases)
-            if failure and start < len(cases):
-                outcomes[start] = Outcome(error=failure)
-                start += 1
+            current = max(done) + 1 if done else start
+        if current >= len(cases):
+            break
+        outcomes[current] = Outcome(error=failure)
+        deaths = deaths + 1 if current == start else 1
+        start = current + 1
+        if deaths >= 2:     # twice in a row: the rest would most likely do the same; do not wait for them
+            for index in range(start, len(cases)):
+                outcomes[index] = Outcome(error=f"not run, as the two cases before it: {failure}")
+            break
     for index, outcome in enumerate(outcomes):
         if outcome is None:
-            outcomes[index] = Outcome(error=f"the module could not be imported: {run.import_error}")
+            outcomes[index] = Outcome(error=f"no result: {run.import_error or 'the process ended early'}")
     return run
