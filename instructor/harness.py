@@ -231,6 +231,7 @@ def main():
         except BaseException as exc:   # the submission's exception, whatever it is, costs this case
             message = {"event": "result", "case": index, "ok": False, "error": describe(exc)}
         channel.send(message)
+    channel.send({"event": "done"})
 
 
 if __name__ == "__main__":

@@ -176,7 +176,7 @@ def _one_child(task_dir, work_dir, task, limits, start, case_count):
     for reader in readers:
         reader.join(timeout=5)
     text = b"".join(printed).decode("utf-8", "replace")
-    finished = process.returncode == 0 and timeout_hit is None
+    finished = process.returncode == 0 and timeout_hit is None and received and received[-1].get("event") == "done"
     return received, None if finished else _describe_exit(process.returncode, timeout_hit), text
 
 
