@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: venv train test test-fast bench data notebook clean
+.PHONY: venv train test test-fast bench data notebook clean check submit
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,9 @@ data: $(STAMP)           ## download CIFAR-10 into datasets/
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
+
+check: $(STAMP)          ## the exercises' self-checks, in seconds (make check ARGS=softmax_loss_naive)
+	$(PY) -m checks $(ARGS)
+
+submit: $(STAMP)         ## write submission.zip: your edited files, executed notebooks, MANIFEST.json
+	$(PY) -m checks.submit $(ARGS)

@@ -17,8 +17,10 @@ or, for the raw images::
 
     Xtr, ytr, Xte, yte = load_CIFAR10("datasets/cifar-10-batches-py")
 
-When the full set is absent and cannot be downloaded, ``load_dataset`` falls
-back to a bundled sample of real CIFAR-10 images, ``datasets/cifar10_sample.npz``.
+The data live in ``get_data_home()``: the checkout's ``datasets/`` folder, or for an
+installed package $SOFTMAX_DATA or ~/softmax_data. When the full set is absent and
+cannot be downloaded, ``load_dataset`` falls back to a bundled sample of real
+CIFAR-10 images, ``classifiers/data/cifar10_sample.npz``, installed with the package.
 """
 import hashlib
 import io
@@ -41,8 +43,28 @@ FOLDER = "cifar-10-batches-py"
 TRAIN_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6))
 TEST_BATCH = "test_batch"
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
-DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
-SAMPLE_PATH = DATASETS_DIR / "cifar10_sample.npz"
+DATA_ENV = "SOFTMAX_DATA"
+_CHECKOUT_DATASETS = Path(__file__).resolve().parent / "datasets"
+# package data, so that it is installed with the package (pip install . copies no datasets/ folder)
+SAMPLE_PATH = Path(__file__).resolve().parent / "classifiers" / "data" / "cifar10_sample.npz"
+
+
+def get_data_home():
+    """The folder where CIFAR-10 is looked for and downloaded: ``<data home>/cifar-10-batches-py``.
+
+    - run from a checkout of the repository: its ``datasets/`` folder (it holds get_datasets.sh);
+    - installed (``pip install .``): the folder named by the environment variable
+      SOFTMAX_DATA if set, else ``~/softmax_data`` (as scikit-learn's get_data_home).
+
+    The folder is created only when something is downloaded into it.
+    """
+    if (_CHECKOUT_DATASETS / "get_datasets.sh").is_file():
+        return _CHECKOUT_DATASETS
+    env = os.environ.get(DATA_ENV)
+    return Path(env).expanduser() if env else Path.home() / "softmax_data"
+
+
+DATASETS_DIR = get_data_home()
 
 
 class DataError(ValueError):
@@ -92,6 +114,13 @@ class _RestrictedUnpickler(pickle.Unpickler):
             return _ALLOWED_GLOBALS[(module, name)]
         except KeyError:
             raise pickle.UnpicklingError(f"forbidden global {module}.{name}") from None
+
+
+def unpickle_arrays(file):
+    """Unpickle one object from an open binary file, admitting only numpy arrays, plain
+    containers, numbers and strings (see _RestrictedUnpickler); raises pickle.UnpicklingError
+    naming any other global the file asks for."""
+    return _RestrictedUnpickler(file, encoding="latin1").load()
 
 
 def _text(key):
@@ -156,7 +185,7 @@ def load_CIFAR10(root, dtype=np.float64):
 
     Inputs:
     - root: the ``cifar-10-batches-py`` folder (or the folder holding it), or
-      the bundled sample ``datasets/cifar10_sample.npz``.
+      the bundled sample ``SAMPLE_PATH`` (classifiers/data/cifar10_sample.npz).
     - dtype: the dtype of the images: np.float64 (classic), np.float32 or
       np.uint8 for a lean load (150 MB instead of 1.2 GB for the training set).
 
@@ -204,7 +233,8 @@ def class_names(root=None):
 
 def _load_sample(path, dtype):
     if not path.exists():
-        raise DataError(f"the bundled sample {path} is missing; restore it with `git checkout {path.name}`")
+        raise DataError(f"the sample file {path} is missing; the bundled one is restored by `git checkout "
+                        f"classifiers/data/{path.name}` in a checkout, or by reinstalling the package")
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in ("x_train", "y_train", "x_test", "y_test")}
@@ -215,7 +245,7 @@ def _load_sample(path, dtype):
 
 
 def has_full_data(data_dir=None):
-    """True when ``data_dir`` (default datasets/) holds all the official batch files."""
+    """True when ``data_dir`` (default DATASETS_DIR, see get_data_home) holds all the official batch files."""
     folder = _resolve_root(Path(data_dir) if data_dir else DATASETS_DIR)
     return all((folder / name).is_file() for name in TRAIN_BATCHES + (TEST_BATCH,))
 
@@ -223,7 +253,7 @@ def has_full_data(data_dir=None):
 def load_dataset(data_dir=None, download=True, allow_sample=True, dtype=np.uint8, log=print):
     """Load the full CIFAR-10 if possible, else the bundled sample, saying which.
 
-    Looks in ``data_dir`` (default datasets/), downloads there when absent and
+    Looks in ``data_dir`` (default DATASETS_DIR, see get_data_home), downloads there when absent and
     ``download`` is true, and falls back to the sample when that fails and
     ``allow_sample`` is true. Returns (Xtr, ytr, Xte, yte, source) with
     ``source`` a one-line description.
@@ -394,7 +424,7 @@ class Preprocessor:
         """Preprocessed rows (N, D + bias) of ``dtype``, converted a chunk at a time."""
         if self.mean is None:
             raise ValueError("call fit() before transform()")
-        X = X.reshape(len(X), -1)
+        X = X.reshape(len(X), int(np.prod(X.shape[1:])))       # -1 cannot be inferred for 0 images
         d = X.shape[1]
         if d != self.mean.shape[0]:
             raise ValueError(f"images have {d} values each, the preprocessor was fit on {self.mean.shape[0]}")
@@ -441,7 +471,7 @@ def mirror_permutation(bias=True):
 
 def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, num_test=1000,
                      num_dev=500, subtract_mean=True, bias_trick=True, standardize=False,
-                     dtype=np.float64, seed=None):
+                     dtype=np.float64, seed=None, data=None, *, return_preprocessor=False):
     """Load CIFAR-10 and split it as in the assignment.
 
     - train: training rows [0, num_training)
@@ -449,17 +479,30 @@ def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, 
     - test:  the first num_test test images
     - dev:   num_dev training rows chosen at random (seeded), for quick experiments
 
-    Images are flattened to rows of 3072 values; with ``subtract_mean`` the
-    mean image of the training rows (only) is subtracted from every split, with
-    ``standardize`` each pixel is also divided by its training standard
-    deviation, and with ``bias_trick`` a column of ones is appended.
-    ``cifar10_dir`` defaults to datasets/cifar-10-batches-py; it may also be the
-    bundled sample's .npz path.
+    Images are flattened to rows of 3072 values, with statistics of the training
+    rows only: ``subtract_mean`` subtracts the mean image, ``standardize`` divides
+    each pixel by its standard deviation (after subtracting the mean only when
+    ``subtract_mean`` is also true), and ``bias_trick`` appends a column of ones.
+
+    Inputs:
+    - cifar10_dir: the batches folder (default DATASETS_DIR/cifar-10-batches-py) or
+      the bundled sample's .npz path.
+    - data: (Xtr, ytr, Xte, yte) already loaded, e.g. by ``load_dataset``; then
+      cifar10_dir is not read.
+    - return_preprocessor (keyword-only): also return the fitted Preprocessor,
+      which applies the same transformation to new images (and is saved with a model).
 
     Returns a dict with X_train, y_train, X_val, y_val, X_test, y_test, X_dev,
-    y_dev, and mean_image (32, 32, 3) float64 (zeros when not subtracting).
+    y_dev, and mean_image (32, 32, 3) float64 (zeros when not subtracting): arrays
+    only, as CS231n's notebooks print each value's shape; ``(dict, preprocessor)``
+    with return_preprocessor.
     """
-    Xtr, ytr, Xte, yte = load_CIFAR10(cifar10_dir or DATASETS_DIR / FOLDER, dtype=np.uint8)
+    if data is None:
+        data = load_CIFAR10(cifar10_dir or DATASETS_DIR / FOLDER, dtype=np.uint8)
+    if len(data) != 4:
+        raise ValueError(f"data must be the 4 arrays (Xtr, ytr, Xte, yte) that load_CIFAR10 returns, "
+                         f"got {len(data)} items")
+    Xtr, ytr, Xte, yte = data
     for name, value in (("num_training", num_training), ("num_validation", num_validation),
                         ("num_test", num_test), ("num_dev", num_dev)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -477,13 +520,14 @@ def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, 
     dev = rng.choice(num_training, num_dev, replace=False)
     mode = "standardize" if standardize else "mean"
     pre = Preprocessor(mode, bias_trick, dtype).fit(Xtr[:num_training])
-    if not (subtract_mean or standardize):
+    if not subtract_mean:                 # the scale keeps the standard deviation about the true mean
         pre.mean = np.zeros_like(pre.mean)
     val = slice(num_training, num_training + num_validation)
-    return {
+    splits = {
         "X_train": pre.transform(Xtr[:num_training]), "y_train": ytr[:num_training],
         "X_val": pre.transform(Xtr[val]), "y_val": ytr[val],
         "X_test": pre.transform(Xte[:num_test]), "y_test": yte[:num_test],
         "X_dev": pre.transform(Xtr[dev]), "y_dev": ytr[dev],
         "mean_image": pre.mean.reshape(32, 32, 3),
     }
+    return (splits, pre) if return_preprocessor else splits

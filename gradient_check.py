@@ -7,9 +7,13 @@ h = 1e-5 in float64 gives roughly 1e-10 absolute accuracy on well-scaled
 problems. Every probe changes one entry of x in place and puts the original
 value back afterwards, also when f raises: x is left exactly as it was.
 
-The functions return numbers and print only when asked (``verbose=True``).
+As in CS231n, ``eval_numerical_gradient`` prints every entry's gradient and
+``grad_check_sparse`` prints one line per probed entry unless given
+``verbose=False``; both also return their numbers.
 """
 import numpy as np
+
+from classifiers.validation import InvalidTypeError, InvalidValueError, check_positive
 
 
 def rel_error(x, y):
@@ -22,7 +26,7 @@ def rel_error(x, y):
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.shape != y.shape:
-        raise ValueError(f"rel_error needs two arrays of the same shape, got {x.shape} and {y.shape}")
+        raise InvalidValueError(f"rel_error needs two arrays of the same shape, got {x.shape} and {y.shape}")
     if x.size == 0:
         return 0.0
     return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
@@ -52,17 +56,17 @@ def _centered_differences(f, x, h):
 
 def _check_x(x):
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(f"x must be a floating-point numpy array that f reads, got {type(x).__name__}"
+        raise InvalidTypeError(f"x must be a floating-point numpy array that f reads, got {type(x).__name__}"
                         + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else ""))
 
 
-def eval_numerical_gradient(f, x, verbose=False, h=1e-5):
+def eval_numerical_gradient(f, x, verbose=True, h=1e-5):
     """Numerical gradient of a scalar function f at x, every entry of x probed.
 
     Inputs:
     - f: a function of one argument (the array x, modified in place) returning a scalar.
     - x: a floating-point array, the point at which to evaluate the gradient.
-    - verbose: print each entry's index and gradient.
+    - verbose: print each entry's index and gradient (CS231n's default: True).
     - h: the step of the centered difference.
 
     Returns an array of x's shape (float64).
@@ -95,7 +99,7 @@ def eval_numerical_gradient_array(f, x, df, h=1e-5):
     return grad
 
 
-def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None, verbose=False):
+def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None, verbose=True):
     """Compare an analytic gradient with numerical ones at ``num_checks`` random entries.
 
     Inputs:
@@ -104,25 +108,26 @@ def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None, ver
     - analytic_grad: the gradient to check, an array of x's shape.
     - num_checks: how many entries to probe (drawn with replacement, as in CS231n).
     - h: the step of the centered difference.
-    - seed: seed for choosing the entries (numpy default_rng); None draws fresh ones.
-    - verbose: print "numerical: ... analytic: ..., relative error: ..." per entry.
+    - seed: seed of a numpy Generator choosing the entries; None draws them from
+      numpy's global state (so np.random.seed makes a check repeatable).
+    - verbose: print CS231n's line per entry (the default),
+      "numerical: %f analytic: %f, relative error: %e".
 
     Returns an array (num_checks,) of relative errors |n - a| / max(1e-8, |n| + |a|).
     """
     _check_x(x)
     analytic_grad = np.asarray(analytic_grad)
     if analytic_grad.shape != x.shape:
-        raise ValueError(f"analytic_grad must have x's shape {x.shape}, got {analytic_grad.shape}")
-    if isinstance(num_checks, bool) or not isinstance(num_checks, (int, np.integer)) or num_checks < 1:
-        raise ValueError(f"num_checks must be a positive integer, got {num_checks!r}")
-    rng = np.random.default_rng(seed)
+        raise InvalidValueError(f"analytic_grad must have x's shape {x.shape}, got {analytic_grad.shape}")
+    num_checks = check_positive(num_checks, "num_checks", integer=True)
+    draw = np.random.randint if seed is None else np.random.default_rng(seed).integers   # an int in [0, m)
     errors = np.empty(num_checks)
     for k in range(num_checks):
-        ix = tuple(int(rng.integers(m)) for m in x.shape)
+        ix = tuple(int(draw(m)) for m in x.shape)
         fxph, fxmh = _probe(f, x, ix, h)
         grad_numerical = (fxph - fxmh) / (2 * h)
         grad_analytic = analytic_grad[ix]
         errors[k] = rel_error(grad_numerical, grad_analytic)
         if verbose:
-            print(f"numerical: {grad_numerical:f} analytic: {grad_analytic:f}, relative error: {errors[k]:e}")
+            print("numerical: %f analytic: %f, relative error: %e" % (grad_numerical, grad_analytic, errors[k]))
     return errors

@@ -1,9 +1,10 @@
 """Linear classifiers for CIFAR-10 in numpy: softmax and SVM losses, SGD training, and
 cross-entropy functions with PyTorch's semantics (``classifiers.losses``)."""
-from .linear_classifier import LinearClassifier, LinearSVM, Softmax, TrainingDiverged
+from .linear_classifier import LinearClassifier, LinearSVM, Softmax, TrainingDiverged, TrainingDivergedWarning
 from .linear_svm import svm_loss_naive, svm_loss_vectorized
 from .softmax import softmax_loss_fast, softmax_loss_naive, softmax_loss_vectorized
 
-__all__ = ["LinearClassifier", "LinearSVM", "Softmax", "TrainingDiverged", "softmax_loss_naive",
+__all__ = ["LinearClassifier", "LinearSVM", "Softmax", "TrainingDiverged", "TrainingDivergedWarning",
+           "softmax_loss_naive",
            "softmax_loss_vectorized", "softmax_loss_fast", "svm_loss_naive", "svm_loss_vectorized"]
 __version__ = "0.1.0"

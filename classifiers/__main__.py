@@ -1,17 +1,19 @@
 """Command line: python -m classifiers {train, evaluate, predict, download} (also: softmax-cifar10).
 
 Every failure the user can cause (a bad flag or value, missing or corrupt
-data, an unwritable folder, a file that is not one of our models) ends with
-one line on stderr and exit status 2. Ctrl-C during training exits with 130
-after saying where the best model so far was saved.
+data, an unwritable folder, a file that is not one of our models) raises one
+of the package's own exceptions (``validation.ClassifierError``, or
+``data_utils.DataError`` / ``DownloadError``) and ends with one line on stderr
+and exit status 2. Any other exception is a bug and shows its traceback.
+Ctrl-C during training exits with 130 after saying where the best model so far
+was saved.
 """
 import argparse
-import json
 import sys
 
 import data_utils
-from .linear_classifier import TrainingDiverged
-from .pipeline import CLASSIC, CifarModel, Interrupted, OutputError, TrainConfig
+from .pipeline import CLASSIC, CifarModel, Interrupted, TrainConfig
+from .validation import ClassifierError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -160,12 +162,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (data_utils.DataError, data_utils.DownloadError, OutputError, TrainingDiverged,
-            FileNotFoundError, ValueError, json.JSONDecodeError) as exc:
+    except (ClassifierError, data_utils.DataError, data_utils.DownloadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2
     return 0
 

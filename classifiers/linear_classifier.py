@@ -1,266 +1,201 @@
-"""A linear classifier trained by minibatch stochastic gradient descent.
+"""A linear classifier trained by minibatch stochastic gradient descent, as in CS231n.
 
-``Softmax`` and ``LinearSVM`` differ only in their loss. ``train`` keeps the
-CS231n signature and behaviour (W = 0.001 * randn on first use, minibatches
-drawn with replacement, plain SGD steps); the options after ``verbose`` are
-keyword-only and default to that classic behaviour.
+``LinearClassifier.train`` is the assignment's loop: draw a minibatch, ask
+``self.loss`` for the loss and gradient, step, record. ``loss`` is the one
+extension point: ``Softmax`` and ``LinearSVM`` differ only in it, and any
+subclass that overrides it trains with it. The package's own recipe (momentum,
+schedules, averaging, early stopping ...) lives in ``classifiers.recipe``.
 """
-import contextlib
 import os
+import pickle
 import tempfile
+import warnings
 import zipfile
 
 import numpy as np
 
-from . import _checks
-from .linear_svm import _svm_loss_unchecked, svm_loss_vectorized
-from .softmax import _softmax_loss_blocked, softmax_loss_vectorized
+import data_utils
+from .linear_svm import svm_loss_vectorized
+from .softmax import softmax_loss_vectorized
+from .validation import (ClassifierError, InvalidTypeError, InvalidValueError, MissingFileError, check_array,
+                         check_choice, check_finite, check_labels, check_nonnegative, check_positive)
 
 FORMAT = "softmax-assignment/linear-classifier"
 FORMAT_VERSION = 1
+ON_DIVERGE = ("warn", "raise")
+NO_LOSS = ("LinearClassifier is a base class without a loss: a subclass must override "
+           "loss(X_batch, y_batch, reg) -> (loss, dW); use Softmax or LinearSVM")
 
 
-class TrainingDiverged(FloatingPointError):
-    """The loss became NaN or infinite during training; the weights were kept from before."""
+class TrainingDiverged(ClassifierError, FloatingPointError):
+    """The loss became NaN or infinite during training (raised with on_diverge="raise")."""
+
+
+class TrainingDivergedWarning(UserWarning):
+    """The loss became NaN or infinite; that run stopped with the weights of its last finite loss.
+
+    A UserWarning, not a RuntimeWarning, so that it is shown once per diverging
+    run and is not confused with numpy's floating-point warnings.
+    """
+
+
+def report_divergence(on_diverge, iteration, num_iters, loss, learning_rate, rate_in_force):
+    """Warn (on_diverge="warn") or raise TrainingDiverged ("raise") about a non-finite loss.
+
+    Names the iteration (counted from 1), the learning rate the run was given
+    and the one in force when it diverged (they differ under a schedule).
+    """
+    message = (f"training diverged at iteration {iteration + 1} of {num_iters}: the loss became {loss} "
+               f"with learning_rate={learning_rate:g} (in force: {rate_in_force:g}); the run stopped and "
+               f"kept the weights of its last finite loss; lower the learning rate (try {learning_rate / 10:g})")
+    if on_diverge == "raise":
+        raise TrainingDiverged(message)
+    warnings.warn(message, TrainingDivergedWarning, stacklevel=3)
 
 
 class LinearClassifier:
     """Base class: W (D, C) maps a row x (D,) to class scores x @ W (C,)."""
 
-    #: the public, input-checking loss function (W, X, y, reg) -> (loss, dW)
-    loss_function = None
-    #: the same computation without input checks, for the training loop
-    _kernel = None
-
     def __init__(self, W=None):
-        self.W = None if W is None else _checks.float_array("W", W, 2)
-        self.history = {}
+        self.W = None if W is None else check_array(W, "W", 2)
         self.extras = {}
 
     # ------------------------------------------------------------------ training
 
     def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, verbose=False, *,
-              seed=None, momentum=0.0, lr_decay=1.0, decay_every=None, replace=True,
-              mirror=None, average=0, X_val=None, y_val=None, eval_every=None, patience=None,
-              num_classes=None, progress=False):
+              seed=None, on_diverge="warn"):
         """Train this classifier with minibatch stochastic gradient descent.
 
         Inputs:
         - X: array (N, D) of training data, float32 or float64 (W gets X's dtype).
         - y: array (N,) of integer labels in [0, C).
-        - learning_rate: step size of the updates.
+        - learning_rate: step size: W <- W - learning_rate * dW.
         - reg: regularization strength (the loss adds reg * sum(W**2)).
-        - num_iters: number of SGD steps.
-        - batch_size: number of examples per step.
+        - num_iters: number of steps.
+        - batch_size: number of examples per step, drawn with replacement.
         - verbose: print the loss every 100 iterations.
+        - seed (keyword-only): seed of a numpy Generator for the initial W and the
+          minibatches; None draws from numpy's global state, so np.random.seed(...)
+          makes a run repeatable, as the CS231n notebooks expect.
+        - on_diverge (keyword-only): when the loss becomes NaN or infinite, "warn"
+          (the default: a TrainingDivergedWarning, and the run stops with the
+          weights of its last finite loss, so a search loop goes on) or "raise"
+          (TrainingDiverged, the weights kept likewise).
 
-        Keyword-only options (the defaults give classic CS231n SGD):
-        - seed: seed for the initial W and the minibatches (numpy default_rng).
-        - momentum: mu in [0, 1) of the update v = mu * v - lr * dW; W += v.
-        - lr_decay: the learning rate is multiplied by this every ``decay_every``
-          iterations (default: once per epoch, N / batch_size iterations).
-        - replace: draw minibatches with replacement (classic); False shuffles
-          the data every epoch and walks through it.
-        - mirror: data augmentation by a feature permutation that maps an example
-          to its mirror image (for images, ``data_utils.mirror_permutation()``
-          flips them left to right); it must be its own inverse. Training then
-          minimizes the loss over every example and its mirror image. Since
-          mirror(x) @ W == x @ W[mirror], that loss is (L(W) + L(W[mirror])) / 2;
-          it is unchanged by W -> W[mirror] and strictly convex, so its minimum is
-          mirror-symmetric. W is made symmetric, W = (W + W[mirror]) / 2, and
-          each step uses the augmented gradient at symmetric W, (g + g[mirror]) / 2:
-          exact augmentation for the cost of permuting D * C numbers per step.
-          The recorded losses are those of the unmirrored minibatches.
-        - average: average the weights of the last ``average`` iterations and
-          keep that average (Polyak-Ruppert tail averaging), which lands closer
-          to the minimum than the noisy last iterate; 0 keeps the last iterate.
-        - X_val, y_val: validation data; its accuracy is recorded every
-          ``eval_every`` iterations (default: once per epoch) in
-          ``self.history["val_acc"]`` as (iteration, accuracy) pairs.
-        - patience: with validation data, stop after this many evaluations
-          without a better accuracy and keep the best weights seen.
-        - num_classes: C, when y does not contain the largest label.
-        - progress: show a tqdm progress bar (True, or a dict of tqdm options).
-
-        Returns the list of the minibatch losses, one per iteration. Raises
-        TrainingDiverged, naming the iteration, if the loss becomes NaN or
-        infinite; W is then left at the last weights with a finite loss.
+        On first use W = 0.001 * randn(D, C), C = max(y) + 1. Returns the list of
+        the minibatch losses, one per completed iteration.
         """
-        X = _checks.float_array("X", X, 2)
-        if X.shape[0] == 0:
-            raise ValueError("X is an empty training set (0 rows)")
-        learning_rate = _checks.positive("learning_rate", learning_rate)
-        reg = _checks.nonnegative("reg", reg)
-        num_iters = _checks.positive("num_iters", num_iters, integer=True)
-        batch_size = _checks.positive("batch_size", batch_size, integer=True)
-        momentum = _checks.nonnegative("momentum", momentum)
-        if momentum >= 1:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        lr_decay = _checks.positive("lr_decay", lr_decay)
-        if lr_decay > 1:
-            raise ValueError(f"lr_decay must be in (0, 1], got {lr_decay!r}")
+        X, y, num_classes = self._check_training(X, y, learning_rate, reg, num_iters, batch_size, on_diverge)
         num_train, dim = X.shape
-        if self.W is not None:
-            if self.W.shape[0] != dim:
-                raise ValueError(f"X has {dim} features but the classifier's W has shape {self.W.shape}; "
-                                 f"use a new classifier for data of another dimension")
-            num_classes = self.W.shape[1]                # a trained classifier keeps its classes
-        elif num_classes is None:
-            y_arr = np.asarray(y)
-            num_classes = int(y_arr.max()) + 1 if y_arr.size and np.issubdtype(y_arr.dtype, np.integer) else 2
-        num_classes = _checks.positive("num_classes", num_classes, integer=True)
-        y = _checks.labels("y", y, num_train, num_classes)
-        _checks.finite("X", X)
-        validating = X_val is not None or y_val is not None
-        if validating:
-            if X_val is None or y_val is None:
-                raise ValueError("pass both X_val and y_val, or neither")
-            X_val = _checks.float_array("X_val", X_val, 2)
-            if X_val.shape[1] != dim:
-                raise ValueError(f"X_val must have {dim} columns like X, got shape {X_val.shape}")
-            y_val = _checks.labels("y_val", y_val, X_val.shape[0], num_classes)
-        if patience is not None:
-            if not validating:
-                raise ValueError("patience (early stopping) needs validation data X_val and y_val")
-            patience = _checks.positive("patience", patience, integer=True)
-        iters_per_epoch = max(num_train // batch_size, 1)
-        decay_every = iters_per_epoch if decay_every is None else _checks.positive(
-            "decay_every", decay_every, integer=True)
-        eval_every = iters_per_epoch if eval_every is None else _checks.positive(
-            "eval_every", eval_every, integer=True)
-        if mirror is not None:
-            mirror = np.asarray(mirror)
-            if (mirror.shape != (dim,) or not np.issubdtype(mirror.dtype, np.integer)
-                    or not np.array_equal(np.sort(mirror), np.arange(dim))
-                    or not np.array_equal(mirror[mirror], np.arange(dim))):
-                raise ValueError(f"mirror must be a permutation of the {dim} feature indices that is its "
-                                 f"own inverse (mirror[mirror] == arange(D)), got shape {mirror.shape}")
-        if isinstance(average, bool) or not isinstance(average, (int, np.integer)) or average < 0:
-            raise ValueError(f"average must be an integer >= 0 (a number of final iterations), got {average!r}")
-
-        # every argument is checked: only now does the call change the classifier
-        rng = np.random.default_rng(seed)
+        rng = np.random if seed is None else np.random.default_rng(seed)
         if self.W is None:
             self.W = (0.001 * rng.standard_normal((dim, num_classes))).astype(X.dtype)
-        average_from = num_iters - average
-        W_sum, averaged = None, 0
-
-        W = self.W
-        if mirror is not None:
-            W = 0.5 * (W + W[mirror])
-        velocity = np.zeros_like(W)
-        loss_history, val_history = [], []
-        best, since_best = (-1.0, W), 0
-        batches = _minibatches(rng, num_train, batch_size, replace)
-        # overflow in a diverging run is detected through the loss and reported, not warned about
-        with _progress_bar(progress, num_iters) as bar, np.errstate(over="ignore", invalid="ignore"):
-            try:
-                for it, idx in zip(range(num_iters), batches):
-                    loss, grad = self._step_loss(W, X[idx], y[idx], reg, mirror)
-                    if not np.isfinite(loss):
-                        raise TrainingDiverged(
-                            f"training diverged at iteration {it + 1} of {num_iters}: the loss became {loss} "
-                            f"with learning_rate={learning_rate:g}; lower the learning rate (try "
-                            f"{learning_rate / 10:g}). The weights were kept from the last finite loss.")
-                    self.W = W                          # the last weights with a finite loss
-                    loss_history.append(float(loss))
-                    if momentum:
-                        velocity = momentum * velocity - learning_rate * grad
-                        W = W + velocity
-                    else:
-                        W = W - learning_rate * grad
-                    if it >= average_from:
-                        W_sum = W.astype(np.float64) if W_sum is None else W_sum + W
-                        averaged += 1
-                    if verbose and it % 100 == 0:
-                        print(f"iteration {it} / {num_iters}: loss {loss:f}")
-                    if (it + 1) % decay_every == 0:
-                        learning_rate *= lr_decay
-                    stop = False
-                    if validating and ((it + 1) % eval_every == 0 or it + 1 == num_iters):
-                        acc = float(np.mean(_argmax_scores(X_val, W) == y_val))
-                        val_history.append((it + 1, acc))
-                        if acc > best[0]:
-                            best, since_best = (acc, W), 0
-                        else:
-                            since_best += 1
-                            stop = patience is not None and since_best >= patience
-                    if bar is not None:
-                        bar.update(1)
-                        if it % 20 == 0 or stop:
-                            post = {"epoch": it // iters_per_epoch + 1, "loss": f"{loss:.3f}"}
-                            if val_history:
-                                post["val_acc"] = f"{val_history[-1][1]:.3f}"
-                            bar.set_postfix(post, refresh=False)
-                    if stop:
-                        break
-                if averaged:
-                    W = (W_sum / averaged).astype(W.dtype)
-                # the final step's weights have not been checked by a loss; check them cheaply
-                self.W = W if np.isfinite(W).all() else self.W
-                if patience is not None and best[0] >= 0:
-                    self.W = best[1]
-            finally:
-                self.history = {"loss": loss_history, "val_acc": val_history, "iterations": len(loss_history),
-                                "epochs": len(loss_history) / iters_per_epoch}
+        loss_history = []
+        last_finite = self.W
+        for it in range(num_iters):
+            batch = rng.choice(num_train, batch_size)           # with replacement
+            X_batch, y_batch = X[batch], y[batch]
+            with np.errstate(over="ignore", invalid="ignore"):   # divergence is reported just below
+                loss, grad = self.loss(X_batch, y_batch, reg)
+            if not np.isfinite(loss):
+                self.W = last_finite
+                report_divergence(on_diverge, it, num_iters, loss, learning_rate, learning_rate)
+                break
+            last_finite = self.W
+            loss_history.append(float(loss))
+            self.W = self.W - learning_rate * grad             # a new array: last_finite stays as it was
+            if verbose and it % 100 == 0:
+                print("iteration %d / %d: loss %f" % (it, num_iters, loss))
         return loss_history
 
-    def _step_loss(self, W, Xb, yb, reg, mirror):
-        """Minibatch loss and gradient; with ``mirror``, the gradient of the mirror-augmented loss."""
-        loss, grad = self._kernel(W, Xb, yb, reg)
-        if mirror is not None:
-            # For mirror-symmetric W the augmented loss (L(W) + L(W[mirror])) / 2 has gradient
-            # (g + g[mirror]) / 2: the mirrored batch costs nothing to add.
-            grad = 0.5 * (grad + grad[mirror])
-        return loss, grad
+    def _check_training(self, X, y, learning_rate, reg, num_iters, batch_size, on_diverge):
+        """Check train's arguments before anything changes; returns X, y and the class count C."""
+        if type(self).loss is LinearClassifier.loss:
+            raise NotImplementedError(NO_LOSS)
+        X = check_finite(check_array(X, "X", 2), "X")
+        if X.shape[0] == 0:
+            raise InvalidValueError("X is an empty training set (0 rows)")
+        check_positive(learning_rate, "learning_rate")
+        check_nonnegative(reg, "reg")
+        check_positive(num_iters, "num_iters", integer=True)
+        check_positive(batch_size, "batch_size", integer=True)
+        check_choice(on_diverge, "on_diverge", ON_DIVERGE)
+        if self.W is not None and self.W.shape[0] != X.shape[1]:
+            raise InvalidValueError(f"X has {X.shape[1]} features but the classifier's W has shape "
+                                    f"{self.W.shape}; use a new classifier for data of another dimension")
+        y = np.asarray(y)
+        if self.W is not None:
+            num_classes = self.W.shape[1]                      # a trained classifier keeps its classes
+        else:
+            num_classes = int(y.max()) + 1 if y.size and np.issubdtype(y.dtype, np.integer) else 1
+        return X, check_labels(y, "y", X.shape[0], num_classes), num_classes
+
+    def loss(self, X_batch, y_batch, reg):
+        """Loss and gradient of this classifier's W on a minibatch; subclasses override this.
+
+        Inputs:
+        - X_batch: array (N, D) of a minibatch of N rows.
+        - y_batch: array (N,) of its labels.
+        - reg: regularization strength.
+
+        Returns a tuple (loss, dW): the loss as a scalar and its gradient with
+        respect to self.W, an array of W's shape.
+        """
+        raise NotImplementedError(NO_LOSS)
 
     # ------------------------------------------------------------------ inference
 
-    def _features(self, X):
+    def _check_features(self, X):
         if self.W is None:
-            raise ValueError("this classifier has no weights yet: call train() or load() first")
-        X = _checks.float_array("X", X, 2)
+            raise InvalidValueError("this classifier has no weights yet: call train() or load() first")
+        X = check_array(X, "X", 2)
         if X.shape[1] != self.W.shape[0]:
-            raise ValueError(f"X must have {self.W.shape[0]} columns (the classifier's D), got shape {X.shape}")
+            raise InvalidValueError(f"X must have {self.W.shape[0]} columns (the classifier's D), "
+                                    f"got shape {X.shape}")
         return X
 
-    def predict(self, X):
-        """Predicted labels, an int array (N,), for data X (N, D): argmax_c (X @ W)[:, c]."""
-        return _argmax_scores(self._features(X), self.W)
-
     def scores(self, X):
-        """Class scores X @ W, an array (N, C)."""
-        return self._features(X) @ self.W
+        """Class scores X @ W, an array (N, C), for data X (N, D)."""
+        return self._check_features(X) @ self.W
 
-    def loss(self, X_batch, y_batch, reg):
-        """Loss and gradient (loss, dW) of this classifier's W on a minibatch (checked inputs)."""
-        if self.W is None:
-            raise ValueError("this classifier has no weights yet: call train() or load() first")
-        return type(self).loss_function(self.W, X_batch, y_batch, reg)
+    def predict(self, X):
+        """Predicted labels, an int array (N,), for data X (N, D): y_pred[i] = argmax_c (X @ W)[i, c]."""
+        return np.argmax(self.scores(X), axis=1)
 
     # ------------------------------------------------------------------ persistence
 
     def save(self, path, **extras):
-        """Save W (and named ``extras``: arrays, numbers or strings) to an .npz file at ``path``.
+        """Save W (and named ``extras``: arrays, numbers or strings) to ``path``.
 
+        A path ending in .npz gets this package's format: W, the classifier's kind
+        and the extras, loadable without unpickling. A path ending in .npy gets
+        CS231n's 2025 template format, np.save of the dict {'W': W} (no extras),
+        which the template's own ``load`` reads with np.load(path, allow_pickle=True).
+        The template saves under cs231n/saved/; this saves at ``path`` as given.
         The file is written under a temporary name in the same folder and renamed
         into place only when complete, so an existing file is never left half written.
         """
         if self.W is None:
-            raise ValueError("this classifier has no weights to save: call train() first")
+            raise InvalidValueError("this classifier has no weights to save: call train() first")
         path = os.fspath(path)
-        folder = os.path.dirname(os.path.abspath(path))
-        arrays = {"format": np.array(FORMAT), "version": np.array(FORMAT_VERSION),
-                  "kind": np.array(type(self).__name__), "W": self.W}
-        for name, value in extras.items():
-            value = np.asarray(value)
-            if value.dtype == object:
-                raise TypeError(f"extra {name!r} must be an array of numbers or strings, not objects")
-            arrays["extra/" + name] = value
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+        if path.endswith(".npy"):
+            if extras:
+                raise InvalidValueError(f"a .npy file (CS231n's format) holds only W; save extras "
+                                        f"{sorted(extras)} to an .npz path instead")
+            write = lambda f: np.save(f, {"W": self.W})        # noqa: E731
+        else:
+            arrays = {"format": np.array(FORMAT), "version": np.array(FORMAT_VERSION),
+                      "kind": np.array(type(self).__name__), "W": self.W}
+            for name, value in extras.items():
+                value = np.asarray(value)
+                if value.dtype == object:
+                    raise InvalidTypeError(f"extra {name!r} must be an array of numbers or strings, not objects")
+                arrays["extra/" + name] = value
+            write = lambda f: np.savez(f, **arrays)            # noqa: E731
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=os.path.dirname(os.path.abspath(path)))
         try:
             with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
+                write(f)
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):
@@ -270,48 +205,91 @@ class LinearClassifier:
 
     @classmethod
     def load(cls, path):
-        """Load a classifier saved by ``save``; returns a new instance of the saved kind.
+        """Load a classifier saved by ``save``, or by CS231n's template; returns a new instance.
 
-        ``LinearClassifier.load`` accepts any kind; ``Softmax.load`` only a Softmax
-        file, and so on. Raises ValueError naming the file if it is not one of ours,
-        of the wrong kind or malformed.
+        - An .npz saved by ``save``: a classifier of the saved kind.
+          ``LinearClassifier.load`` accepts any kind; ``Softmax.load`` only a
+          Softmax file, and so on.
+        - An .npy in CS231n's 2025 template format (np.save of {'W': W}), or a
+          bare W saved with np.save: a classifier of the class it is called on.
+          The template's pickle is read by a restricted unpickler that rebuilds
+          only numpy arrays, dicts, numbers and strings, so a file cannot run code.
+
+        Unlike the template's ``load(fname)``, which fills in an existing object
+        and returns True, this is a class method: ``clf = Softmax.load(path)``.
+        Raises ValueError naming the file if it is not one of these, of the wrong
+        kind or malformed, and FileNotFoundError if it does not exist.
         """
         path = os.fspath(path)
         if not os.path.isfile(path):
-            raise FileNotFoundError(f"no model file at {path}")
+            raise MissingFileError(f"no model file at {path}")
+        if path.endswith(".npy"):
+            return cls(_read_npy_weights(path))
         try:
             with np.load(path, allow_pickle=False) as data:
                 contents = {k: data[k] for k in data.files}
-        except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
-            raise ValueError(f"{path} is not a model file saved by LinearClassifier.save ({exc})") from None
+        except (ValueError, OSError, zipfile.BadZipFile, EOFError, AttributeError) as exc:
+            raise InvalidValueError(f"{path} is not a model file saved by LinearClassifier.save ({exc})") from None
         if str(contents.get("format", "")) != FORMAT or "W" not in contents or "kind" not in contents:
-            raise ValueError(f"{path} is not a model file saved by LinearClassifier.save "
-                             f"(it has entries {sorted(contents)})")
+            raise InvalidValueError(f"{path} is not a model file saved by LinearClassifier.save "
+                                    f"(it has entries {sorted(contents)})")
         if int(contents["version"]) > FORMAT_VERSION:
-            raise ValueError(f"{path} was saved by a newer version (format {int(contents['version'])}); upgrade")
+            raise InvalidValueError(f"{path} was saved by a newer version (format {int(contents['version'])}); "
+                                    f"upgrade")
         kind = str(contents["kind"])
         kinds = {k.__name__: k for k in (Softmax, LinearSVM)}
         if kind not in kinds:
-            raise ValueError(f"{path} holds an unknown classifier kind {kind!r}")
+            raise InvalidValueError(f"{path} holds an unknown classifier kind {kind!r}")
         if cls is not LinearClassifier and kinds[kind] is not cls:
-            raise ValueError(f"{path} holds a {kind} classifier, not a {cls.__name__}; "
-                             f"load it with {kind}.load or LinearClassifier.load")
-        W = contents["W"]
-        if W.ndim != 2 or not np.issubdtype(W.dtype, np.floating) or min(W.shape) < 1:
-            raise ValueError(f"{path} holds weights of the wrong shape or type: W has shape {W.shape} "
-                             f"and dtype {W.dtype}, expected a 2-D float array (D, C)")
-        if not np.isfinite(W).all():
-            raise ValueError(f"{path} holds weights with NaN or infinity")
-        model = kinds[kind](W)
+            raise InvalidValueError(f"{path} holds a {kind} classifier, not a {cls.__name__}; "
+                                    f"load it with {kind}.load or LinearClassifier.load")
+        model = kinds[kind](_checked_weights(contents["W"], path))
         model.extras = {k[len("extra/"):]: v for k, v in contents.items() if k.startswith("extra/")}
         return model
+
+
+def _checked_weights(W, path):
+    """W read from ``path``, checked to be a finite 2-D float array."""
+    if not isinstance(W, np.ndarray):
+        raise InvalidValueError(f"{path} holds W as a {type(W).__name__}, expected a 2-D float array (D, C)")
+    if W.ndim != 2 or not np.issubdtype(W.dtype, np.floating) or min(W.shape) < 1:
+        raise InvalidValueError(f"{path} holds weights of the wrong shape or type: W has shape {W.shape} "
+                                f"and dtype {W.dtype}, expected a 2-D float array (D, C)")
+    if not np.isfinite(W).all():
+        raise InvalidValueError(f"{path} holds weights with NaN or infinity")
+    return W
+
+
+def _read_npy_weights(path):
+    """W from an .npy file: CS231n's pickled {'W': W}, read by a restricted unpickler, or a bare array."""
+    try:
+        with open(path, "rb") as f:
+            version = np.lib.format.read_magic(f)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read_header is None:
+                raise ValueError(f"unsupported .npy version {version}")
+            shape, _, dtype = read_header(f)
+            if dtype != object:
+                return _checked_weights(np.load(path, allow_pickle=False), path)
+            params = data_utils.unpickle_arrays(f)
+    except (ValueError, OSError, EOFError, pickle.UnpicklingError) as exc:
+        raise InvalidValueError(f"{path} is not a CS231n model file, np.save of {{'W': W}} ({exc})") from None
+    if isinstance(params, np.ndarray) and params.shape == () and params.dtype == object:
+        params = params.item()
+    if not isinstance(params, dict) or "W" not in params:
+        raise InvalidValueError(f"{path} is not a CS231n model file: expected np.save of a dict "
+                                f"{{'W': W}}, found a {type(params).__name__}")
+    return _checked_weights(params["W"], path)
 
 
 class Softmax(LinearClassifier):
     """A linear classifier with the softmax (cross-entropy) loss."""
 
-    loss_function = staticmethod(softmax_loss_vectorized)
-    _kernel = staticmethod(_softmax_loss_blocked)
+    def loss(self, X_batch, y_batch, reg):
+        if self.W is None:
+            raise InvalidValueError("this classifier has no weights yet: call train() or load() first")
+        return softmax_loss_vectorized(self.W, X_batch, y_batch, reg)
 
     def predict_proba(self, X):
         """Class probabilities softmax(X @ W), an array (N, C) whose rows sum to 1."""
@@ -324,36 +302,7 @@ class Softmax(LinearClassifier):
 class LinearSVM(LinearClassifier):
     """A linear classifier with the multiclass SVM (hinge) loss."""
 
-    loss_function = staticmethod(svm_loss_vectorized)
-    _kernel = staticmethod(_svm_loss_unchecked)
-
-
-def _argmax_scores(X, W, block_rows=8192):
-    """argmax of X @ W per row, computed in blocks so no (N, C) temporary is large."""
-    out = np.empty(X.shape[0], dtype=np.intp)
-    for start in range(0, X.shape[0], block_rows):
-        out[start:start + block_rows] = np.argmax(X[start:start + block_rows] @ W, axis=1)
-    return out
-
-
-def _minibatches(rng, num_train, batch_size, replace):
-    """Endless minibatch indices: drawn with replacement, or walking through a new shuffle every epoch."""
-    if replace:
-        while True:
-            yield rng.integers(0, num_train, batch_size)
-    batch_size = min(batch_size, num_train)
-    while True:
-        order = rng.permutation(num_train)
-        for start in range(0, num_train - batch_size + 1, batch_size):
-            yield order[start:start + batch_size]
-
-
-def _progress_bar(progress, total):
-    """A tqdm bar (a context manager), or a null context yielding None when not asked for."""
-    if not progress:
-        return contextlib.nullcontext()
-    from tqdm.auto import tqdm
-    options = {"total": total, "unit": "it", "leave": False, "mininterval": 0.2}
-    if isinstance(progress, dict):
-        options.update(progress)
-    return tqdm(**options)
+    def loss(self, X_batch, y_batch, reg):
+        if self.W is None:
+            raise InvalidValueError("this classifier has no weights yet: call train() or load() first")
+        return svm_loss_vectorized(self.W, X_batch, y_batch, reg)

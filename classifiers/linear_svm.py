@@ -19,15 +19,15 @@ Returns a tuple of:
 """
 import numpy as np
 
-from . import _checks
+from .validation import check_linear_problem, check_nonnegative
 
 DELTA = 1.0
 
 
 def svm_loss_naive(W, X, y, reg, *, delta=DELTA):
     """Multiclass SVM loss and gradient with explicit loops (see the module docstring)."""
-    W, X, y, reg = _checks.linear_problem(W, X, y, reg, check_finite=True)
-    delta = _checks.nonnegative("delta", delta)
+    W, X, y, reg = check_linear_problem(W, X, y, reg)
+    delta = check_nonnegative(delta, "delta")
     dtype = np.result_type(W, X)
     num_train, num_classes = X.shape[0], W.shape[1]
     loss = 0.0
@@ -52,27 +52,23 @@ def svm_loss_naive(W, X, y, reg, *, delta=DELTA):
 
 
 def svm_loss_vectorized(W, X, y, reg, *, delta=DELTA):
-    """Multiclass SVM loss and gradient without Python loops (see the module docstring)."""
-    W, X, y, reg = _checks.linear_problem(W, X, y, reg)
-    delta = _checks.nonnegative("delta", delta)
-    with np.errstate(over="ignore", invalid="ignore"):      # an overflow is diagnosed just below
-        scores = X @ W                                        # (N, C)
-    _checks.scores_finite(scores, W, X)
-    return _svm_loss_unchecked(W, X, y, reg, scores, delta)
+    """Multiclass SVM loss and gradient without Python loops (see the module docstring).
 
-
-def _svm_loss_unchecked(W, X, y, reg, scores=None, delta=DELTA):
-    """The kernel of svm_loss_vectorized, for callers that checked their inputs."""
-    n = X.shape[0]
-    rows = np.arange(n)
-    if scores is None:
-        scores = X @ W
-    margins = scores - scores[rows, y][:, None] + delta      # (N, C)
-    margins[rows, y] = 0
-    np.maximum(margins, 0, out=margins)
-    loss = margins.sum() / n + reg * np.sum(W * W)
-    # each active margin adds X[i] to its column and subtracts it from the true class's
+    With scores S = X @ W, the margins are M = max(0, S - S[i, y_i] + delta)
+    outside the true class. Each active margin (M > 0) adds X[i] to its
+    column of dW and subtracts it from the true class's column, so with
+    A = [M > 0] and A[i, y_i] = -(number of active margins in row i),
+    dW = X.T @ A / N.
+    """
+    W, X, y, reg = check_linear_problem(W, X, y, reg)
+    delta = check_nonnegative(delta, "delta")
+    num_train = X.shape[0]
+    rows = np.arange(num_train)
+    scores = X @ W                                            # (N, C)
+    margins = np.maximum(0, scores - scores[rows, y][:, None] + delta)
+    margins[rows, y] = 0                                      # the true class has no margin
+    loss = margins.sum() / num_train + reg * np.sum(W * W)
     dscores = (margins > 0).astype(scores.dtype)
     dscores[rows, y] = -dscores.sum(axis=1)
-    dW = X.T @ dscores / n + 2 * reg * W
+    dW = X.T @ dscores / num_train + 2 * reg * W
     return scores.dtype.type(loss), dW

@@ -6,8 +6,15 @@ Each function has the name, arguments, defaults and normalisation rules of its
     softmax, log_softmax, nll_loss, cross_entropy,
     binary_cross_entropy, binary_cross_entropy_with_logits, kl_div
 
+Positional arguments are the ones PyTorch takes positionally in the same slots:
+``input, dim`` for softmax and log_softmax, ``input, target, weight`` for the losses
+(``input, target`` for kl_div). Every other argument is keyword-only (``dtype``,
+``ignore_index``, ``reduction``, ``label_smoothing``, ``pos_weight``, ``log_target``),
+because PyTorch puts its deprecated ``size_average``/``reduce`` (or ``_stacklevel``)
+in the slots that follow: a positional call would mean different things in the two.
+
 Gradients, one convention for all:
-Every function takes two keyword-only arguments:
+Every function takes two more keyword-only arguments:
 
 ``return_grad`` (default False)
     When True the function returns ``(output, grad_input)`` instead of ``output``.
@@ -117,8 +124,7 @@ def _index_target(target, x, ignore_index):
                              f"but target has {t.shape[0]} (shape {t.shape})")
         raise ValueError(f"target must have shape {expected} for input of shape {x.shape} "
                          f"(the input's shape without the class axis), got {t.shape}")
-    if not isinstance(ignore_index, numbers.Integral) or isinstance(ignore_index, bool):
-        raise TypeError(f"ignore_index must be an integer, got {ignore_index!r}")
+    _integer_ignore_index(ignore_index)
     ignored = t == ignore_index
     c = x.shape[axis]
     bad = ~ignored & ((t < 0) | (t >= c))
@@ -126,6 +132,20 @@ def _index_target(target, x, ignore_index):
         raise ValueError(f"target holds class index {t[bad].flat[0]}, out of range for C = {c} classes "
                          f"(valid: 0 to {c - 1}, or ignore_index = {ignore_index})")
     return t, ignored
+
+
+def _integer_ignore_index(ignore_index):
+    if not isinstance(ignore_index, numbers.Integral) or isinstance(ignore_index, bool):
+        raise TypeError(f"ignore_index must be an integer, got {ignore_index!r}")
+
+
+def _no_ignore_index(ignore_index):
+    """Probability targets have no class index to ignore: only PyTorch's negative 'unset' values pass."""
+    _integer_ignore_index(ignore_index)
+    if ignore_index >= 0:
+        raise ValueError(f"ignore_index is not supported with probability targets (a float target of the "
+                         f"input's shape), got ignore_index={ignore_index}; leave it at its default -100 or "
+                         f"pass integer class indices")
 
 
 def _target_terms(logp, t, ignored, weight):
@@ -207,44 +227,96 @@ def _scale(g, reduction, norm):
 
 # ----------------------------------------------------------------------------- softmax
 
-def softmax(input, dim, *, return_grad=False, grad_output=None):
+def softmax(input, dim, *, dtype=None, return_grad=False, grad_output=None):
     """Softmax along axis ``dim``: exp(x_i - m) / sum_j exp(x_j - m), m = max_j x_j.
 
     Subtracting the max changes nothing mathematically (it cancels) but keeps
     every exponent <= 0, so exp never overflows, whatever the logits' size.
 
+    Inputs:
+    - input: float array of any shape (an integer array too when ``dtype`` is given).
+    - dim: the axis to normalise over.
+    - dtype (keyword-only): if given, the input is cast to it before the operation,
+      as in PyTorch (useful to compute in float64 from float32 logits); the
+      gradient keeps the input's own dtype.
+
+    Returns y of the input's shape (an empty array for an empty input, as PyTorch).
+
     Gradient: with y = softmax(x) and upstream g, dx = y * (g - sum(g * y)).
     """
-    x = _input("input", input, 0)
+    x, in_dtype = _cast(input, dtype, return_grad)
     dim = _dim(dim, x)
     with np.errstate(invalid="ignore"):  # all -inf or +inf slices give NaN, as in PyTorch
-        shifted = x - x.max(axis=dim, keepdims=True)
+        # TODO: y = softmax of x along axis dim. Subtract the max along dim first
+        # (_max(x, dim) keeps the axis, so it broadcasts), then exp, then divide by
+        # the sum along dim (keepdims=True).
+        # BEGIN SOLUTION
+        shifted = x - _max(x, dim)
         e = np.exp(shifted)
         y = e / e.sum(axis=dim, keepdims=True)
+        # END SOLUTION
     if not return_grad:
         return y
     g = np.ones_like(y) if grad_output is None else _same_shape("grad_output", grad_output, y.shape, y.dtype)
-    return y, y * (g - (g * y).sum(axis=dim, keepdims=True))
+    # TODO: return y and the gradient dx = y * (g - sum(g * y)), the sum along dim with
+    # keepdims=True, cast to in_dtype (.astype(in_dtype, copy=False)).
+    # BEGIN SOLUTION
+    return y, (y * (g - (g * y).sum(axis=dim, keepdims=True))).astype(in_dtype, copy=False)
+    # END SOLUTION
 
 
-def log_softmax(input, dim, *, return_grad=False, grad_output=None):
+def log_softmax(input, dim, *, dtype=None, return_grad=False, grad_output=None):
     """Log-softmax along axis ``dim``: x_i - m - log(sum_j exp(x_j - m)), m = max_j x_j.
 
     Computed directly (log-sum-exp), never as log(softmax(x)): a probability that
     underflows to 0 would give log(0) = -inf, while x_i - logsumexp(x) stays finite.
 
+    Inputs and returns as ``softmax`` (``dtype`` is keyword-only, cast before the operation).
+
     Gradient: with y = log_softmax(x) and upstream g, dx = g - exp(y) * sum(g).
     """
-    x = _input("input", input, 0)
+    x, in_dtype = _cast(input, dtype, return_grad)
     dim = _dim(dim, x)
     with np.errstate(invalid="ignore", divide="ignore"):
-        shifted = x - x.max(axis=dim, keepdims=True)
+        # TODO: y = log_softmax of x along axis dim, computed as x - m - log(sum(exp(x - m)))
+        # with m = _max(x, dim); never as np.log(softmax(x)).
+        # BEGIN SOLUTION
+        shifted = x - _max(x, dim)
         y = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        # END SOLUTION
     if not return_grad:
         return y
     g = np.ones_like(y) if grad_output is None else _same_shape("grad_output", grad_output, y.shape, y.dtype)
     with np.errstate(invalid="ignore"):
-        return y, g - np.exp(y) * g.sum(axis=dim, keepdims=True)
+        # TODO: return y and the gradient dx = g - exp(y) * sum(g), the sum along dim with
+        # keepdims=True, cast to in_dtype.
+        # BEGIN SOLUTION
+        return y, (g - np.exp(y) * g.sum(axis=dim, keepdims=True)).astype(in_dtype, copy=False)
+        # END SOLUTION
+
+
+def _cast(input, dtype, return_grad):
+    """The input cast to ``dtype`` (when given) and the dtype its gradient must have."""
+    if dtype is None:
+        x = _input("input", input, 0)
+        return x, x.dtype
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a floating-point dtype such as np.float64, got {dtype!r}") from None
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"dtype must be a floating-point dtype such as np.float64, got {dtype}")
+    x = np.asarray(input)
+    if return_grad and not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"the gradient needs a floating-point input, got dtype {x.dtype}")
+    if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
+        raise TypeError(f"input must be a numeric array, got dtype {x.dtype}")
+    return x.astype(dtype), x.dtype
+
+
+def _max(x, dim):
+    """The max along ``dim``, kept as an axis; an empty input has nothing to shift (numpy's max would raise)."""
+    return x.max(axis=dim, keepdims=True) if x.size else np.zeros((), x.dtype)
 
 
 def _dim(dim, x):
@@ -258,7 +330,7 @@ def _dim(dim, x):
 
 # ----------------------------------------------------------------------------- class losses
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean", *,
+def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean",
              return_grad=False, grad_output=None):
     """Negative log-likelihood of class-index targets given log-probabilities.
 
@@ -287,8 +359,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean", *,
     return out, np.moveaxis(-_times_upstream(coef, g, ignored), -1, axis)
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
-                  label_smoothing=0.0, *, return_grad=False, grad_output=None):
+def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean",
+                  label_smoothing=0.0, return_grad=False, grad_output=None):
     """Cross-entropy between logits and class-index or class-probability targets.
 
     Class-index targets (an integer array): cross_entropy = nll_loss(log_softmax(input)),
@@ -306,7 +378,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         loss_i = -sum_c weight[c] * q[i, c] * log p[i, c],
 
     and reduction "mean" divides by the number of elements over the class
-    axis (input.size / C), ignoring the weights; ignore_index plays no part.
+    axis (input.size / C), ignoring the weights. ``ignore_index`` must then keep
+    a negative value (the default -100): PyTorch refuses any other, and so do we.
 
     Gradient (see the module docstring): with a[i, c] the coefficient of
     -log p[i, c] in loss_i, d loss_i / d input[i, c] = p[i, c] * sum_k a[i, k] - a[i, c].
@@ -325,6 +398,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     soft = np.issubdtype(np.asarray(target).dtype, np.floating)
     with np.errstate(invalid="ignore"):  # 0 * -inf is NaN, as in PyTorch
         if soft:
+            _no_ignore_index(ignore_index)
             q = np.moveaxis(_same_shape("target", target, x.shape, x.dtype), axis, -1)
             if eps > 0:
                 q = q * (1 - eps) + eps / c
@@ -351,7 +425,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
 # ----------------------------------------------------------------------------- binary losses
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean", *,
+def binary_cross_entropy(input, target, weight=None, *, reduction="mean",
                          return_grad=False, grad_output=None):
     """Binary cross-entropy between probabilities ``input`` in [0, 1] and ``target``.
 
@@ -377,8 +451,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean", *,
                         lambda: (x - t) / np.maximum(x * (1 - x), _BCE_EPS.astype(x.dtype)))
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
-                                     pos_weight=None, *, return_grad=False, grad_output=None):
+def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="mean",
+                                     pos_weight=None, return_grad=False, grad_output=None):
     """Binary cross-entropy on logits, fused with the sigmoid for stability.
 
     With l = 1 + (pos_weight - 1) * t (l = 1 without pos_weight),
@@ -408,7 +482,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
 
 # ----------------------------------------------------------------------------- divergence
 
-def kl_div(input, target, reduction="mean", log_target=False, *, return_grad=False, grad_output=None):
+def kl_div(input, target, *, reduction="mean", log_target=False, return_grad=False, grad_output=None):
     """Kullback-Leibler divergence KL(target || exp(input)), ``input`` being log-probabilities.
 
     Per element: t * (log t - x), taken as 0 where t == 0; with ``log_target``

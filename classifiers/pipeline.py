@@ -9,7 +9,7 @@ The default recipe, and why (figures in the README's results section):
 - SGD with momentum 0.9, batches of 200 drawn by epoch-wise shuffling, the
   learning rate multiplied by 0.7 after every epoch, 6 epochs;
 - mirror augmentation: every image also counts flipped left to right, at no
-  extra cost (see ``LinearClassifier.train``'s ``mirror``);
+  extra cost (see ``recipe.mirror_gradient``);
 - the weights of the last 3 epochs averaged;
 - a 3 x 3 grid of learning rate x regularization, each trained in full and
   scored on the validation split; the best is kept.
@@ -24,7 +24,9 @@ from pathlib import Path
 import numpy as np
 
 import data_utils
-from .linear_classifier import LinearClassifier, Softmax, TrainingDiverged, _argmax_scores
+from . import recipe
+from .linear_classifier import LinearClassifier, Softmax, TrainingDiverged
+from .validation import ClassifierError, InvalidValueError
 
 RUNS_DIR = Path("runs")
 
@@ -59,7 +61,7 @@ CLASSIC = dict(preprocess="mean", learning_rates=(1e-7,), regs=(2.5e4,), num_ite
                lr_decay=1.0, average_epochs=0.0, mirror=False, replace=True)
 
 
-class OutputError(ValueError):
+class OutputError(ClassifierError, ValueError):
     """The output folder cannot be created or written."""
 
 
@@ -81,6 +83,7 @@ class CifarModel:
         self.preprocessor = preprocessor
         self.class_names = tuple(class_names)
         self.hyperparams = dict(hyperparams or {})
+        self.chunk = 2000           # images preprocessed at a time, so no float copy of them all is made
 
     def save(self, path):
         return self.classifier.save(path, **self.preprocessor.state(), class_names=np.array(self.class_names),
@@ -92,25 +95,33 @@ class CifarModel:
         clf = LinearClassifier.load(path)
         extras = clf.extras
         if "pre_mean" not in extras or "class_names" not in extras:
-            raise ValueError(f"{path} holds a classifier but not a CIFAR-10 model saved by "
-                             f"`python -m classifiers train` (no preprocessing statistics)")
-        pre = data_utils.Preprocessor.from_state(extras, dtype=clf.W.dtype)
+            raise InvalidValueError(f"{path} holds a classifier but not a CIFAR-10 model saved by "
+                                    f"`python -m classifiers train` (no preprocessing statistics)")
+        try:
+            pre = data_utils.Preprocessor.from_state(extras, dtype=clf.W.dtype)
+            hyper = json.loads(str(extras["hyperparams"])) if "hyperparams" in extras else {}
+        except ValueError as exc:               # json.JSONDecodeError is a ValueError too
+            raise InvalidValueError(f"{path} holds malformed preprocessing or settings ({exc})") from None
         if pre.mean.shape[0] + pre.bias != clf.W.shape[0]:
-            raise ValueError(f"{path} is inconsistent: W has {clf.W.shape[0]} rows but the preprocessing "
-                             f"gives {pre.mean.shape[0] + pre.bias} features")
+            raise InvalidValueError(f"{path} is inconsistent: W has {clf.W.shape[0]} rows but the preprocessing "
+                                    f"gives {pre.mean.shape[0] + pre.bias} features")
         names = [str(n) for n in extras["class_names"]]
         if len(names) != clf.W.shape[1]:
-            raise ValueError(f"{path} is inconsistent: {len(names)} class names for {clf.W.shape[1]} classes")
-        hyper = json.loads(str(extras["hyperparams"])) if "hyperparams" in extras else {}
+            raise InvalidValueError(f"{path} is inconsistent: {len(names)} class names for {clf.W.shape[1]} classes")
         return cls(clf, pre, names, hyper)
 
     def predict_proba(self, images):
-        """Class probabilities (N, C) for uint8 images (N, 32, 32, 3)."""
-        return self.classifier.predict_proba(self.preprocessor.transform(images))
+        """Class probabilities (N, C) for uint8 images (N, 32, 32, 3), any number of them."""
+        return self._in_chunks(self.classifier.predict_proba, images)
 
     def predict(self, images):
         """Predicted labels (N,) for uint8 images (N, 32, 32, 3), any number of them."""
-        return predict_chunked(self.classifier, self.preprocessor, images)
+        return self._in_chunks(self.classifier.predict, images)
+
+    def _in_chunks(self, method, images):
+        """``method`` of the classifier on the preprocessed images, ``self.chunk`` images at a time."""
+        return np.concatenate([method(self.preprocessor.transform(images[s:s + self.chunk]))
+                               for s in range(0, len(images), self.chunk)])
 
 
 def load_images(paths):
@@ -125,9 +136,9 @@ def load_images(paths):
                     img = img.resize((32, 32), Image.Resampling.LANCZOS)
                 images.append(np.asarray(img, dtype=np.uint8))
         except FileNotFoundError:
-            raise ValueError(f"no image file at {path}") from None
+            raise InvalidValueError(f"no image file at {path}") from None
         except (UnidentifiedImageError, OSError) as exc:
-            raise ValueError(f"{path} is not an image Pillow can read ({exc})") from None
+            raise InvalidValueError(f"{path} is not an image Pillow can read ({exc})") from None
     return np.stack(images)
 
 
@@ -160,22 +171,14 @@ def load_splits(config, log=print):
             config.data_dir, download=config.download, allow_sample=not explicit, dtype=np.uint8, log=log)
         names = data_utils.class_names(config.data_dir or data_utils.DATASETS_DIR)
     num_val = min(config.num_validation, len(ytr) // 5)
-    num_train = len(ytr) - num_val
-    pre = data_utils.Preprocessor(config.preprocess, bias=True, dtype=dtype).fit(Xtr[:num_train])
-    splits = {"X_train": pre.transform(Xtr[:num_train]), "y_train": ytr[:num_train],
-              "X_val": pre.transform(Xtr[num_train:]), "y_val": ytr[num_train:]}
-    # the test images stay uint8 and are preprocessed a chunk at a time when predicted
-    splits["images_test"], splits["y_test"] = Xte, yte
+    splits, pre = data_utils.get_CIFAR10_data(
+        data=(Xtr, ytr, Xte, yte), num_training=len(ytr) - num_val, num_validation=num_val, num_test=len(yte),
+        num_dev=0, standardize=config.preprocess == "standardize", dtype=dtype, return_preprocessor=True)
     return splits, pre, tuple(names), source
 
 
-def predict_chunked(clf, pre, images, chunk=2000):
-    """Labels for uint8 images, preprocessed ``chunk`` at a time so no float copy of all is made."""
-    return np.concatenate([clf.predict(pre.transform(images[s:s + chunk])) for s in range(0, len(images), chunk)])
-
-
-def _accuracy(X, y, W):
-    return float(np.mean(_argmax_scores(X, W) == y))
+def _accuracy(clf, X, y):
+    return float(np.mean(clf.predict(X) == y))
 
 
 def train(config=None, log=print):
@@ -209,20 +212,21 @@ def train(config=None, log=print):
             t0 = time.perf_counter()
             row = {"learning_rate": lr, "reg": reg}
             try:
-                clf.train(X, y, lr, reg, num_iters, config.batch_size, seed=config.seed, momentum=config.momentum,
-                          lr_decay=config.lr_decay, replace=config.replace, mirror=mirror,
-                          average=average, X_val=data["X_val"], y_val=data["y_val"],
-                          progress={"desc": f"[{k}/{len(grid)}] lr={lr:g} reg={reg:g}", "leave": False,
-                                    "disable": not config.progress})
-                row.update(val_acc=_accuracy(data["X_val"], data["y_val"], clf.W),
-                           final_loss=clf.history["loss"][-1], seconds=time.perf_counter() - t0)
+                history = recipe.train(
+                    clf, X, y, lr, reg, num_iters, config.batch_size, seed=config.seed, momentum=config.momentum,
+                    lr_decay=config.lr_decay, replace=config.replace, mirror=mirror, average=average,
+                    X_val=data["X_val"], y_val=data["y_val"], on_diverge="raise",
+                    progress={"desc": f"[{k}/{len(grid)}] lr={lr:g} reg={reg:g}", "leave": False,
+                              "disable": not config.progress})
+                row.update(val_acc=_accuracy(clf, data["X_val"], data["y_val"]),
+                           final_loss=history["loss"][-1], seconds=time.perf_counter() - t0)
                 log(f"[{k}/{len(grid)}] lr={lr:g} reg={reg:g}: val acc {row['val_acc']:.4f} ({row['seconds']:.1f} s)")
             except TrainingDiverged as exc:
                 row.update(val_acc=float("nan"), diverged=str(exc), seconds=time.perf_counter() - t0)
                 log(f"[{k}/{len(grid)}] lr={lr:g} reg={reg:g} diverged; lower the learning rate")
             results["search"].append(row)
             if np.isfinite(row["val_acc"]) and (best is None or row["val_acc"] > best[0]["val_acc"]):
-                best = (row, clf)
+                best = (row, clf, history)
                 CifarModel(clf, pre, names, _hyper(config, lr, reg, num_iters, average)).save(model_path)
     except KeyboardInterrupt:
         results.update(interrupted=True, best=best and best[0])
@@ -235,14 +239,14 @@ def train(config=None, log=print):
     if best is None:
         raise TrainingDiverged("every configuration diverged; lower the learning rates (--lr)")
     search_seconds = time.perf_counter() - start - load_seconds
-    row, clf = best
+    row, clf, history = best
     results["best"] = row
-    results["train_acc"] = _accuracy(X, y, clf.W)
+    results["train_acc"] = _accuracy(clf, X, y)
     results["val_acc"] = row["val_acc"]
-    pred = predict_chunked(clf, pre, data["images_test"])
+    pred = clf.predict(data["X_test"])
     results["test_acc"] = float(np.mean(pred == data["y_test"]))
     results["seconds"] = {"load": load_seconds, "search": search_seconds, "best_config": row["seconds"]}
-    _save_figures(out, clf, row, results["search"], data["y_test"], pred, names)
+    _save_figures(out, clf, history, row, results["search"], data["y_test"], pred, names)
     results["seconds"]["total"] = time.perf_counter() - start
     results["files"] = sorted({p.name for p in out.iterdir()} | {"results.json"})
     _write_json(out / "results.json", results)
@@ -255,9 +259,9 @@ def _hyper(config, lr, reg, num_iters, average):
             "mirror": config.mirror, "preprocess": config.preprocess, "dtype": config.dtype, "seed": config.seed}
 
 
-def _save_figures(out, clf, row, search, y_test, pred, names):
+def _save_figures(out, clf, history, row, search, y_test, pred, names):
     from . import plots
-    plots.loss_curve(clf.history["loss"], clf.history["val_acc"],
+    plots.loss_curve(history["loss"], history["val_acc"],
                      title=f"best run: lr={row['learning_rate']:g}, reg={row['reg']:g}").savefig(out / "loss.png", dpi=100)
     plots.weight_templates(clf.W, names).savefig(out / "weights.png", dpi=100)
     plots.search_heatmap([r for r in search if np.isfinite(r["val_acc"])]).savefig(out / "search.png", dpi=100)

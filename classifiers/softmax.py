@@ -14,24 +14,24 @@ Returns a tuple of:
 - dW: the gradient d loss / d W, an array of W's shape; the regularization
   term contributes 2 * reg * W.
 
-float32 inputs give float32 outputs. Every score is shifted by its row's
-maximum before exponentiating, so any finite scores give a finite loss.
+float32 inputs give float32 outputs, and the inputs are never modified. Every
+score is shifted by its row's maximum before exponentiating, so any finite
+scores give a finite loss.
 
 - softmax_loss_naive: explicit loops, the derivation written as code.
-- softmax_loss_vectorized: no Python loops, built on losses.cross_entropy.
+- softmax_loss_vectorized: the same without Python loops; plain numpy.
 - softmax_loss_fast: the vectorized computation over blocks of rows, so each
-  block of X is still in cache when its gradient contribution is computed;
-  the trainer uses it. Tests hold all three equal.
+  block of X is still in cache when its gradient contribution is computed; the
+  package's training recipe uses it. Tests hold all three equal.
 """
 import numpy as np
 
-from . import _checks
-from .losses import cross_entropy
+from .validation import check_finite, check_linear_problem, check_positive
 
 
 def softmax_loss_naive(W, X, y, reg):
     """Softmax loss and gradient with explicit loops (see the module docstring)."""
-    W, X, y, reg = _checks.linear_problem(W, X, y, reg, check_finite=True)
+    W, X, y, reg = check_linear_problem(W, X, y, reg)
     dtype = np.result_type(W, X)
     num_train, num_classes = X.shape[0], W.shape[1]
     loss = 0.0
@@ -57,18 +57,25 @@ def softmax_loss_naive(W, X, y, reg):
 def softmax_loss_vectorized(W, X, y, reg):
     """Softmax loss and gradient without Python loops (see the module docstring).
 
-    scores = X @ W, then ``losses.cross_entropy`` gives the mean loss and its
-    gradient with respect to the scores (softmax - one_hot) / N, and the chain
-    rule through the matrix product gives dW = X.T @ dscores.
+    With scores S = X @ W and probabilities P = softmax(S) row by row, the mean
+    loss is mean_i -log P[i, y_i]; its gradient with respect to S is
+    (P - one_hot(y)) / N, and the chain rule through S = X @ W gives
+    dW = X.T @ (P - one_hot(y)) / N.
     """
-    W, X, y, reg = _checks.linear_problem(W, X, y, reg)
-    with np.errstate(over="ignore", invalid="ignore"):      # an overflow is diagnosed just below
-        scores = X @ W                                        # (N, C)
-    _checks.scores_finite(scores, W, X)
-    loss, dscores = cross_entropy(scores, y, return_grad=True)
-    loss = loss + reg * np.sum(W * W)
-    dW = X.T @ dscores + 2 * reg * W
-    return loss.astype(scores.dtype), dW
+    W, X, y, reg = check_linear_problem(W, X, y, reg)
+    num_train = X.shape[0]
+    rows = np.arange(num_train)
+    scores = X @ W                                            # (N, C)
+    scores = scores - scores.max(axis=1, keepdims=True)       # shift: exp() cannot overflow
+    exp_scores = np.exp(scores)
+    probs = exp_scores / exp_scores.sum(axis=1, keepdims=True)
+    # -log P[i, y_i] from the shifted scores, as P[i, y_i] itself may underflow to 0
+    loss = np.mean(np.log(exp_scores.sum(axis=1)) - scores[rows, y])
+    loss += reg * np.sum(W * W)
+    dscores = probs
+    dscores[rows, y] -= 1                                     # P - one_hot(y)
+    dW = X.T @ dscores / num_train + 2 * reg * W
+    return scores.dtype.type(loss), dW
 
 
 def softmax_loss_fast(W, X, y, reg, block_rows=None):
@@ -76,27 +83,18 @@ def softmax_loss_fast(W, X, y, reg, block_rows=None):
 
     ``block_rows`` rows of X are processed at a time (default: about 4 MiB of X),
     so a block read for the scores is still in cache when its contribution to
-    the gradient, block.T @ dscores, is computed.
+    the gradient, block.T @ dscores, is computed. Unlike the other two, it does
+    not read X for NaN or infinity first, but only when the loss comes out
+    non-finite: then a NaN or infinity in W or X raises the usual ValueError,
+    and scores that overflowed from finite inputs give the non-finite loss
+    (without a numpy warning), which the training recipe reports as divergence.
     """
-    W, X, y, reg = _checks.linear_problem(W, X, y, reg)
-    if block_rows is not None:
-        block_rows = _checks.positive("block_rows", block_rows, integer=True)
-    loss, dW = _softmax_loss_blocked(W, X, y, reg, block_rows)
-    if not np.isfinite(loss):                # a NaN or inf input makes the loss non-finite
-        _checks.explain_nonfinite(W, X)
-    return loss, dW
-
-
-def _softmax_loss_blocked(W, X, y, reg, block_rows=None):
-    """The unchecked kernel of softmax_loss_fast, for callers that checked their inputs.
-
-    Returns a NaN or infinite loss (rather than raising) when the scores are not
-    finite, which the trainer reports as divergence.
-    """
+    W, X, y, reg = check_linear_problem(W, X, y, reg, finite=False)
     n, d = X.shape
     dtype = np.result_type(W, X)
     if block_rows is None:
         block_rows = max(16, (4 << 20) // (d * dtype.itemsize))
+    block_rows = check_positive(block_rows, "block_rows", integer=True)
     dWt = np.zeros((W.shape[1], d), dtype)          # (C, D): a C-contiguous output is the faster layout
     total = 0.0
     with np.errstate(invalid="ignore", over="ignore"):
@@ -116,4 +114,7 @@ def _softmax_loss_blocked(W, X, y, reg, block_rows=None):
         dW = dWt.T / n
         dW += 2 * reg * W
         loss = total / n + reg * np.sum(W * W)
+    if not np.isfinite(loss):
+        check_finite(W, "W")
+        check_finite(X, "X")
     return dtype.type(loss), dW

@@ -1,11 +1,12 @@
-"""Build the bundled sample datasets/cifar10_sample.npz from a full CIFAR-10 folder.
+"""Build the bundled sample classifiers/data/cifar10_sample.npz from a full CIFAR-10 folder.
 
     python datasets/make_sample.py datasets/cifar-10-batches-py
 
 Takes the first 250 training and the first 50 test images of each class, in
 the official order, and stores them as uint8 arrays (x_train (2500, 32, 32, 3),
 y_train, x_test (500, 32, 32, 3), y_test, label_names) in a compressed .npz of
-about 8.6 MB. ``data_utils.load_CIFAR10`` loads it like the full folder.
+about 8.6 MB. ``data_utils.load_CIFAR10`` loads it like the full folder. It lives in
+the classifiers package (package data) so that an installed package has it too.
 The committed sample was made from the project's offline copy of CIFAR-10,
 whose pixels come from a JPEG (quality 75) export of the official images.
 """

@@ -126,16 +126,17 @@ def test_help_explains_every_flag():
 
 
 def test_ctrl_c_keeps_the_best_model_and_says_where(tmp_path, monkeypatch, capsys):
+    from classifiers import recipe
     calls = []
-    original = Softmax.train
+    original = recipe.train
 
-    def interrupt_second(self, *args, **kwargs):
+    def interrupt_second(*args, **kwargs):
         calls.append(1)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return original(self, *args, **kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(Softmax, "train", interrupt_second)
+    monkeypatch.setattr(recipe, "train", interrupt_second)
     code = main(["train", *FAST, "--out", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 130
@@ -173,3 +174,23 @@ def test_a_diverging_configuration_is_reported_and_skipped(tmp_path):
     assert "diverged at iteration" in rows[1]["diverged"]
     assert CifarModel.load(tmp_path / "model.npz").hyperparams["learning_rate"] == 1e-3
     assert any(line.split()[-2] == "diverged" for line in proc.stdout.splitlines() if "1e+09" in line)
+
+
+def test_only_the_packages_own_errors_become_one_line(monkeypatch, capsys, tmp_path):
+    # a ValueError from a bug inside the package is not the user's fault: it keeps its traceback
+    from classifiers import pipeline
+
+    def buggy(*args, **kwargs):
+        raise ValueError("an internal bug")
+
+    monkeypatch.setattr(pipeline, "load_splits", buggy)
+    with pytest.raises(ValueError, match="an internal bug"):
+        main(["train", *FAST, "--out", str(tmp_path)])
+    from classifiers.validation import InvalidValueError
+
+    def bad_input(*args, **kwargs):
+        raise InvalidValueError("a message for the user")
+
+    monkeypatch.setattr(pipeline, "load_splits", bad_input)
+    assert main(["train", *FAST, "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == "error: a message for the user\n"

@@ -124,6 +124,18 @@ def test_sample_loads_with_the_same_api():
     assert data_utils.SAMPLE_PATH.stat().st_size < 10 * 2 ** 20
 
 
+def test_data_home_is_the_checkout_then_the_variable_then_a_user_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOFTMAX_DATA", str(tmp_path / "mine"))
+    assert data_utils.get_data_home() == data_utils._CHECKOUT_DATASETS            # run from a checkout
+    assert (data_utils.get_data_home() / "get_datasets.sh").is_file()
+    monkeypatch.setattr(data_utils, "_CHECKOUT_DATASETS", tmp_path / "site-packages" / "datasets")  # installed
+    assert data_utils.get_data_home() == tmp_path / "mine"
+    monkeypatch.delenv("SOFTMAX_DATA")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert data_utils.get_data_home() == tmp_path / "softmax_data"
+    assert not (tmp_path / "softmax_data").exists()                              # created only by a download
+
+
 def test_load_dataset_falls_back_to_the_sample_with_a_notice(tmp_path):
     said = []
     Xtr, ytr, Xte, yte, source = data_utils.load_dataset(tmp_path, download=False, log=said.append)
@@ -150,6 +162,32 @@ def test_get_cifar10_data_splits_and_preprocessing(tmp_path):
     np.testing.assert_allclose(d2["X_train"].std(axis=0), 1, rtol=1e-3)
     with pytest.raises(ValueError, match="exceeds the 150 training images"):
         data_utils.get_CIFAR10_data(folder, num_training=149, num_validation=2)
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+def test_get_cifar10_data_without_mean_subtraction(tmp_path, standardize):
+    folder, _ = write_folder(tmp_path, n=30)
+    d = data_utils.get_CIFAR10_data(folder, 100, 50, 10, 7, subtract_mean=False, standardize=standardize, seed=0)
+    Xtr = data_utils.load_CIFAR10(folder)[0].reshape(150, -1)
+    std = Xtr[:100].std(axis=0) if standardize else 1                # statistics of the training rows only
+    np.testing.assert_allclose(d["X_train"][:, :-1], Xtr[:100] / std, rtol=1e-12)
+    np.testing.assert_allclose(d["X_val"][:, :-1], Xtr[100:] / std, rtol=1e-12)
+    np.testing.assert_array_equal(d["mean_image"], 0)
+
+
+def test_get_cifar10_data_from_loaded_images_with_its_preprocessor(tmp_path):
+    folder, _ = write_folder(tmp_path, n=30)
+    images = data_utils.load_CIFAR10(folder, dtype=np.uint8)
+    d, pre = data_utils.get_CIFAR10_data(data=images, num_training=100, num_validation=50, num_test=10,
+                                         num_dev=7, standardize=True, dtype=np.float32, seed=0,
+                                         return_preprocessor=True)
+    from_folder = data_utils.get_CIFAR10_data(folder, 100, 50, 10, 7, standardize=True, dtype=np.float32, seed=0)
+    for key in from_folder:
+        np.testing.assert_array_equal(d[key], from_folder[key])
+    np.testing.assert_array_equal(pre.transform(images[2][:10]), d["X_test"])   # the same transformation
+    assert all(isinstance(v, np.ndarray) for v in d.values())     # CS231n's notebooks print each v.shape
+    with pytest.raises(ValueError, match="data must be the 4 arrays .* got 2 items"):
+        data_utils.get_CIFAR10_data(data=images[:2])
 
 
 def test_mirror_permutation_flips_images():

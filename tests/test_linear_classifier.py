@@ -1,8 +1,10 @@
+import warnings
+
 import numpy as np
 import pytest
 
-import data_utils
-from classifiers import LinearClassifier, LinearSVM, Softmax, TrainingDiverged
+from classifiers import LinearClassifier, LinearSVM, Softmax, TrainingDiverged, TrainingDivergedWarning
+from classifiers.linear_svm import svm_loss_vectorized
 from classifiers.softmax import softmax_loss_vectorized
 
 
@@ -41,56 +43,130 @@ def test_seed_makes_training_repeatable():
     assert np.array_equal(a.W, b.W) and not np.array_equal(a.W, c.W)
 
 
-def test_momentum_zero_is_plain_sgd_and_options_work():
+def test_without_seed_numpys_global_seed_makes_training_repeatable():
     X, y = separable()
-    plain, mom0 = Softmax(), Softmax()
-    plain.train(X, y, num_iters=30, seed=2)
-    mom0.train(X, y, num_iters=30, seed=2, momentum=0.0, lr_decay=1.0)
-    assert np.array_equal(plain.W, mom0.W)
-    fancy = Softmax()
-    fancy.train(X.astype(np.float32), y, 1e-2, 1e-4, 200, 32, seed=2, momentum=0.9, lr_decay=0.9,
-                replace=False, average=50, X_val=X[:50].astype(np.float32), y_val=y[:50], eval_every=20)
-    assert fancy.W.dtype == np.float32
-    assert [it for it, _ in fancy.history["val_acc"]] == list(range(20, 201, 20))
-    assert fancy.history["val_acc"][-1][1] == 1.0
+    runs = []
+    for global_seed in (3, 3, 4):
+        np.random.seed(global_seed)
+        clf = Softmax()
+        clf.train(X, y, num_iters=20)
+        runs.append(clf.W)
+    assert np.array_equal(runs[0], runs[1]) and not np.array_equal(runs[0], runs[2])
 
 
-def test_early_stopping_keeps_the_best_weights():
-    X, y = separable()
+def test_train_is_cs231n_sgd():
+    # the reference: CS231n's loop written out, with the same Generator draws
+    X, y = separable(n=120)
+    rng = np.random.default_rng(5)
+    W = 0.001 * rng.standard_normal((6, 3))
+    losses = []
+    for _ in range(30):
+        idx = rng.choice(120, 25)
+        loss, grad = softmax_loss_vectorized(W, X[idx], y[idx], 1e-3)
+        losses.append(loss)
+        W = W - 1e-2 * grad
     clf = Softmax()
-    clf.train(X, y, 1e-2, 0.0, 10_000, 50, seed=0, X_val=X, y_val=y, eval_every=10, patience=3)
-    assert clf.history["iterations"] < 10_000
-    assert np.mean(clf.predict(X) == y) == max(acc for _, acc in clf.history["val_acc"])
+    history = clf.train(X, y, 1e-2, 1e-3, 30, 25, seed=5)
+    assert history == losses
+    np.testing.assert_array_equal(clf.W, W)
 
 
-def test_mirror_gradient_is_the_augmented_gradient():
-    # At mirror-symmetric W, the mean loss over a batch and its mirror images has gradient (g + g[m]) / 2.
-    rng = np.random.default_rng(3)
-    m = data_utils.mirror_permutation()
-    X = rng.standard_normal((20, 3073))
-    y = rng.integers(0, 10, 20)
-    W = rng.standard_normal((3073, 10)) * 1e-3
-    W = 0.5 * (W + W[m])
-    _, g = softmax_loss_vectorized(W, X, y, 0.1)
-    _, g_aug = softmax_loss_vectorized(W, np.vstack([X, X[:, m]]), np.concatenate([y, y]), 0.1)
-    np.testing.assert_allclose(0.5 * (g + g[m]), g_aug, rtol=1e-10, atol=1e-15)
-    clf = Softmax()
-    clf.train(X, y, 1e-3, 0.1, 20, 10, seed=0, mirror=m)
-    np.testing.assert_array_equal(clf.W, clf.W[m])        # training keeps W symmetric
+def test_a_subclass_that_overrides_loss_trains_with_it():
+    class Pull(LinearClassifier):
+        """Loss sum((W - T)**2): SGD pulls W to T; the calls are recorded."""
+        calls = []
+
+        def loss(self, X_batch, y_batch, reg):
+            self.calls.append((X_batch.shape, y_batch.shape, reg))
+            return float(np.sum((self.W - 1.0) ** 2)), 2 * (self.W - 1.0)
+
+    X, y = separable(n=40)
+    clf = Pull()
+    history = clf.train(X, y, learning_rate=0.1, reg=0.5, num_iters=50, batch_size=8, seed=0)
+    assert Pull.calls == [((8, 6), (8,), 0.5)] * 50
+    np.testing.assert_allclose(clf.W, 1.0, atol=1e-4)
+    assert history[0] == pytest.approx(18.0, rel=1e-2)              # 18 entries of W near 0, pulled to 1
+    with pytest.raises(ValueError, match=r"y must hold labels in \[0, 3\)"):
+        clf.train(X, np.full(40, 5))                      # checked by train, as this loss checks nothing
+    assert len(Pull.calls) == 50
 
 
-def test_mirror_must_be_an_involution():
+def test_the_base_class_says_that_loss_must_be_overridden():
+    X, y = separable(n=20)
+    clf = LinearClassifier()
+    with pytest.raises(NotImplementedError, match="subclass must override.*loss.*use Softmax or LinearSVM"):
+        clf.train(X, y)
+    assert clf.W is None
+    with pytest.raises(NotImplementedError, match="use Softmax or LinearSVM"):
+        LinearClassifier(np.zeros((6, 3))).loss(X, y, 0.0)
+
+
+def test_verbose_prints_cs231n_progress_lines(capsys):
+    X, y = separable(n=50)
+    Softmax().train(X, y, num_iters=250, seed=0, verbose=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["iteration 0 / 250", "iteration 100 / 250",
+                                                      "iteration 200 / 250"]
+    assert all(line.split(": loss ")[1].replace(".", "").isdigit() for line in lines)
+    Softmax().train(X, y, num_iters=250, seed=0)
+    assert capsys.readouterr().out == ""
+
+
+def diverging_run(clf, **kwargs):
     X, y = separable()
-    with pytest.raises(ValueError, match="mirror must be a permutation.*its own inverse"):
-        Softmax().train(X, y, mirror=np.roll(np.arange(6), 1))
+    return clf.train(X * 1e3, y, learning_rate=1e30, num_iters=500, seed=0, **kwargs)
 
 
-def test_divergence_names_the_iteration_and_keeps_finite_weights():
+@pytest.mark.parametrize("cls", [Softmax, LinearSVM], ids=lambda c: c.__name__)
+def test_divergence_warns_once_stops_and_keeps_the_last_finite_weights(cls):
     X, y = separable()
+    clf = cls()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = diverging_run(clf)
+    assert [w.category for w in caught] == [TrainingDivergedWarning]      # no numpy warning either
+    message = str(caught[0].message)
+    stopped = len(history) + 1
+    assert f"diverged at iteration {stopped} of 500" in message
+    assert "learning_rate=1e+30 (in force: 1e+30)" in message and "lower the learning rate" in message
+    assert stopped < 500 and np.isfinite(history).all()
+    assert np.isfinite(clf.W).all()
+
+
+def test_a_search_loop_survives_a_diverging_rate_under_the_projects_warning_filter():
+    # setup.cfg turns RuntimeWarnings into errors; the divergence warning is a UserWarning
+    X, y = separable()
+    results = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", TrainingDivergedWarning)
+        for lr in (1e-2, 1e30):
+            clf = LinearSVM()
+            clf.train(X * 1e3, y, learning_rate=lr, num_iters=200, seed=0)
+            results[lr] = np.mean(clf.predict(X * 1e3) == y)
+    assert set(results) == {1e-2, 1e30} and results[1e-2] == 1.0
+
+
+def test_divergence_raises_with_on_diverge_raise():
     clf = Softmax()
     with pytest.raises(TrainingDiverged, match=r"diverged at iteration \d+ of 500.*lower the learning rate"):
-        clf.train(X * 1e3, y, learning_rate=1e30, num_iters=500, seed=0)
+        diverging_run(clf, on_diverge="raise")
     assert clf.W is not None and np.isfinite(clf.W).all()
+
+
+def test_kept_weights_are_those_of_the_last_finite_loss():
+    class Recording(Softmax):
+        seen = []
+
+        def loss(self, X_batch, y_batch, reg):
+            self.seen.append(self.W)
+            return super().loss(X_batch, y_batch, reg)
+
+    clf = Recording()
+    with pytest.warns(TrainingDivergedWarning):
+        history = diverging_run(clf)
+    assert len(Recording.seen) == len(history) + 1       # the last call gave the non-finite loss
+    assert clf.W is Recording.seen[-2]
 
 
 @pytest.mark.parametrize("kwargs,exc,pattern", [
@@ -99,15 +175,7 @@ def test_divergence_names_the_iteration_and_keeps_finite_weights():
     ({"reg": -1}, ValueError, "reg must be a finite number >= 0"),
     ({"num_iters": 1.5}, TypeError, "num_iters must be a positive integer"),
     ({"batch_size": 0}, ValueError, "batch_size must be a positive integer"),
-    ({"momentum": 1.0}, ValueError, r"momentum must be in \[0, 1\)"),
-    ({"lr_decay": 1.5}, ValueError, r"lr_decay must be in \(0, 1\]"),
-    ({"patience": 3}, ValueError, "patience .* needs validation data"),
-    ({"X_val": np.zeros((2, 6))}, ValueError, "pass both X_val and y_val"),
-    ({"X_val": np.zeros((2, 4)), "y_val": [0, 1]}, ValueError, "X_val must have 6 columns"),
-    ({"average": -1}, ValueError, "average must be an integer >= 0"),
-    ({"decay_every": 0}, ValueError, "decay_every must be a positive integer"),
-    ({"eval_every": -2}, ValueError, "eval_every must be a positive integer"),
-    ({"mirror": np.zeros(6, int)}, ValueError, "mirror must be a permutation"),
+    ({"on_diverge": "ignore"}, ValueError, "on_diverge must be one of 'warn', 'raise', got 'ignore'"),
 ], ids=lambda v: str(v)[:30])
 def test_train_rejects_bad_options(kwargs, exc, pattern):
     X, y = separable(n=20)
@@ -127,19 +195,44 @@ def test_train_rejects_bad_data():
         Softmax().train(X, y.astype(float))
     clf = Softmax()
     clf.train(X, y, num_iters=1)
+    clf.train(X[y == 0], y[y == 0], num_iters=1)              # a trained classifier keeps its classes
+    assert clf.W.shape == (6, 3)
+    with pytest.raises(ValueError, match=r"y must hold labels in \[0, 3\)"):
+        clf.train(X, np.full(20, 3))
     with pytest.raises(ValueError, match="X has 3 features but the classifier's W has shape"):
         clf.train(X[:, :3], y)
 
 
-def test_predict_and_loss_need_weights_and_matching_columns():
+def test_predict_is_the_argmax_of_the_scores_and_needs_weights():
     with pytest.raises(ValueError, match=r"no weights yet: call train\(\) or load\(\) first"):
         Softmax().predict(np.zeros((2, 3)))
-    clf = Softmax(np.zeros((3, 2)))
-    with pytest.raises(ValueError, match=r"X must have 3 columns"):
+    rng = np.random.default_rng(8)
+    W, X = rng.standard_normal((7, 5)), rng.standard_normal((40, 7))
+    clf = LinearSVM(W)
+    np.testing.assert_array_equal(clf.predict(X), np.argmax(X @ W, axis=1))
+    with pytest.raises(ValueError, match=r"X must have 7 columns"):
         clf.predict(np.zeros((2, 4)))
-    assert clf.predict_proba(np.ones((2, 3))) == pytest.approx(np.full((2, 2), 0.5))
-    loss, dW = clf.loss(np.ones((2, 3)), np.array([0, 1]), 0.0)
-    assert loss == pytest.approx(np.log(2))
+
+
+def test_predict_proba_is_the_softmax_of_the_scores():
+    rng = np.random.default_rng(9)
+    W, X = rng.standard_normal((7, 5)) * 3, rng.standard_normal((40, 7))
+    S = X @ W
+    expected = np.exp(S) / np.exp(S).sum(axis=1, keepdims=True)        # scores are small: no shift needed here
+    clf = Softmax(W)
+    np.testing.assert_allclose(clf.predict_proba(X), expected, rtol=1e-12)
+    np.testing.assert_array_equal(clf.predict_proba(X).argmax(axis=1), clf.predict(X))
+    huge = Softmax(W * 1e4).predict_proba(X)                              # the shift keeps it finite
+    assert np.isfinite(huge).all() and np.allclose(huge.sum(axis=1), 1)
+
+
+def test_loss_is_the_classifiers_loss_at_its_weights():
+    rng = np.random.default_rng(10)
+    W, X, y = rng.standard_normal((4, 3)), rng.standard_normal((9, 4)), rng.integers(0, 3, 9)
+    for cls, fn in ((Softmax, softmax_loss_vectorized), (LinearSVM, svm_loss_vectorized)):
+        loss, dW = cls(W).loss(X, y, 0.2)
+        ref_loss, ref_dW = fn(W, X, y, 0.2)
+        assert loss == ref_loss and np.array_equal(dW, ref_dW)
 
 
 @pytest.mark.parametrize("cls", [Softmax, LinearSVM], ids=lambda c: c.__name__)
@@ -183,3 +276,46 @@ def test_failed_save_keeps_the_previous_file(tmp_path):
         Softmax(np.zeros((2, 2))).save(path, bad=[{"a": 1}])
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]
+
+
+class _RemovesFile:
+    """Unpickling this would delete a file: a stand-in for code a malicious pickle runs."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        import os
+        return os.remove, (str(self.path),)
+
+
+def test_load_reads_the_cs231n_template_format_and_save_writes_it(tmp_path):
+    W = np.random.default_rng(11).standard_normal((3073, 10)).astype(np.float32)
+    np.save(tmp_path / "softmax.npy", {"W": W})              # what the 2025 template's save writes
+    clf = Softmax.load(tmp_path / "softmax.npy")
+    assert type(clf) is Softmax and clf.W.dtype == np.float32 and np.array_equal(clf.W, W)
+    assert type(LinearSVM.load(tmp_path / "softmax.npy")) is LinearSVM
+    clf.save(tmp_path / "ours.npy")                          # and what the template's load reads
+    assert np.array_equal(np.load(tmp_path / "ours.npy", allow_pickle=True).item()["W"], W)
+    np.save(tmp_path / "bare.npy", W)                        # a bare array of weights works too
+    assert np.array_equal(Softmax.load(tmp_path / "bare.npy").W, W)
+    with pytest.raises(ValueError, match="holds only W; save extras"):
+        clf.save(tmp_path / "extras.npy", note="x")
+
+
+def test_load_of_a_template_file_never_runs_code(tmp_path):
+    sentinel = tmp_path / "sentinel"
+    sentinel.write_text("still here")
+    np.save(tmp_path / "evil.npy", np.array([_RemovesFile(sentinel)], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match="not a CS231n model file.*forbidden global"):
+        Softmax.load(tmp_path / "evil.npy")
+    assert sentinel.read_text() == "still here"
+    np.save(tmp_path / "list.npy", np.array([1, "a"], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match=r"expected np.save of a dict \{'W': W\}, found a ndarray"):
+        Softmax.load(tmp_path / "list.npy")
+    np.save(tmp_path / "nan.npy", {"W": np.full((3, 2), np.nan)})
+    with pytest.raises(ValueError, match="holds weights with NaN or infinity"):
+        Softmax.load(tmp_path / "nan.npy")
+    np.save(tmp_path / "ints.npy", {"W": np.zeros((3, 2), int)})
+    with pytest.raises(ValueError, match="wrong shape or type"):
+        Softmax.load(tmp_path / "ints.npy")

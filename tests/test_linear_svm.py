@@ -34,7 +34,7 @@ def test_hand_computed_example():
 def test_gradient_check():
     W, X, y = random_problem(100, 50, 10, seed=1, scale=1e-2)
     _, grad = svm_loss_vectorized(W, X, y, 1.0)
-    errors = grad_check_sparse(lambda w: svm_loss_vectorized(w, X, y, 1.0)[0], W, grad, 10, seed=0)
+    errors = grad_check_sparse(lambda w: svm_loss_vectorized(w, X, y, 1.0)[0], W, grad, 10, seed=0, verbose=False)
     assert errors.max() < 1e-7
 
 

@@ -87,6 +87,46 @@ def test_minus_inf_logits():
     assert L.cross_entropy(x[:1], np.array([0]), label_smoothing=0.1) == np.inf
 
 
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("shape,dim", [((0,), 0), ((3, 0), 1), ((3, 0), 0), ((0, 4), 1), ((2, 0, 3), 2)])
+def test_softmax_over_an_empty_input_is_empty(name, shape, dim):
+    out, grad = getattr(L, name)(np.zeros(shape, np.float32), dim, return_grad=True)
+    assert out.shape == grad.shape == shape and out.dtype == grad.dtype == np.float32
+
+
+def test_empty_batch_mean_is_nan_sum_is_zero():
+    for c in (4, 0):                                     # even with no classes: 0 / 0
+        assert math.isnan(L.cross_entropy(np.zeros((0, c)), np.zeros(0, int)))
+        assert L.cross_entropy(np.zeros((0, c)), np.zeros(0, int), reduction="sum") == 0
+        assert L.cross_entropy(np.zeros((0, c)), np.zeros(0, int), reduction="none").shape == (0,)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_dtype_casts_the_input_before_the_operation(name):
+    fn = getattr(L, name)
+    x = np.random.default_rng(3).standard_normal((4, 5)).astype(np.float32) * 30
+    out, grad = fn(x, 1, dtype=np.float64, return_grad=True, grad_output=np.ones((4, 5)))
+    assert out.dtype == np.float64 and grad.dtype == np.float32        # the gradient flows back through the cast
+    np.testing.assert_array_equal(out, fn(x.astype(np.float64), 1))
+    np.testing.assert_array_equal(grad, fn(x.astype(np.float64), 1, return_grad=True)[1].astype(np.float32))
+    assert fn(x.astype(np.float64), 1, dtype="float32").dtype == np.float32
+    np.testing.assert_array_equal(fn(np.arange(5), 0, dtype=np.float64), fn(np.arange(5.0), 0))
+
+
+@pytest.mark.parametrize("call", [
+    lambda: L.cross_entropy(np.zeros((2, 3)), np.array([0, 1]), None, -100),
+    lambda: L.nll_loss(np.zeros((2, 3)), np.array([0, 1]), None, -100),
+    lambda: L.binary_cross_entropy(np.full(2, 0.5), np.ones(2), None, "sum"),
+    lambda: L.binary_cross_entropy_with_logits(np.zeros(2), np.ones(2), None, "sum"),
+    lambda: L.kl_div(np.zeros(2), np.zeros(2), "sum"),
+    lambda: L.softmax(np.zeros(2), 0, 3),
+], ids=["cross_entropy", "nll_loss", "bce", "bce_with_logits", "kl_div", "softmax"])
+def test_arguments_after_weight_are_keyword_only(call):
+    # PyTorch has size_average (or _stacklevel) in the next slot: a positional value would mean something else
+    with pytest.raises(TypeError, match="positional argument"):
+        call()
+
+
 @pytest.mark.parametrize("fn,args", [
     (L.cross_entropy, (np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 3.0]]), np.array([1, 0]))),
     (L.log_softmax, (np.array([[1e4, -1e4, 0.0]]), 1)),
@@ -186,6 +226,13 @@ BAD = [
     ("kl reduction", lambda: L.kl_div(np.zeros(2), np.zeros(2), reduction="batch"), ValueError,
      "'batchmean'"),
     ("softmax dim", lambda: L.softmax(np.zeros((2, 3)), 2), ValueError, r"dim 2 is out of range"),
+    ("softmax integer dtype", lambda: L.softmax(np.zeros((2, 3)), 1, dtype=np.int64), TypeError,
+     "dtype must be a floating-point dtype such as np.float64, got int64"),
+    ("gradient of an integer input", lambda: L.log_softmax(np.arange(3), 0, dtype=np.float64, return_grad=True),
+     TypeError, "the gradient needs a floating-point input, got dtype int64"),
+    ("probability targets with ignore_index", lambda: L.cross_entropy(np.zeros((2, 3)), np.full((2, 3), 1 / 3),
+                                                                       ignore_index=1),
+     ValueError, "ignore_index is not supported with probability targets .* got ignore_index=1"),
     ("grad_output shape", lambda: L.cross_entropy(np.zeros((2, 3)), np.array([0, 1]), reduction="none",
                                                   return_grad=True, grad_output=np.ones(3)),
      ValueError, r"grad_output must have the output's shape \(2,\)"),

@@ -73,7 +73,8 @@ def test_float32_stays_float32(fn):
 def test_gradient_check_dev_size(reg):
     W, X, y = random_problem(500, 3073, 10, seed=4, scale=1e-4)
     _, grad = softmax_loss_vectorized(W, X, y, reg)
-    errors = grad_check_sparse(lambda w: softmax_loss_vectorized(w, X, y, reg)[0], W, grad, num_checks=10, seed=0)
+    errors = grad_check_sparse(lambda w: softmax_loss_vectorized(w, X, y, reg)[0], W, grad, num_checks=10, seed=0,
+                               verbose=False)
     assert errors.shape == (10,)
     assert errors.max() < 1e-7
 
@@ -120,11 +121,31 @@ def test_fast_rejects_bad_block_rows():
         softmax_loss_fast(W, X, y, 0.0, block_rows=0)
 
 
-@pytest.mark.parametrize("fn", FAST + ["svm_vectorized"], ids=lambda f: getattr(f, "__name__", f))
-def test_overflowing_scores_from_finite_inputs_get_a_clear_error(fn):
-    from classifiers.linear_svm import svm_loss_vectorized
-    fn = svm_loss_vectorized if fn == "svm_vectorized" else fn
+def test_fast_returns_a_nonfinite_loss_without_warning_when_finite_scores_overflow():
+    # the training recipe reports this as divergence; NaN or inf inputs still get the clear error above
     W = np.full((3, 2), 1e300)
     X = np.full((2, 3), 1e10)
-    with pytest.raises(ValueError, match="overflowed to infinity although X and W are finite"):
-        fn(W, X, np.array([0, 1]), 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, _ = softmax_loss_fast(W, X, np.array([0, 1]), 0.0)
+    assert not np.isfinite(loss)
+
+
+@pytest.mark.parametrize("fn", ALL, ids=lambda f: f.__name__)
+def test_inputs_are_never_modified(fn):
+    W, X, y = random_problem(30, 7, 4, seed=11)
+    copies = W.copy(), X.copy(), y.copy()
+    fn(W, X, y, 0.5)
+    for before, after in zip(copies, (W, X, y)):
+        np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fast_equals_vectorized_with_its_default_blocks(dtype):
+    W, X, y = random_problem(3000, 3073, 10, seed=12, dtype=dtype, scale=1e-3)   # several 4 MiB blocks
+    loss_f, dW_f = softmax_loss_fast(W, X, y, 0.1)
+    loss_v, dW_v = softmax_loss_vectorized(W, X, y, 0.1)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    assert loss_f.dtype == loss_v.dtype == dtype
+    assert_rel(loss_f, loss_v, tol)
+    assert_rel(dW_f, dW_v, tol)

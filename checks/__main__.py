@@ -1,0 +1,29 @@
+"""python -m checks [NAME ...]: run the self-checks of every exercise, or of those matching NAME.
+
+Exit status 1 when a check fails, 0 otherwise (exercises not written yet do not fail).
+"""
+import argparse
+import sys
+
+from . import FAIL, OK, TODO, EXERCISES, run_all
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m checks", description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help="only the exercises whose name or file contains NAME (e.g. softmax_loss_naive, svm)")
+    args = parser.parse_args(argv)
+    outcomes = run_all(args.names)
+    if not outcomes:
+        known = ", ".join(ex.name for ex in EXERCISES)
+        print(f"no exercise matches {' '.join(args.names)}; the exercises are: {known}", file=sys.stderr)
+        return 2
+    for outcome in outcomes:
+        print(outcome.report())
+    counts = {v: sum(o.verdict == v for o in outcomes) for v in (OK, FAIL, TODO)}
+    print(f"\n{counts[OK]} ok, {counts[FAIL]} failed, {counts[TODO]} not written yet")
+    return 1 if counts[FAIL] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

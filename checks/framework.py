@@ -1,0 +1,98 @@
+"""How a self-check runs and reports.
+
+An exercise's check is a generator: it yields the name of each property that
+holds, in order, and raises ``Failed`` with an explanation at the first one
+that does not. Running it gives an ``Outcome``:
+
+- "ok": every property holds;
+- "FAIL": one does not (the message says what is likely wrong), or the
+  student's code raised an error (the message names it and where);
+- "not written yet": the exercise still raises NotImplementedError.
+"""
+import dataclasses
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+OK, FAIL, TODO = "ok", "FAIL", "not written yet"
+SKIPPED = "skipped: "     # a property name starting with this was not checked (it needs another exercise)
+
+
+class Failed(AssertionError):
+    """A property of the student's code does not hold; the message explains why."""
+
+
+class NotWrittenYet(Exception):
+    """A check needs an exercise that is not written yet."""
+
+
+@dataclasses.dataclass
+class Exercise:
+    name: str        # what the student writes, e.g. "softmax_loss_naive"
+    path: str        # the file they write it in
+    check: object    # the generator function
+
+
+@dataclasses.dataclass
+class Outcome:
+    exercise: Exercise
+    verdict: str
+    passed: list     # names of the properties that hold
+    message: str = ""
+
+    def report(self):
+        """Lines for the terminal: the verdict, the properties that hold, what is wrong."""
+        lines = [f"[{self.verdict}] {self.exercise.name} ({self.exercise.path})"]
+        lines += [f"    skip  {name[len(SKIPPED):]}" if name.startswith(SKIPPED) else f"    ok    {name}"
+                  for name in self.passed]
+        if self.message:
+            tag = "    FAIL  " if self.verdict == FAIL else "    todo  "
+            lines += [tag + self.message.replace("\n", "\n          ")]
+        return "\n".join(lines)
+
+
+EXERCISES = []
+
+
+def exercise(name, path):
+    """Register the decorated generator as the check of exercise ``name`` written in ``path``."""
+    def register(check):
+        EXERCISES.append(Exercise(name, path, check))
+        return check
+    return register
+
+
+def _where(exc):
+    """' (at file:line: code)' for the innermost frame of the traceback outside the checks."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if Path(f.filename).resolve().parent != HERE]
+    if not frames:
+        return ""
+    f = frames[-1]
+    path = Path(f.filename).resolve()
+    shown = path.relative_to(Path.cwd()) if Path.cwd() in path.parents else path.name
+    return f" (at {shown.as_posix() if hasattr(shown, 'as_posix') else shown}:{f.lineno}: {f.line})"
+
+
+def run(ex):
+    """Run one exercise's check; never raises (a crash in the student's code is a FAIL)."""
+    passed = []
+    try:
+        for name in ex.check():
+            passed.append(name)
+    except Failed as exc:
+        return Outcome(ex, FAIL, passed, str(exc))
+    except NotImplementedError as exc:
+        return Outcome(ex, TODO, passed, str(exc) or f"{ex.name} is not written yet: open {ex.path}")
+    except NotWrittenYet as exc:
+        return Outcome(ex, TODO, passed, str(exc))
+    except Exception as exc:                           # the student's code crashed: say where
+        return Outcome(ex, FAIL, passed, f"your code raised {type(exc).__name__}: {exc}{_where(exc)}")
+    return Outcome(ex, OK, passed)
+
+
+def check(condition, message):
+    """Raise Failed(message) unless ``condition`` holds."""
+    if not condition:
+        raise Failed(message)

@@ -1,0 +1,95 @@
+"""python -m checks.submit (make submit): write submission.zip to hand in.
+
+The zip holds the files you edit and the notebooks as you ran them, at their
+paths in the repository, and MANIFEST.json {"files": {path: sha256}, "warnings": [...]}.
+It never holds data: only the listed files go in, and nothing under datasets/.
+Entries are sorted and dated 1980-01-01, so the same files give the same zip.
+It warns when a notebook was not run to the end or an inline answer is empty.
+"""
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .notebook_checks import ANSWER_TAG, YOUR_ANSWER, cells
+
+ROOT = Path(__file__).resolve().parent.parent
+#: the files to hand in; the student edition lists its own in checks/handin.json
+DEFAULT_FILES = ["classifiers/linear_classifier.py", "classifiers/linear_svm.py", "classifiers/losses.py",
+                 "classifiers/softmax.py", "notebooks/cross_entropy.ipynb", "notebooks/softmax.ipynb"]
+DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def handin_files(root=ROOT):
+    listed = root / "checks" / "handin.json"
+    files = json.loads(listed.read_text())["files"] if listed.is_file() else DEFAULT_FILES
+    return sorted(f for f in files if not f.startswith("datasets/"))
+
+
+def notebook_warnings(root, path):
+    """What is missing from a notebook: a code cell that was not run or stopped with an error; an empty answer."""
+    warnings = []
+    code = [(i, c) for i, c, text in cells(root / path) if c["cell_type"] == "code" and text.strip()]
+    unrun = [i for i, c in code if c.get("execution_count") is None]
+    failed = [i for i, c in code if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    if len(unrun) == len(code) and code:
+        warnings.append(f"{path} was not run: run it top to bottom (Kernel > Restart & Run All) and save it")
+    elif unrun:
+        warnings.append(f"{path} was not run to the end: cells {', '.join(map(str, unrun))} have not run")
+    if failed:
+        warnings.append(f"{path}: cells {', '.join(map(str, failed))} stopped with an error")
+    for i, c, text in cells(root / path):
+        if ANSWER_TAG in c.get("metadata", {}).get("tags", []) and not text.replace(YOUR_ANSWER, "").strip():
+            warnings.append(f"{path}: the inline answer in cell {i} is empty")
+    return warnings
+
+
+def build(root=ROOT, out=None):
+    """Write the submission zip; returns (path, manifest). Files missing from the repo are warned about."""
+    root = Path(root)
+    out = Path(out) if out is not None else root / "submission.zip"
+    files, warnings = {}, []
+    for path in handin_files(root):
+        if not (root / path).is_file():
+            warnings.append(f"{path} is missing: it is not in the submission")
+            continue
+        files[path] = (root / path).read_bytes()
+        if path.endswith(".ipynb"):
+            warnings += notebook_warnings(root, path)
+    manifest = {"files": {p: hashlib.sha256(b).hexdigest() for p, b in sorted(files.items())},
+                "warnings": warnings}
+    files["MANIFEST.json"] = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
+    fd, tmp = tempfile.mkstemp(prefix=".submission-", suffix=".zip", dir=out.parent)
+    try:                             # written aside and renamed: a previous submission.zip is never half overwritten
+        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
+            for path in sorted(files):
+                info = zipfile.ZipInfo(path, DATE)
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, files[path])
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return out, manifest
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m checks.submit", description=__doc__.splitlines()[0])
+    parser.add_argument("-o", "--output", default=None, help="where to write the zip (default: submission.zip)")
+    args = parser.parse_args(argv)
+    out, manifest = build(out=args.output)
+    for warning in manifest["warnings"]:
+        print(f"warning: {warning}")
+    print(f"wrote {out.name if args.output is None else out}: {len(manifest['files'])} files")
+    print("hand in that file" + (" after fixing the warnings above" if manifest["warnings"] else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
