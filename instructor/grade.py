@@ -78,7 +78,10 @@ def assemble(temp, overlay, data):
     """A package folder: this repository's classifiers/ with one submitted file laid over it."""
     folder = tempfile.mkdtemp(prefix="pkg-", dir=temp)
     target = os.path.join(folder, "classifiers")
-    shutil.copytree(PACKAGE, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    os.makedirs(target)
+    for name in os.listdir(PACKAGE):       # the modules only: the package's data is not needed
+        if name.endswith(".py"):
+            shutil.copy(os.path.join(PACKAGE, name), target)
     with open(os.path.join(target, os.path.basename(overlay)), "wb") as f:
         f.write(data)
     return target

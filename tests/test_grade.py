@@ -47,6 +47,39 @@ def test_untouched_student_edition_scores_zero_on_every_function():
     assert all("not written yet" in t["output"] for t in scored), [t["output"] for t in scored]
 
 
+def test_released_edition_scores_zero_exactly_on_its_unwritten_functions(tmp_path):
+    """`make submit` of an untouched edition: the functions cut out score 0, the rest as written."""
+    from instructor import release
+    from checks import submit
+    edition = tmp_path / "edition"
+    assert release.main([str(edition)]) == 0
+    zip_path = tmp_path / "submission.zip"
+    _, manifest = submit.build(edition, zip_path)
+    result = grade.grade_one(zip_path, grade.Options())
+    files = {"softmax": "classifiers/softmax.py", "svm": "classifiers/linear_svm.py",
+             "train": "classifiers/linear_classifier.py", "predict": "classifiers/linear_classifier.py"}
+    for t in result["tests"]:
+        function = t["name"].split(":")[0]
+        if function == "notebook":      # no outputs yet: only the answers report, worth nothing
+            assert t["max_score"] == 0, t
+            continue
+        path = files[function.split("_")[0]]
+        name = {"train": "LinearClassifier.train", "predict": "LinearClassifier.predict"}.get(function, function)
+        if path not in manifest["files"]:
+            assert t["score"] == 0 and "not submitted" in t["output"], t
+        else:
+            unwritten = f"{name} is not written yet" in (edition / path).read_text()
+            assert t["score"] == (0 if unwritten else t["max_score"]), t
+
+
+def test_public_check_inputs_are_never_the_grading_inputs():
+    from checks.problems import problem
+    public_W = problem()[0]
+    for salt in (1, 2, 3, 4):
+        for _, _, inputs in cases.loss_cases(cases.seeded(b"x" * 32, salt), salt % 2 == 0, "softmax"):
+            assert inputs["W"].shape != public_W.shape or not np.allclose(inputs["W"], public_W)
+
+
 def test_old_cs231n_layout_graded_with_shims_named():
     result = grade.grade_one(SUBMISSIONS / "cs231n_old", grade.Options())
     assert result["score"] == sum(t["max_score"] for t in result["tests"]) == 51
