@@ -38,8 +38,8 @@ def answers(cells):
             continue
         source = _text(cell, "source").strip()
         tags = cell.get("metadata", {}).get("tags", []) if isinstance(cell.get("metadata"), dict) else []
-        if re.match(r"#+\s*inline question", source, re.I):
-            question = source.splitlines()[0].lstrip("# ").strip()
+        if re.match(r"[#*\s]*inline question", source, re.I):     # "### Inline question 1" or "**Inline Question 1**"
+            question = source.splitlines()[0].strip("#* ")
         if "answer" in tags or ANSWER.search(source):
             parts.append(f"## {question or 'Answer'}\n\n{source}\n")
     return "\n".join(parts)
@@ -54,8 +54,9 @@ def grade(data, min_accuracy):
         return [{"name": "notebook: inline answers", "score": 0, "max_score": 0,
                  "output": "notebooks/softmax.ipynb is not a readable notebook"}], ""
     report = answers(cells)
+    count = len(re.findall(r"^## ", report, re.M))
     tests = [{"name": "notebook: inline answers", "score": 0, "max_score": 0,
-              "output": f"{report.count('## ')} answers collected for the instructor's report"}]
+              "output": f"{count} answers collected for the instructor's report (grade --answers DIR)"}]
     accuracy = search_accuracy(cells)
     if accuracy is not None:
         ok = accuracy >= min_accuracy

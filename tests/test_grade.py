@@ -213,3 +213,43 @@ def test_json_refused_for_several_submissions(capsys):
     with pytest.raises(SystemExit):
         grade.main(["a", "b", "--json", "r.json"])
     assert "one results.json for one submission" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- notebook parts
+
+def notebook(accuracy):
+    cell = {"cell_type": "code", "metadata": {}, "source": ["best_val = -1\n", "for lr in learning_rates: ..."],
+            "outputs": [{"output_type": "stream", "name": "stdout",
+                         "text": [f"lr 1e-07 reg 2.5e+04 val accuracy: {accuracy - 0.02:f}\n",
+                                  f"best validation accuracy achieved during cross-validation: {accuracy:f}\n"]}]}
+    question = {"cell_type": "markdown", "metadata": {}, "source": ["**Inline Question 1**\n", "Why log(10)?"]}
+    answer = {"cell_type": "markdown", "metadata": {}, "source": ["$\\color{blue}{\\textit Your Answer:}$ all ten "
+                                                                 "classes are equally likely"]}
+    return {"cells": [question, answer, cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+@pytest.mark.parametrize("accuracy, score", [(0.391, 1), (0.301, 0)])
+def test_notebook_search_accuracy_and_answers_report(tmp_path, accuracy, score):
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "softmax.ipynb").write_text(json.dumps(notebook(accuracy)))
+    answers = tmp_path / "answers"
+    out = tmp_path / "results.json"
+    assert grade.main([str(folder), "--json", str(out), "--answers", str(answers), "--quiet"]) == 0
+    tests = {t["name"]: t for t in json.loads(out.read_text())["tests"]}
+    search = tests["notebook: validation accuracy of the search"]
+    assert search["score"] == score and f"{accuracy:.4f}" in search["output"]
+    report = (answers / "000-sub.md").read_text()
+    assert "Inline Question 1" in report and "all ten classes are equally likely" in report
+
+
+@pytest.mark.slow
+def test_bench_grade_runs_and_reports(capsys):
+    import runpy
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_grade.py"))
+    figures = bench["main"](["--count", "5", "--jobs", "2"])
+    out = capsys.readouterr().out
+    assert "100 submissions with --jobs 2 (extrapolated)" in out
+    assert figures["batch"] > 0 and figures["per"] == pytest.approx(figures["batch"] / 5)
+    # the fifth carries log10 in softmax_loss_naive: every test of its loss values fails
+    assert "student004: 46 / 51" in out
