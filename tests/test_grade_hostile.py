@@ -61,8 +61,8 @@ def test_hostile_call_costs_only_that_function(fixture, says):
 
 def test_endless_loop_charges_two_cases_then_stops_waiting():
     tests = grade_softmax(SUBMISSIONS / "hostile_infinite_loop")["softmax_loss_naive"]
-    later = tests[-1]["output"]
-    assert "not run, as the two cases before it" in later or "time limit" in later
+    assert "time limit" in tests[0]["output"]
+    assert "not run, as the two cases before it" in tests[-1]["output"]
 
 
 @pytest.mark.parametrize("fixture, says", [
