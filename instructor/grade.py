@@ -8,6 +8,7 @@ many give a gradebook with ``--csv``.
 """
 import argparse
 import csv
+import functools
 import json
 import os
 import re
@@ -21,7 +22,6 @@ from . import cases, checks, notebook, sandbox
 from . import submission as submissions
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PACKAGE = os.path.join(REPO, "classifiers")
 
 
 @dataclass
@@ -74,16 +74,36 @@ def supplied(source):
     return [what for pattern, what in SHIMS if re.search(pattern, text, re.M)]
 
 
-def assemble(temp, overlay, data):
-    """A package folder: this repository's classifiers/ with one submitted file laid over it."""
+@functools.lru_cache(maxsize=1)
+def edition_modules():
+    """{file name: bytes} of the student edition's classifiers/ modules (exercises cut out)."""
+    from .markers import strip_python
+    folder = os.path.join(REPO, "classifiers")
+    modules = {}
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".py"):
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                modules[name] = strip_python(f.read(), f"classifiers/{name}")[0].encode("utf-8")
+    return modules
+
+
+def assemble(temp, sub, path):
+    """A package folder: the edition's classifiers/ modules, the submitted helpers, and the file graded.
+
+    The other graded files stay the edition's, so a mistake in one cannot cost another's tests, and
+    nothing the student must write is supplied by the solution.
+    """
     folder = tempfile.mkdtemp(prefix="pkg-", dir=temp)
     target = os.path.join(folder, "classifiers")
     os.makedirs(target)
-    for name in os.listdir(PACKAGE):       # the modules only: the package's data is not needed
-        if name.endswith(".py"):
-            shutil.copy(os.path.join(PACKAGE, name), target)
-    with open(os.path.join(target, os.path.basename(overlay)), "wb") as f:
-        f.write(data)
+    files = dict(edition_modules())
+    for helper in submissions.HELPERS:
+        if helper in sub.files:
+            files[os.path.basename(helper)] = sub.files[helper]
+    files[os.path.basename(path)] = sub.files[path]
+    for name, data in files.items():
+        with open(os.path.join(target, name), "wb") as f:
+            f.write(data)
     return target
 
 
@@ -117,7 +137,7 @@ def grade_loss_function(sub, spec, options, temp):
     source = sub.files[path]
     case_list = cases.loss_cases(cases.seeded(sub.digest(), salt), vectorized, kind)
     task = {"module": "classifiers." + os.path.basename(path)[:-3], "function": function, "kind": "loss",
-            "package_dir": assemble(temp, path, source), "cases": [c[1] for c in case_list]}
+            "package_dir": assemble(temp, sub, path), "cases": [c[1] for c in case_list]}
     run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
     if run.import_error:
         return _missing(function, tests, f"{path} could not be imported: {run.import_error}")
@@ -136,7 +156,7 @@ def grade_classifier(sub, options, temp):
         why = f"not submitted ({path} was not found in the submission)"
         return _missing("LinearClassifier", TRAIN_TESTS, why) + _missing("LinearClassifier", PREDICT_TESTS, why)
     source = sub.files[path]
-    package = assemble(temp, path, source)
+    package = assemble(temp, sub, path)
     out = []
     for kind, case_list, tests in (("train", cases.train_cases(cases.seeded(sub.digest(), 5)), TRAIN_TESTS),
                                    ("predict", cases.predict_cases(cases.seeded(sub.digest(), 6)), PREDICT_TESTS)):

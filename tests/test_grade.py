@@ -253,3 +253,32 @@ def test_bench_grade_runs_and_reports(capsys):
     assert figures["batch"] > 0 and figures["per"] == pytest.approx(figures["batch"] / 5)
     # the fifth carries log10 in softmax_loss_naive: every test of its loss values fails
     assert "student004: 46 / 51" in out
+
+
+USES_LOSSES = '''import numpy as np
+
+from .losses import log_softmax
+
+
+def softmax_loss_vectorized(W, X, y, reg):
+    n = X.shape[0]
+    logp = log_softmax(X @ W, 1)
+    p = np.exp(logp)
+    p[np.arange(n), y] -= 1
+    return -logp[np.arange(n), y].mean() + reg * np.sum(W * W), X.T @ p / n + 2 * reg * W
+'''
+
+
+@pytest.mark.parametrize("with_losses", [False, True])
+def test_the_solution_never_fills_in_an_exercise_the_student_calls(tmp_path, with_losses):
+    """log_softmax of losses.py is an exercise: the student's own, or the edition's stub."""
+    (tmp_path / "classifiers").mkdir()
+    (tmp_path / "classifiers" / "softmax.py").write_text(USES_LOSSES)
+    if with_losses:
+        (tmp_path / "classifiers" / "losses.py").write_bytes((ROOT / "classifiers" / "losses.py").read_bytes())
+    tests = grade.grade_one(tmp_path, grade.Options(), only={VEC})["tests"]
+    if with_losses:
+        assert full_marks({t["name"]: t for t in tests}) == {}
+    else:
+        assert all(t["score"] == 0 and "log_softmax" in t["output"] and "is not written yet" in t["output"]
+                   for t in tests), tests
