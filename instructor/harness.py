@@ -169,12 +169,8 @@ def run_train_case(module, inputs, case, np):
         return loss, grad
 
     class Graded(module.LinearClassifier):
-        def loss(self, X_batch, y_batch, reg):
+        def loss(self, X_batch, y_batch, reg):      # CS231n's extension point: train calls it each step
             return recorded_loss(self.W, X_batch, y_batch, reg)
-
-        @staticmethod
-        def _kernel(W, X_batch, y_batch, reg):      # this repository's fast path, when present
-            return recorded_loss(W, X_batch, y_batch, reg)
 
     np.random.seed(int(inputs["seed"]))
     model = Graded()

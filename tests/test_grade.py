@@ -47,6 +47,7 @@ def test_untouched_student_edition_scores_zero_on_every_function():
     assert all("not written yet" in t["output"] for t in scored), [t["output"] for t in scored]
 
 
+@pytest.mark.slow
 def test_released_edition_scores_zero_exactly_on_its_unwritten_functions(tmp_path):
     """`make submit` of an untouched edition: the functions cut out score 0, the rest as written."""
     from instructor import release
@@ -282,3 +283,11 @@ def test_the_solution_never_fills_in_an_exercise_the_student_calls(tmp_path, wit
     else:
         assert all(t["score"] == 0 and "log_softmax" in t["output"] and "is not written yet" in t["output"]
                    for t in tests), tests
+
+
+def test_bad_arguments_and_missing_submission(capsys):
+    with pytest.raises(SystemExit):
+        grade.main(["x", "--jobs", "0"])
+    assert "--jobs must be a positive integer, got 0" in capsys.readouterr().err
+    result = grade.grade_one("no/such/folder", grade.Options())
+    assert result["score"] == 0 and "no submission at no/such/folder" in result["output"]

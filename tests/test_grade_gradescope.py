@@ -41,6 +41,7 @@ def test_bundle_follows_gradescopes_layout(tmp_path):
     assert not any(n.startswith(("tests/", ".venv", "datasets/")) for n in names)
 
 
+@pytest.mark.slow
 def test_run_autograder_grades_the_submission_folder(tmp_path):
     root = install(tmp_path)
     shutil.copytree(SUBMISSIONS / "cs231n_old", root / "submission")
@@ -49,6 +50,7 @@ def test_run_autograder_grades_the_submission_folder(tmp_path):
     assert all(set(t) == {"name", "score", "max_score", "output"} for t in results["tests"])
 
 
+@pytest.mark.slow
 def test_run_autograder_options_and_fake_results_json(tmp_path):
     root = install(tmp_path, ["--accept-half-reg"])
     (root / "submission").mkdir(parents=True)

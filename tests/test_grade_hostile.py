@@ -41,7 +41,7 @@ def copy_with(tmp_path, fixture, **replace):
 
 
 HOSTILE = [  # fixture, what the feedback of every naive test says
-    ("hostile_infinite_loop", "time limit of 3 s"),
+    pytest.param("hostile_infinite_loop", "time limit of 3 s", marks=pytest.mark.slow),
     ("hostile_sys_exit", "SystemExit"),
     ("hostile_os_exit_in_call", "the process exited with status 0 before returning"),
     ("hostile_keyboard_interrupt", "KeyboardInterrupt"),
@@ -50,7 +50,7 @@ HOSTILE = [  # fixture, what the feedback of every naive test says
 ]
 
 
-@pytest.mark.parametrize("fixture, says", HOSTILE, ids=[h[0] for h in HOSTILE])
+@pytest.mark.parametrize("fixture, says", HOSTILE)
 def test_hostile_call_costs_only_that_function(fixture, says):
     tests = grade_softmax(SUBMISSIONS / fixture)
     naive, vectorized = tests["softmax_loss_naive"], tests["softmax_loss_vectorized"]
@@ -59,6 +59,7 @@ def test_hostile_call_costs_only_that_function(fixture, says):
     assert all(t["score"] == t["max_score"] for t in vectorized), [t["output"] for t in vectorized]
 
 
+@pytest.mark.slow
 def test_endless_loop_charges_two_cases_then_stops_waiting():
     tests = grade_softmax(SUBMISSIONS / "hostile_infinite_loop")["softmax_loss_naive"]
     assert "time limit" in tests[0]["output"]
