@@ -2,7 +2,7 @@
 import numpy as np
 
 from .framework import check, exercise
-from .problems import function, rel_error
+from .problems import expected, function, problem, rel_error
 
 PATH = "classifiers/linear_classifier.py"
 
@@ -110,5 +110,26 @@ def predict_exercise():
     yield "predict agrees with argmax of X @ W"
 
 
+def predict_proba_exercise():
+    W, X, _ = problem()
+    clf = function("classifiers.linear_classifier", "Softmax")()
+    clf.W = W.copy()
+    P = np.asarray(clf.predict_proba(X))
+    check(P.shape == (X.shape[0], W.shape[1]), f"predict_proba must return an array (N, C) = "
+                                               f"{(X.shape[0], W.shape[1])}, got shape {P.shape}")
+    check(np.allclose(P.sum(axis=1), 1), f"each row of probabilities must sum to 1; yours sum to {P.sum(axis=1)}")
+    yield "rows sum to 1"
+    check(rel_error(P, expected("predict_proba")) < 1e-8, "predict_proba differs from the expected probabilities "
+                                                          "on the public problem: softmax of each row of X @ W")
+    yield "equals the expected probabilities"
+    clf.W = W * 1e4
+    with np.errstate(all="ignore"):
+        big = np.asarray(clf.predict_proba(X))
+    check(np.isfinite(big).all(), "with large scores predict_proba gives NaN or inf: subtract each row's max "
+                                  "score before exp")
+    yield "finite for large scores"
+
+
 exercise("LinearClassifier.train", PATH)(train_exercise)
 exercise("LinearClassifier.predict", PATH)(predict_exercise)
+exercise("Softmax.predict_proba", PATH)(predict_proba_exercise)

@@ -34,8 +34,10 @@ class TrainingDiverged(ClassifierError, FloatingPointError):
 class TrainingDivergedWarning(UserWarning):
     """The loss became NaN or infinite; that run stopped with the weights of its last finite loss.
 
-    A UserWarning, not a RuntimeWarning, so that it is shown once per diverging
-    run and is not confused with numpy's floating-point warnings.
+    Issued once per diverging run. A UserWarning, not a RuntimeWarning: it is
+    not one of numpy's floating-point warnings (those are silenced inside train,
+    since the loss itself says what happened), and the test suite's setting
+    ``error::RuntimeWarning`` does not turn an expected divergence into an error.
     """
 
 
@@ -93,8 +95,14 @@ class LinearClassifier:
         loss_history = []
         last_finite = self.W
         for it in range(num_iters):
+            # TODO: sample batch_size rows of X, with replacement, and their labels into
+            # X_batch (batch_size, D) and y_batch (batch_size,). Draw the indices with
+            # rng.choice(num_train, batch_size): rng is numpy's global random state
+            # (np.random) or the Generator of the given seed.
+            # BEGIN SOLUTION
             batch = rng.choice(num_train, batch_size)           # with replacement
             X_batch, y_batch = X[batch], y[batch]
+            # END SOLUTION
             with np.errstate(over="ignore", invalid="ignore"):   # divergence is reported just below
                 loss, grad = self.loss(X_batch, y_batch, reg)
             if not np.isfinite(loss):
@@ -103,7 +111,12 @@ class LinearClassifier:
                 break
             last_finite = self.W
             loss_history.append(float(loss))
+            # TODO: update the weights with a gradient descent step of size learning_rate.
+            # Assign a new array (self.W = ...), do not update in place: last_finite
+            # must keep the weights as they were.
+            # BEGIN SOLUTION
             self.W = self.W - learning_rate * grad             # a new array: last_finite stays as it was
+            # END SOLUTION
             if verbose and it % 100 == 0:
                 print("iteration %d / %d: loss %f" % (it, num_iters, loss))
         return loss_history
@@ -160,7 +173,10 @@ class LinearClassifier:
 
     def predict(self, X):
         """Predicted labels, an int array (N,), for data X (N, D): y_pred[i] = argmax_c (X @ W)[i, c]."""
+        # TODO: return the class with the highest score for each row (self.scores(X) gives X @ W).
+        # BEGIN SOLUTION
         return np.argmax(self.scores(X), axis=1)
+        # END SOLUTION
 
     # ------------------------------------------------------------------ persistence
 
@@ -196,6 +212,9 @@ class LinearClassifier:
         try:
             with os.fdopen(fd, "wb") as f:
                 write(f)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)                      # mkstemp's 0600 -> what open() would give
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):
@@ -293,10 +312,14 @@ class Softmax(LinearClassifier):
 
     def predict_proba(self, X):
         """Class probabilities softmax(X @ W), an array (N, C) whose rows sum to 1."""
+        # TODO: return the softmax of each row of scores (self.scores(X)); shift each row
+        # by its max first, as in softmax_loss_vectorized.
+        # BEGIN SOLUTION
         S = self.scores(X)
         S = S - S.max(axis=1, keepdims=True)
         np.exp(S, out=S)
         return S / S.sum(axis=1, keepdims=True)
+        # END SOLUTION
 
 
 class LinearSVM(LinearClassifier):

@@ -32,6 +32,12 @@ def svm_loss_naive(W, X, y, reg, *, delta=DELTA):
     num_train, num_classes = X.shape[0], W.shape[1]
     loss = 0.0
     dW = np.zeros(W.shape, dtype)
+    # TODO: compute the multiclass SVM loss and its gradient with explicit loops:
+    # for each example i and each class j != y[i], the margin
+    # scores[j] - scores[y[i]] + delta; a positive margin adds itself to the loss,
+    # X[i] to column j of dW and -X[i] to column y[i]. Average both over the N
+    # examples, then add reg * sum(W**2) to the loss and 2 * reg * W to dW.
+    # BEGIN SOLUTION
     for i in range(num_train):
         scores = X[i].dot(W)
         correct_class_score = scores[y[i]]
@@ -48,6 +54,7 @@ def svm_loss_naive(W, X, y, reg, *, delta=DELTA):
     dW /= num_train
     loss += reg * np.sum(W * W)
     dW += 2 * reg * W
+    # END SOLUTION
     return dtype.type(loss), dW
 
 
@@ -62,6 +69,12 @@ def svm_loss_vectorized(W, X, y, reg, *, delta=DELTA):
     """
     W, X, y, reg = check_linear_problem(W, X, y, reg)
     delta = check_nonnegative(delta, "delta")
+    # TODO: the same loss and gradient as svm_loss_naive without any Python loop:
+    # all margins at once from X @ W (zero for the true class), their mean sum, then
+    # a matrix with 1 where a margin is positive and minus the row's count of
+    # positive margins at the true class, so that dW = X.T @ that / N; add the
+    # regularization terms and return (scores.dtype.type(loss), dW).
+    # BEGIN SOLUTION
     num_train = X.shape[0]
     rows = np.arange(num_train)
     scores = X @ W                                            # (N, C)
@@ -72,3 +85,4 @@ def svm_loss_vectorized(W, X, y, reg, *, delta=DELTA):
     dscores[rows, y] = -dscores.sum(axis=1)
     dW = X.T @ dscores / num_train + 2 * reg * W
     return scores.dtype.type(loss), dW
+    # END SOLUTION

@@ -344,6 +344,8 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean",
     - target: int array (), (N,) or (N, d1, ..., dK) with values in [0, C) or ignore_index.
     - weight: optional float array (C,), a rescaling weight per class.
 
+    Arguments after ``weight`` are keyword-only, as PyTorch's next slot is size_average.
+
     Gradient: d loss_i / d input[i, c] = -weight[t_i] if c == t_i else 0.
     """
     x = _input("input", input, 1)
@@ -380,6 +382,8 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     and reduction "mean" divides by the number of elements over the class
     axis (input.size / C), ignoring the weights. ``ignore_index`` must then keep
     a negative value (the default -100): PyTorch refuses any other, and so do we.
+
+    Arguments after ``weight`` are keyword-only, as PyTorch's next slot is size_average.
 
     Gradient (see the module docstring): with a[i, c] the coefficient of
     -log p[i, c] in loss_i, d loss_i / d input[i, c] = p[i, c] * sum_k a[i, k] - a[i, c].
@@ -433,6 +437,8 @@ def binary_cross_entropy(input, target, weight=None, *, reduction="mean",
     clamped to >= -100 as in PyTorch so that x = 0 or 1 gives a finite loss.
     "mean" divides by the number of elements. ``weight`` broadcasts to the input.
 
+    Arguments after ``weight`` are keyword-only, as PyTorch's next slot is size_average.
+
     Gradient: d loss_i / d x_i = weight_i * (x_i - t_i) / max(x_i * (1 - x_i), eps), with
     eps = float32(1e-12) as in PyTorch.
     """
@@ -463,6 +469,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="m
     which never exponentiates a positive number. ``pos_weight`` broadcasts
     along the last axis (one entry per class in multi-label problems).
 
+    Arguments after ``weight`` are keyword-only, as PyTorch's next slot is size_average.
+
     Gradient: d loss_i / d x_i = weight_i * ((1 - t_i) - l_i * sigmoid(-x_i)),
     which is sigmoid(x_i) - t_i without pos_weight.
     """
@@ -490,6 +498,8 @@ def kl_div(input, target, *, reduction="mean", log_target=False, return_grad=Fal
     Reductions: "mean" divides by the number of elements (PyTorch's default, which
     is not the KL divergence of a batch), "batchmean" divides by input.shape[0]
     and is the true mean KL per example, "sum" and "none".
+
+    Arguments after ``target`` are keyword-only, as PyTorch's next slot is size_average.
 
     Gradient: d element / d x = -t (or -exp(log t) with ``log_target``).
     """

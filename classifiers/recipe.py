@@ -22,7 +22,11 @@ import contextlib
 import numpy as np
 
 from .linear_classifier import ON_DIVERGE, report_divergence
-from .softmax import softmax_loss_fast
+# In the student edition the recipe trains with the student's own softmax_loss_vectorized.
+from .softmax import softmax_loss_vectorized as softmax_loss_fast
+# BEGIN SOLUTION
+from .softmax import softmax_loss_fast  # noqa: F811  (the solution's blocked kernel, equal and faster)
+# END SOLUTION
 from .validation import (InvalidValueError, check_array, check_choice, check_finite, check_interval, check_labels,
                          check_nonnegative, check_positive)
 

@@ -36,6 +36,13 @@ def softmax_loss_naive(W, X, y, reg):
     num_train, num_classes = X.shape[0], W.shape[1]
     loss = 0.0
     dW = np.zeros(W.shape, dtype)
+    # TODO: compute the softmax loss and its gradient with explicit loops: for each
+    # example i, its scores X[i] @ W (shift them by their max so that exp cannot
+    # overflow), the loss -log p[y[i]], and for each class j the gradient
+    # contribution (p[j] - [j == y[i]]) * X[i] to column j of dW. Average both
+    # over the N examples, then add the regularization: reg * sum(W**2) to the
+    # loss and its gradient 2 * reg * W to dW.
+    # BEGIN SOLUTION
     for i in range(num_train):
         scores = X[i].dot(W)                         # (C,)
         scores = scores - np.max(scores)             # exp() of a number <= 0 cannot overflow
@@ -51,6 +58,7 @@ def softmax_loss_naive(W, X, y, reg):
     dW /= num_train
     loss += reg * np.sum(W * W)
     dW += 2 * reg * W
+    # END SOLUTION
     return dtype.type(loss), dW
 
 
@@ -63,6 +71,12 @@ def softmax_loss_vectorized(W, X, y, reg):
     dW = X.T @ (P - one_hot(y)) / N.
     """
     W, X, y, reg = check_linear_problem(W, X, y, reg)
+    # TODO: the same loss and gradient as softmax_loss_naive without any Python loop:
+    # scores X @ W for all examples at once, shifted by each row's max, the
+    # probabilities, the mean of -log p[i, y[i]], then dscores = P - one_hot(y)
+    # and dW = X.T @ dscores / N, plus the regularization terms. Return the loss in
+    # the dtype of the scores (scores.dtype.type(loss)) and dW.
+    # BEGIN SOLUTION
     num_train = X.shape[0]
     rows = np.arange(num_train)
     scores = X @ W                                            # (N, C)
@@ -76,8 +90,10 @@ def softmax_loss_vectorized(W, X, y, reg):
     dscores[rows, y] -= 1                                     # P - one_hot(y)
     dW = X.T @ dscores / num_train + 2 * reg * W
     return scores.dtype.type(loss), dW
+    # END SOLUTION
 
 
+# BEGIN SOLUTION
 def softmax_loss_fast(W, X, y, reg, block_rows=None):
     """Softmax loss and gradient computed over blocks of rows (see the module docstring).
 
@@ -118,3 +134,4 @@ def softmax_loss_fast(W, X, y, reg, block_rows=None):
         check_finite(W, "W")
         check_finite(X, "X")
     return dtype.type(loss), dW
+# END SOLUTION

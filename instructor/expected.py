@@ -7,7 +7,7 @@ import json
 import sys
 
 from checks.problems import REG, logits, problem
-from classifiers import losses
+from classifiers import Softmax, losses
 from classifiers.linear_svm import svm_loss_vectorized
 from classifiers.softmax import softmax_loss_vectorized
 
@@ -22,7 +22,7 @@ def expected():
         loss, dW = fn(W, X, y, REG)
         out[kind] = {"loss_reg0": float(fn(W, X, y, 0.0)[0]), "loss": float(loss), "dW": dW.tolist()}
     z = logits()
-    return {**out, "softmax_probabilities": losses.softmax(z, 1).tolist(),
+    return {**out, "predict_proba": Softmax(W).predict_proba(X).tolist(), "softmax_probabilities": losses.softmax(z, 1).tolist(),
             "log_softmax": losses.log_softmax(z, 1).tolist()}
 
 

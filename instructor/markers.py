@@ -13,8 +13,8 @@ removed without a trace: a helper, an import, a faster variant the student must
 not be handed.
 
 Notebooks use the same markers in code cells; a markdown cell tagged ``answer``
-becomes "*Your answer:*", and a code cell tagged ``answer`` (the computed
-evidence of an answer) is left out.
+becomes "*Your answer:*", and a cell tagged ``solution`` (the computed evidence
+behind an answer, a demonstration of solution-only code) is left out.
 """
 import ast
 import json
@@ -22,6 +22,7 @@ import json
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 ANSWER_TAG = "answer"
+SOLUTION_TAG = "solution"
 YOUR_ANSWER = "*Your answer:*"
 
 
@@ -126,17 +127,20 @@ def strip_notebook(text, path):
     """The student edition of a notebook (JSON text), and its exercises in order.
 
     Exercise code regions raise NotImplementedError naming the cell and the
-    notebook; markdown cells tagged ``answer`` become "*Your answer:*";
-    code cells tagged ``answer`` are dropped; every output is cleared.
+    notebook; markdown cells tagged ``answer`` become "*Your answer:*"; cells
+    tagged ``solution`` are dropped; every output is cleared.
     """
     nb = json.loads(text)
     cells, exercises, answer_no = [], [], 0
     for index, cell in enumerate(nb["cells"]):
         tags = cell.get("metadata", {}).get("tags", [])
         kind = cell["cell_type"]
+        if SOLUTION_TAG in tags:
+            continue
         if ANSWER_TAG in tags:
             if kind == "code":
-                continue
+                raise MarkerError(f"{path} (cell {index}): a code cell is tagged {ANSWER_TAG!r}; tag the "
+                                  f"evidence behind an answer {SOLUTION_TAG!r}")
             answer_no += 1
             exercises.append(f"answer {answer_no}")
             cell = dict(cell, source=_split_source(YOUR_ANSWER))

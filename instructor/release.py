@@ -28,8 +28,8 @@ OMIT = []
 #: Makefile rules whose commands use one of these are left out (their files are not shipped)
 INSTRUCTOR_ONLY = ("benchmarks/", "instructor")
 #: the order a student works in; the README lists exercises in it
-ORDER = ["classifiers/softmax.py", "notebooks/softmax.ipynb", "classifiers/linear_svm.py",
-         "classifiers/linear_classifier.py", "classifiers/losses.py", "notebooks/cross_entropy.ipynb"]
+ORDER = ["classifiers/softmax.py", "classifiers/linear_svm.py", "classifiers/linear_classifier.py",
+         "notebooks/softmax.ipynb", "classifiers/losses.py", "notebooks/cross_entropy.ipynb"]
 HANDIN = "checks/handin.json"
 
 

@@ -278,13 +278,21 @@ def test_download_missing_file_retries_then_says_what_to_do(server, tmp_path):
     assert any("retrying" in s for s in said)
 
 
-def test_download_offline_fails_fast(tmp_path):
-    import time
-    start = time.monotonic()
-    with pytest.raises(DownloadError, match="could not download"):
+def test_download_offline_fails_at_once_without_retrying(tmp_path, monkeypatch):
+    import socket
+    import urllib.error
+    attempts, sleeps, said = [], [], []
+
+    def offline(url, timeout):
+        attempts.append(url)
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+    monkeypatch.setattr(data_utils.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(data_utils.time, "sleep", sleeps.append)
+    with pytest.raises(DownloadError, match="could not download.*Name or service not known"):
         data_utils.download_CIFAR10(tmp_path, url="http://no-such-host.invalid/cifar.tar.gz", retries=3,
-                                    progress=False, log=lambda m: None)
-    assert time.monotonic() - start < 5
+                                    progress=False, log=said.append)
+    assert len(attempts) == 1 and sleeps == [] and not any("retrying" in s for s in said)
 
 
 # ---------------------------------------------------------------- the full data set (CI rebuilds it)

@@ -1,3 +1,4 @@
+import os
 import warnings
 
 import numpy as np
@@ -246,6 +247,9 @@ def test_save_load_round_trip_exactly(cls, tmp_path):
     assert np.array_equal(loaded.W, clf.W)
     assert str(loaded.extras["note"]) == "hello" and np.array_equal(loaded.extras["mean"], np.arange(3.0))
     assert type(LinearClassifier.load(path)) is cls
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask          # as a plain np.save would create it
     assert np.array_equal(loaded.predict(X.astype(np.float32)), clf.predict(X.astype(np.float32)))
 
 

@@ -53,3 +53,13 @@ def test_delta_option_matches_naive(delta):
     np.testing.assert_allclose(dW_v, dW_n, rtol=1e-12, atol=1e-14)
     with pytest.raises(ValueError, match="delta must be a finite number >= 0"):
         svm_loss_vectorized(W, X, y, 0.1, delta=-1.0)
+
+
+@pytest.mark.parametrize("fn", [svm_loss_naive, svm_loss_vectorized], ids=lambda f: f.__name__)
+def test_inputs_are_never_modified_and_float32_is_kept(fn):
+    W, X, y = random_problem(30, 7, 4, seed=11, dtype=np.float32)
+    copies = W.copy(), X.copy(), y.copy()
+    loss, dW = fn(W, X, y, 0.5)
+    for before, after in zip(copies, (W, X, y)):
+        np.testing.assert_array_equal(before, after)
+    assert loss.dtype == dW.dtype == np.float32

@@ -1,10 +1,14 @@
 """python -m instructor release: markers cut out on a small made-up solution, then on this repository."""
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import checks
 from instructor import release as rel
 from instructor.markers import MarkerError, strip_notebook, strip_python
 
@@ -55,7 +59,8 @@ NOTEBOOK = {"cells": [
                  "print(best)", outputs=[{"output_type": "stream", "name": "stdout", "text": "3\n"}]),
     cell("markdown", "### Inline question 1\n*Why?*"),
     cell("markdown", "**Answer.** Because.", tags=["answer"]),
-    cell("code", "print('evidence')", tags=["answer"]),
+    cell("code", "print('evidence')", tags=["solution"]),
+    cell("markdown", "How the fast kernel compares", tags=["solution"]),
 ], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
 
 
@@ -161,6 +166,12 @@ def test_notebook_json_is_stable_and_valid(toy_repo):
     assert strip_notebook(text, "notebooks/toy.ipynb")[0] == text          # stripping twice changes nothing
 
 
+def test_a_code_cell_tagged_answer_is_refused():
+    nb = {"cells": [cell("code", "x = 1", tags=["answer"])], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    with pytest.raises(MarkerError, match=r"n.ipynb \(cell 0\): a code cell is tagged 'answer'"):
+        strip_notebook(json.dumps(nb), "n.ipynb")
+
+
 def test_release_is_byte_identical_twice(toy_repo, tmp_path):
     first, second = released(toy_repo, tmp_path, "a"), released(toy_repo, tmp_path, "b")
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
@@ -221,3 +232,178 @@ def test_toy_source_runs_unchanged_with_markers(toy_repo):
     namespace = {}
     exec(compile(TOY, "toy.py", "exec"), namespace)
     assert namespace["double"](5) == 10 and namespace["Thing"]().step(1) == 6
+
+
+# ---------------------------------------------------------------- this repository's edition
+
+REQUIRED = {
+    "classifiers/softmax.py": ["softmax_loss_naive", "softmax_loss_vectorized"],
+    "classifiers/linear_svm.py": ["svm_loss_naive", "svm_loss_vectorized"],
+    "classifiers/linear_classifier.py": ["LinearClassifier.train", "LinearClassifier.predict"],
+}
+PROBE = Path(__file__).resolve().parent / "edition_probe.py"
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    """This repository's student edition, and its exercises."""
+    dest = tmp_path_factory.mktemp("release") / "edition"
+    return dest, rel.release(dest)
+
+
+def run_in(folder, *args, **kwargs):
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([sys.executable, *args], cwd=folder, capture_output=True, text=True, env=env,
+                          **kwargs)
+
+
+def test_the_required_exercises_are_marked(edition):
+    _, exercises = edition
+    for path, names in REQUIRED.items():
+        assert set(names) <= set(exercises[path]), path
+    assert sum(name.startswith("answer") for name in exercises["notebooks/softmax.ipynb"]) == 4
+    assert any(name.startswith("cell") for name in exercises["notebooks/softmax.ipynb"])    # the search
+    assert exercises["notebooks/cross_entropy.ipynb"]
+
+
+def test_no_function_of_the_edition_computes_softmax_and_every_exercise_raises(edition, tmp_path):
+    dest, exercises = edition
+    out = subprocess.run(
+        [sys.executable, str(PROBE), str(dest)], cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PROBE_CWD": str(tmp_path), "MPLBACKEND": "Agg"}, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads(out.stdout)
+    assert report["found"] == []
+    assert report["calls"] > 1000
+    messages = set(report["not_written"])
+    for path, names in exercises.items():
+        if path.endswith(".py"):
+            for name in names:
+                assert any(m.startswith(name) and m.endswith(f"is not written yet: open {path}") for m in messages), \
+                    f"{name} never raised its NotImplementedError naming {path}"
+
+
+def test_the_untouched_edition_passes_its_own_tests(edition):
+    dest, _ = edition
+    out = run_in(dest, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert " skipped" in out.stdout and "failed" not in out.stdout
+
+
+def test_the_untouched_edition_checks_say_not_written_yet(edition):
+    dest, exercises = edition
+    out = run_in(dest, "-m", "checks")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.rstrip().endswith(f"\n0 ok, 0 failed, {len(checks.EXERCISES)} not written yet"), out.stdout
+    assert "[not written yet] softmax_loss_naive (classifiers/softmax.py)\n    todo  softmax_loss_naive is not " \
+           "written yet: open classifiers/softmax.py" in out.stdout
+
+
+@pytest.fixture()
+def completed(edition, tmp_path):
+    """The edition with the solution's version of every file a student edits copied in."""
+    dest, exercises = edition
+    done = tmp_path / "completed"
+    shutil.copytree(dest, done)
+    for path in exercises:
+        shutil.copyfile(rel.ROOT / path, done / path)
+    return done
+
+
+def test_round_trip_the_solutions_files_pass_every_check(completed):
+    out = run_in(completed, "-m", "checks")
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert out.stdout.rstrip().endswith(f"\n{len(checks.EXERCISES)} ok, 0 failed, 0 not written yet"), out.stdout
+
+
+def test_command_line_train_names_the_function_to_write_first(edition, tmp_path):
+    dest, _ = edition
+    out = run_in(dest, "-m", "classifiers", "train", "--sample", "--quiet", "--out", str(tmp_path / "run"))
+    assert out.returncode != 0
+    assert "is not written yet: open classifiers/" in out.stderr
+    assert "Traceback" not in out.stderr, out.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def kernel_env(tmp_path_factory):
+    """A kernel spec named python3 that runs this interpreter."""
+    from ipykernel.kernelspec import write_kernel_spec
+    base = tmp_path_factory.mktemp("jupyter")
+    write_kernel_spec(path=str(base / "kernels" / "python3"), overrides={"argv": [
+        sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]})
+    return base
+
+
+def execute(path, cwd):
+    """Run a notebook; returns (the cells' outputs, the error that stopped it or None)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    nb = nbformat.read(path, as_version=4)
+    try:
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+        return nb, None
+    except CellExecutionError as exc:
+        return nb, exc
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, first", [("softmax.ipynb", "softmax_loss_naive is not written yet: open "
+                                                          "classifiers/softmax.py"),
+                                         ("cross_entropy.ipynb", "is not written yet: open classifiers/losses.py")])
+def test_edition_notebooks_run_until_the_first_exercise(edition, name, first, kernel_env, monkeypatch):
+    dest, _ = edition
+    monkeypatch.setenv("JUPYTER_PATH", str(kernel_env))
+    monkeypatch.setenv("PYTHONPATH", str(dest))        # the kernel imports the edition, not this repository
+    nb, error = execute(dest / "notebooks" / name, dest / "notebooks")
+    assert error is not None and error.ename == "NotImplementedError" and first in error.evalue
+    ran = [c for c in nb.cells if c.cell_type == "code" and c.get("outputs")]
+    errors = [o for c in ran for o in c.outputs if o.get("output_type") == "error"]
+    assert len(errors) == 1 and errors[0]["ename"] == "NotImplementedError"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["softmax.ipynb", "cross_entropy.ipynb"])
+def test_round_trip_notebooks_run_to_the_end(completed, name, kernel_env, monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", str(kernel_env))
+    monkeypatch.setenv("PYTHONPATH", str(completed))
+    _, error = execute(completed / "notebooks" / name, completed / "notebooks")
+    assert error is None, str(error)[-3000:]
+
+
+@pytest.mark.slow
+def test_edition_installs_and_imports(edition, tmp_path):
+    dest, _ = edition
+    target = tmp_path / "site"
+    out = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index",
+                          "--target", str(target), str(dest)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    code = ("import classifiers, checks, data_utils, gradient_check, classifiers.pipeline, checks.submit\n"
+            "from checks.problems import expected\nprint(len(checks.EXERCISES), expected('softmax')['loss'] > 0)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(target)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == [str(len(checks.EXERCISES)), "True"]
+
+
+def test_this_repositorys_release_is_byte_identical_twice(edition, tmp_path):
+    dest, _ = edition
+    rel.release(tmp_path / "again")
+    assert rel.digest(tmp_path / "again") == rel.digest(dest)
+
+
+def test_edition_makefile_keeps_check_and_submit_and_drops_bench(edition):
+    dest, _ = edition
+    makefile = (dest / "Makefile").read_text()
+    assert "\n\t$(PY) -m checks $(ARGS)\n" in makefile and "\n\t$(PY) -m checks.submit $(ARGS)\n" in makefile
+    assert "benchmarks/" not in makefile and not (dest / "benchmarks").exists() and not (dest / "instructor").exists()
+
+
+def test_edition_notebooks_hold_no_solution(edition):
+    dest, _ = edition
+    for path in (dest / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        text = "".join("".join(c["source"]) for c in nb["cells"])
+        assert "SOLUTION" not in text and "**Answer" not in text and "softmax_loss_fast" not in text
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"] if c["cell_type"] == "code")
+        assert not any("solution" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
