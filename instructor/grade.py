@@ -33,7 +33,7 @@ class Options:
     min_val_accuracy: float = 0.35
 
 
-# name, kind, file, module, vectorized, salt
+# name, kind (softmax or svm), file, vectorized, salt of its inputs
 LOSS_FUNCTIONS = [
     ("softmax_loss_naive", "softmax", "classifiers/softmax.py", False, 1),
     ("softmax_loss_vectorized", "softmax", "classifiers/softmax.py", True, 2),
