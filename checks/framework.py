@@ -64,15 +64,18 @@ def exercise(name, path):
 
 
 def _where(exc):
-    """' (at file:line: code)' for the innermost frame of the traceback outside the checks."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if Path(f.filename).resolve().parent != HERE]
-    if not frames:
+    """' (at file:line: code)': the innermost frame of the traceback in the student's files.
+
+    Frames inside the checks and outside the working folder (numpy's) are skipped,
+    so the line shown is the student's own.
+    """
+    here = Path.cwd().resolve()
+    paths = [(Path(f.filename).resolve(), f) for f in traceback.extract_tb(exc.__traceback__)]
+    mine = [(p, f) for p, f in paths if p.parent != HERE and here in p.parents]
+    if not mine:
         return ""
-    f = frames[-1]
-    path = Path(f.filename).resolve()
-    shown = path.relative_to(Path.cwd()) if Path.cwd() in path.parents else path.name
-    return f" (at {shown.as_posix() if hasattr(shown, 'as_posix') else shown}:{f.lineno}: {f.line})"
+    path, frame = mine[-1]
+    return f" (at {path.relative_to(here).as_posix()}:{frame.lineno}: {frame.line})"
 
 
 def run(ex):

@@ -18,6 +18,7 @@ behind an answer, a demonstration of solution-only code) is left out.
 """
 import ast
 import json
+import re
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
@@ -105,6 +106,8 @@ def strip_python(text, path):
             exercises.append(owner)
     out += lines[pos:]
     result = "".join(out)
+    if None in owners:          # a removed block leaves its blank lines: at most two in a row, none at the end
+        result = re.sub(r"\n{4,}", "\n\n\n", result).rstrip("\n") + "\n"
     try:
         ast.parse(result, filename=path)
     except SyntaxError as exc:
