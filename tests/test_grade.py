@@ -293,3 +293,10 @@ def test_bad_arguments_and_missing_submission(capsys):
     assert "--jobs must be a positive integer, got 0" in capsys.readouterr().err
     result = grade.grade_one("no/such/folder", grade.Options())
     assert result["score"] == 0 and "no submission at no/such/folder" in result["output"]
+
+
+def test_files_not_submitted_score_zero_with_their_reason():
+    result = grade.grade_one(SUBMISSIONS / "log10", grade.Options(), only={"svm_loss_naive", "LinearClassifier"})
+    assert len(result["tests"]) == 9 + 5
+    for t in result["tests"]:
+        assert t["score"] == 0 and t["output"].startswith("not submitted (classifiers/"), t
