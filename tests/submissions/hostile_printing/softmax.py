@@ -1,0 +1,27 @@
+import numpy as np
+import os
+import sys
+sys.stdout.write("spam " * 1000000)   # hostile: 5 MB at import
+
+
+def softmax_loss_naive(W, X, y, reg):
+    print("x" * 1000000)   # hostile: a megabyte per call
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    scores -= scores.max(axis=1, keepdims=True)
+    p = np.exp(scores)
+    p /= p.sum(axis=1, keepdims=True)
+    loss = -np.log(p[np.arange(num_train), y]).mean() + reg * np.sum(W * W)
+    p[np.arange(num_train), y] -= 1
+    return loss, X.T.dot(p) / num_train + 2 * reg * W
+
+
+def softmax_loss_vectorized(W, X, y, reg):
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    scores -= scores.max(axis=1, keepdims=True)
+    p = np.exp(scores)
+    p /= p.sum(axis=1, keepdims=True)
+    loss = -np.log(p[np.arange(num_train), y]).mean() + reg * np.sum(W * W)
+    p[np.arange(num_train), y] -= 1
+    return loss, X.T.dot(p) / num_train + 2 * reg * W

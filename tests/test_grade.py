@@ -1,0 +1,302 @@
+"""The autograder: full marks for this repository, the mistake named for each hand-written
+buggy submission in tests/submissions/, and old CS231n files graded as they are."""
+import functools
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifiers.linear_svm import svm_loss_vectorized
+from classifiers.softmax import softmax_loss_vectorized
+from instructor import cases, diagnose, grade, sandbox
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
+NAIVE, VEC = "softmax_loss_naive", "softmax_loss_vectorized"
+
+
+@functools.lru_cache(maxsize=None)
+def graded(fixture, function, accept_half_reg=False):
+    """{test name: test} for one function of a fixture submission (graded once per session)."""
+    options = grade.Options(accept_half_reg=accept_half_reg, limits=sandbox.Limits(timeout=10.0))
+    result = grade.grade_one(SUBMISSIONS / fixture, options, only={function})
+    return {t["name"]: t for t in result["tests"]}
+
+
+def full_marks(tests):
+    return {name: t["output"] for name, t in tests.items() if t["score"] != t["max_score"]}
+
+
+def test_this_repository_gets_full_marks(tmp_path):
+    out = tmp_path / "results.json"
+    assert grade.main([str(ROOT), "--json", str(out), "--quiet"]) == 0
+    results = json.loads(out.read_text())
+    wrong = {t["name"]: t["output"] for t in results["tests"] if t["score"] != t["max_score"]}
+    assert wrong == {}
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 51
+    functions = {t["name"].split(":")[0] for t in results["tests"]}
+    assert {"softmax_loss_naive", "softmax_loss_vectorized", "svm_loss_naive", "svm_loss_vectorized",
+            "train", "predict"} <= functions
+
+
+def test_untouched_student_edition_scores_zero_on_every_function():
+    result = grade.grade_one(SUBMISSIONS / "student_edition", grade.Options())
+    scored = [t for t in result["tests"] if t["max_score"] > 0]
+    assert len(scored) == 43 and all(t["score"] == 0 for t in scored)
+    assert all("not written yet" in t["output"] for t in scored), [t["output"] for t in scored]
+
+
+@pytest.mark.slow
+def test_released_edition_scores_zero_exactly_on_its_unwritten_functions(tmp_path):
+    """`make submit` of an untouched edition: the functions cut out score 0, the rest as written."""
+    from instructor import release
+    from checks import submit
+    edition = tmp_path / "edition"
+    assert release.main([str(edition)]) == 0
+    zip_path = tmp_path / "submission.zip"
+    _, manifest = submit.build(edition, zip_path)
+    result = grade.grade_one(zip_path, grade.Options())
+    files = {"softmax": "classifiers/softmax.py", "svm": "classifiers/linear_svm.py",
+             "train": "classifiers/linear_classifier.py", "predict": "classifiers/linear_classifier.py"}
+    for t in result["tests"]:
+        function = t["name"].split(":")[0]
+        if function == "notebook":      # no outputs yet: only the answers report, worth nothing
+            assert t["max_score"] == 0, t
+            continue
+        path = files[function.split("_")[0]]
+        name = {"train": "LinearClassifier.train", "predict": "LinearClassifier.predict"}.get(function, function)
+        if path not in manifest["files"]:
+            assert t["score"] == 0 and "not submitted" in t["output"], t
+        else:
+            pattern = re.escape(name) + r"( \(part \d+ of \d+\))? is not written yet"
+            unwritten = re.search(pattern, (edition / path).read_text()) is not None
+            assert t["score"] == (0 if unwritten else t["max_score"]), t
+
+
+def test_public_check_inputs_are_never_the_grading_inputs():
+    from checks.problems import problem
+    public_W = problem()[0]
+    for salt in (1, 2, 3, 4):
+        for _, _, inputs in cases.loss_cases(cases.seeded(b"x" * 32, salt), salt % 2 == 0, "softmax"):
+            assert inputs["W"].shape != public_W.shape or not np.allclose(inputs["W"], public_W)
+
+
+def test_old_cs231n_layout_graded_with_shims_named():
+    result = grade.grade_one(SUBMISSIONS / "cs231n_old", grade.Options())
+    assert result["score"] == sum(t["max_score"] for t in result["tests"]) == 51
+    assert "CS231n's assignment layout" in result["output"]
+    naive = next(t for t in result["tests"] if t["name"] == "softmax_loss_naive: loss value")["output"]
+    assert "past.builtins" in naive and "np.float" in naive
+    svm = next(t for t in result["tests"] if t["name"] == "svm_loss_naive: loss value")["output"]
+    assert "xrange (= range)" in svm and "past.builtins" not in svm
+
+
+GRAD_ONLY = ["loss value"]
+REG_ONLY = ["loss value", "gradient", "N = 1 and C other than 10", "float32 input", "stability with large scores"]
+ALL_BUT_SPEED = ["loss value", "gradient", "regularization in the loss", "regularization in the gradient",
+                 "stability with large scores", "inputs unmodified", "scalar loss and dW of W's shape",
+                 "N = 1 and C other than 10", "float32 input"]
+DIAGNOSES = [  # fixture, function, the test that fails, what its feedback says, tests that still pass
+    ("reg_missing", NAIVE, "regularization in the loss", "is missing from the loss", REG_ONLY),
+    ("reg_missing", NAIVE, "regularization in the gradient", "lacks the regularization", REG_ONLY),
+    ("half_reg", NAIVE, "regularization in the loss", "0.5 * reg * np.sum(W * W) convention", REG_ONLY),
+    ("half_reg", NAIVE, "regularization in the gradient", "the 0.5 * reg convention's", REG_ONLY),
+    ("grad_reg_missing", VEC, "regularization in the gradient", "lacks the regularization's 2 * reg * W",
+     REG_ONLY + ["regularization in the loss"]),
+    # sum(W * W) without reg is there even when reg = 0: every value test names it
+    ("reg_factor_dropped", NAIVE, "regularization in the loss", "the reg factor is dropped", ["inputs unmodified"]),
+    ("reg_factor_dropped", NAIVE, "regularization in the gradient", "reg factor is dropped from the gradient",
+     ["inputs unmodified"]),
+    ("reg_factor_dropped", NAIVE, "loss value", "the reg factor is dropped", ["inputs unmodified"]),
+    ("reg_over_n", VEC, "regularization in the loss", "the regularization is divided by N", REG_ONLY),
+    ("reg_over_n", VEC, "regularization in the gradient", "regularization is divided by N", REG_ONLY),
+    ("precedence", NAIVE, "regularization in the loss", "operator precedence", REG_ONLY),
+    ("sum_not_mean", VEC, "loss value", "summed over the examples instead of averaged", ["gradient"]),
+    ("grad_not_divided", NAIVE, "gradient", "the gradient is not divided by N", GRAD_ONLY),
+    ("grad_sign", VEC, "gradient", "the gradient has the wrong sign", GRAD_ONLY),
+    ("grad_transposed", VEC, "gradient", "the gradient is transposed", GRAD_ONLY),
+    ("grad_transposed", VEC, "scalar loss and dW of W's shape", "(transposed?)", GRAD_ONLY),
+    ("grad_zeros", NAIVE, "gradient", "the gradient is all zeros", GRAD_ONLY),
+    ("onehot_missing", VEC, "gradient", "the one-hot term is missing", GRAD_ONLY),
+    ("wrong_class", VEC, "loss value", "the wrong class is indexed", []),
+    ("wrong_class", VEC, "gradient", "the wrong class is indexed", []),
+    ("log10", NAIVE, "loss value", "log10 is used instead of the natural log", ["gradient"]),
+    ("classes_from_max_y", NAIVE, "loss value", "max(y) + 1", []),
+    ("classes_from_max_y", NAIVE, "gradient", "max(y) + 1", []),
+    ("no_max_shift", VEC, "stability with large scores", "overflow", [t for t in ALL_BUT_SPEED if "stab" not in t]),
+    ("modifies_input", VEC, "inputs unmodified", "modified its input X in place", []),
+    ("per_example_loss", VEC, "scalar loss and dW of W's shape", "a per-example loss array", ["loss value", "gradient"]),
+    ("loop_in_vectorized", VEC, "speed (no loop over examples)", "as with a Python loop over them (a loop at line 8)",
+     ALL_BUT_SPEED),
+    ("svm_half_reg", "svm_loss_naive", "regularization in the loss", "0.5 * reg * np.sum(W * W) convention", REG_ONLY),
+    ("svm_onehot_missing", "svm_loss_vectorized", "gradient", "the one-hot term is missing", GRAD_ONLY),
+]
+
+
+@pytest.mark.parametrize("fixture, function, test, says, still_pass", DIAGNOSES,
+                         ids=[f"{d[0]}-{d[2]}" for d in DIAGNOSES])
+def test_buggy_submission_gets_its_mistake_named(fixture, function, test, says, still_pass):
+    tests = graded(fixture, function)
+    failed = tests[f"{function}: {test}"]
+    assert failed["score"] == 0, failed
+    assert says in failed["output"], failed["output"]
+    if test in ("loss value", "gradient"):
+        assert "For example, with W = " in failed["output"]       # the tiny counterexample, printed whole
+    wrong = {name: out for name, out in full_marks(tests).items() if name.split(": ", 1)[1] in still_pass}
+    assert wrong == {}
+
+
+def test_half_reg_convention_accepted_by_the_instructor_option():
+    strict = full_marks(graded("half_reg", NAIVE))
+    assert set(strict) == {f"{NAIVE}: regularization in the loss", f"{NAIVE}: regularization in the gradient"}
+    assert full_marks(graded("half_reg", NAIVE, accept_half_reg=True)) == {}
+
+
+@pytest.mark.parametrize("fixture, test, says, also_fails", [
+    ("train_full_batch", "train: batch_size examples per step", "used 300 examples, expected batch_size = 17", []),
+    # a step 50 times too small also leaves the loss high
+    ("train_fixed_lr", "train: uses the learning rate", "expected learning_rate = 0.05",
+     ["train: the loss decreases on an easy problem"]),
+    ("train_no_history", "train: returns the loss history", "train must return the list of losses", []),
+    ("predict_argmin", "predict: argmax of the scores", "argmax over classes of X @ W", []),
+])
+def test_buggy_classifier_named(fixture, test, says, also_fails):
+    tests = graded(fixture, "LinearClassifier")
+    assert tests[test]["score"] == 0 and says in tests[test]["output"], tests[test]
+    assert set(full_marks(tests)) == {test, *also_fails}
+
+
+# ---------------------------------------------------------------- the parts, unit by unit
+
+@pytest.mark.parametrize("kind, reference", [("softmax", softmax_loss_vectorized), ("svm", svm_loss_vectorized)])
+def test_the_unmistaken_variant_is_the_reference(kind, reference):
+    rng = np.random.default_rng(1)
+    W, X, y = rng.standard_normal((5, 4)), rng.standard_normal((7, 5)), rng.integers(0, 4, 7)
+    loss, dW = reference(W, X, y, 0.3)
+    assert dict(diagnose.loss_variants(kind, W, X, y, 0.3))[()] == pytest.approx(loss, rel=1e-12)
+    np.testing.assert_allclose(dict(diagnose.gradient_variants(kind, W, X, y, 0.3))[()], dW, rtol=1e-12)
+    assert diagnose.name_loss(kind, W, X, y, 0.3, loss) == ()
+    assert diagnose.name_gradient(kind, W, X, y, 0.3, dW) == ()
+    assert diagnose.name_loss(kind, W, X, y, 0.3, loss + 1.234) is None
+
+
+def test_inputs_are_fresh_per_submission_and_repeatable():
+    first = cases.loss_cases(cases.seeded(b"a" * 32, 1), False, "softmax")
+    again = cases.loss_cases(cases.seeded(b"a" * 32, 1), False, "softmax")
+    other = cases.loss_cases(cases.seeded(b"b" * 32, 1), False, "softmax")
+    for (name, _, a), (_, _, b), (_, _, c) in zip(first, again, other):
+        assert all(np.array_equal(a[k], b[k]) for k in a), name
+        assert not np.array_equal(a["W"], c["W"]), name
+    tiny = first[0][2]
+    assert tiny["y"].max() + 1 < tiny["W"].shape[1]       # so max(y) + 1 is caught
+
+
+def test_regrade_gives_the_same_scores():
+    once = grade.grade_one(SUBMISSIONS / "log10", grade.Options(), only={NAIVE})
+    twice = grade.grade_one(SUBMISSIONS / "log10", grade.Options(), only={NAIVE})
+    assert [(t["name"], t["score"], t["output"]) for t in once["tests"]] == \
+        [(t["name"], t["score"], t["output"]) for t in twice["tests"]]
+
+
+def test_csv_gradebook_for_several_submissions(tmp_path):
+    book = tmp_path / "grades.csv"
+    subs = [str(SUBMISSIONS / "cs231n_old"), str(SUBMISSIONS / "no_max_shift")]
+    assert grade.main(subs + ["--csv", str(book), "--jobs", "2", "--quiet"]) == 0
+    rows = [line.split(",") for line in book.read_text().splitlines()]
+    header = rows[0]
+    assert header[:2] == ["submission", "score"] and len(rows) == 3
+    assert [r[1] for r in rows[1:]] == ["51.0", "11.0"]
+    column = header.index("softmax_loss_vectorized: stability with large scores")
+    assert [r[column] for r in rows[1:]] == ["1", "0"]
+
+
+def test_json_refused_for_several_submissions(capsys):
+    with pytest.raises(SystemExit):
+        grade.main(["a", "b", "--json", "r.json"])
+    assert "one results.json for one submission" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- notebook parts
+
+def notebook(accuracy):
+    cell = {"cell_type": "code", "metadata": {}, "source": ["best_val = -1\n", "for lr in learning_rates: ..."],
+            "outputs": [{"output_type": "stream", "name": "stdout",
+                         "text": [f"lr 1e-07 reg 2.5e+04 val accuracy: {accuracy - 0.02:f}\n",
+                                  f"best validation accuracy achieved during cross-validation: {accuracy:f}\n"]}]}
+    question = {"cell_type": "markdown", "metadata": {}, "source": ["**Inline Question 1**\n", "Why log(10)?"]}
+    answer = {"cell_type": "markdown", "metadata": {}, "source": ["$\\color{blue}{\\textit Your Answer:}$ all ten "
+                                                                 "classes are equally likely"]}
+    return {"cells": [question, answer, cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+@pytest.mark.parametrize("accuracy, score", [(0.391, 1), (0.301, 0)])
+def test_notebook_search_accuracy_and_answers_report(tmp_path, accuracy, score):
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "softmax.ipynb").write_text(json.dumps(notebook(accuracy)))
+    answers = tmp_path / "answers"
+    out = tmp_path / "results.json"
+    assert grade.main([str(folder), "--json", str(out), "--answers", str(answers), "--quiet"]) == 0
+    tests = {t["name"]: t for t in json.loads(out.read_text())["tests"]}
+    search = tests["notebook: validation accuracy of the search"]
+    assert search["score"] == score and f"{accuracy:.4f}" in search["output"]
+    report = (answers / "000-sub.md").read_text()
+    assert "Inline Question 1" in report and "all ten classes are equally likely" in report
+
+
+@pytest.mark.slow
+def test_bench_grade_runs_and_reports(capsys):
+    import runpy
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_grade.py"))
+    figures = bench["main"](["--count", "5", "--jobs", "2"])
+    out = capsys.readouterr().out
+    assert "100 submissions with --jobs 2 (extrapolated)" in out
+    assert figures["batch"] > 0 and figures["per"] == pytest.approx(figures["batch"] / 5)
+    # the fifth carries log10 in softmax_loss_naive: every test of its loss values fails
+    assert "student004: 46 / 51" in out
+
+
+USES_LOSSES = '''import numpy as np
+
+from .losses import log_softmax
+
+
+def softmax_loss_vectorized(W, X, y, reg):
+    n = X.shape[0]
+    logp = log_softmax(X @ W, 1)
+    p = np.exp(logp)
+    p[np.arange(n), y] -= 1
+    return -logp[np.arange(n), y].mean() + reg * np.sum(W * W), X.T @ p / n + 2 * reg * W
+'''
+
+
+@pytest.mark.parametrize("with_losses", [False, True])
+def test_the_solution_never_fills_in_an_exercise_the_student_calls(tmp_path, with_losses):
+    """log_softmax of losses.py is an exercise: the student's own, or the edition's stub."""
+    (tmp_path / "classifiers").mkdir()
+    (tmp_path / "classifiers" / "softmax.py").write_text(USES_LOSSES)
+    if with_losses:
+        (tmp_path / "classifiers" / "losses.py").write_bytes((ROOT / "classifiers" / "losses.py").read_bytes())
+    tests = grade.grade_one(tmp_path, grade.Options(), only={VEC})["tests"]
+    if with_losses:
+        assert full_marks({t["name"]: t for t in tests}) == {}
+    else:
+        assert all(t["score"] == 0 and "log_softmax" in t["output"] and "is not written yet" in t["output"]
+                   for t in tests), tests
+
+
+def test_bad_arguments_and_missing_submission(capsys):
+    with pytest.raises(SystemExit):
+        grade.main(["x", "--jobs", "0"])
+    assert "--jobs must be a positive integer, got 0" in capsys.readouterr().err
+    result = grade.grade_one("no/such/folder", grade.Options())
+    assert result["score"] == 0 and "no submission at no/such/folder" in result["output"]
+
+
+def test_files_not_submitted_score_zero_with_their_reason():
+    result = grade.grade_one(SUBMISSIONS / "log10", grade.Options(), only={"svm_loss_naive", "LinearClassifier"})
+    assert len(result["tests"]) == 9 + 5
+    for t in result["tests"]:
+        assert t["score"] == 0 and t["output"].startswith("not submitted (classifiers/"), t

@@ -1,0 +1,72 @@
+"""The Gradescope autograder zip, run locally with its root redirected to a temporary folder."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from instructor import gradescope
+
+SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
+
+
+def install(tmp_path, options=()):
+    """The autograder laid out as Gradescope does: source/, run_autograder, submission/, results/."""
+    bundle = tmp_path / "autograder.zip"
+    assert gradescope.main([str(bundle), *options]) == 0
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(root / "source")
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    return root
+
+
+def run_autograder(root):
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
+    subprocess.run(["bash", str(root / "run_autograder")], env=env, check=True, timeout=600,
+                   stdout=subprocess.DEVNULL)
+    return json.loads((root / "results" / "results.json").read_text())
+
+
+def test_bundle_follows_gradescopes_layout(tmp_path):
+    bundle = tmp_path / "a.zip"
+    gradescope.main([str(bundle)])
+    names = zipfile.ZipFile(bundle).namelist()
+    assert {"setup.sh", "run_autograder", "instructor/grade.py", "instructor/harness.py",
+            "classifiers/softmax.py"} <= set(names)
+    assert not any(n.startswith(("tests/", ".venv", "datasets/")) for n in names)
+
+
+@pytest.mark.slow
+def test_run_autograder_grades_the_submission_folder(tmp_path):
+    root = install(tmp_path)
+    shutil.copytree(SUBMISSIONS / "cs231n_old", root / "submission")
+    results = run_autograder(root)
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 51
+    assert all(set(t) == {"name", "score", "max_score", "output"} for t in results["tests"])
+
+
+@pytest.mark.slow
+def test_run_autograder_options_and_fake_results_json(tmp_path):
+    root = install(tmp_path, ["--accept-half-reg"])
+    (root / "submission").mkdir(parents=True)
+    shutil.copy(SUBMISSIONS / "half_reg" / "softmax.py", root / "submission")
+    results = run_autograder(root)
+    naive = {t["name"]: t["score"] == t["max_score"] for t in results["tests"] if "naive" in t["name"]}
+    assert naive["softmax_loss_naive: regularization in the loss"]
+
+    fake = (SUBMISSIONS / "hostile_fake_results" / "softmax.py").read_text()
+    target = root / "results" / "results.json"
+    (root / "submission" / "softmax.py").write_text(fake.replace("@RESULTS@", str(target)))
+    results = run_autograder(root)
+    assert results["score"] < 1000 and len(results["tests"]) == 43
+
+
+def test_bad_arguments(capsys):
+    with pytest.raises(SystemExit):
+        gradescope.main(["out.tar"])
+    assert "must end in .zip" in capsys.readouterr().err
