@@ -7,6 +7,7 @@ repository's reference in this process (``instructor.checks``) and names the lik
 many give a gradebook with ``--csv``.
 """
 import argparse
+import ast
 import csv
 import functools
 import json
@@ -87,6 +88,36 @@ def edition_modules():
     return modules
 
 
+def imported_names(source):
+    """The top-level names of the absolute imports in a Python source (``import a.b`` gives ``a``)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@functools.lru_cache(maxsize=1)
+def top_level_modules():
+    """{file name: bytes} of the repository's top-level modules (data_utils.py, ...) that classifiers/
+    imports, directly or through each other: the grader and the child need them beside the package."""
+    folder = os.path.join(REPO, "classifiers")
+    todo = [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".py")]
+    found = {}
+    while todo:
+        with open(todo.pop(), "rb") as f:
+            source = f.read()
+        for name in sorted(imported_names(source)):
+            path = os.path.join(REPO, name + ".py")
+            if name + ".py" not in found and os.path.isfile(path):
+                with open(path, "rb") as f:
+                    found[name + ".py"] = f.read()
+                todo.append(path)
+    return found
+
+
 def assemble(temp, sub, path):
     """A package folder: the edition's classifiers/ modules, the submitted helpers, and the file graded.
 
@@ -103,6 +134,9 @@ def assemble(temp, sub, path):
     files[os.path.basename(path)] = sub.files[path]
     for name, data in files.items():
         with open(os.path.join(target, name), "wb") as f:
+            f.write(data)
+    for name, data in top_level_modules().items():     # import data_utils, as from the repository's root
+        with open(os.path.join(folder, name), "wb") as f:
             f.write(data)
     return target
 

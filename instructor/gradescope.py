@@ -2,13 +2,16 @@
 
 Builds an autograder zip per Gradescope's specification: ``setup.sh`` (installs numpy),
 ``run_autograder`` (grades /autograder/submission and writes /autograder/results/results.json)
-and the sources it runs: this grader (instructor/) and the reference (classifiers/).
+and the sources it runs: this grader (instructor/), the reference (classifiers/) and the
+top-level modules classifiers/ imports (data_utils.py, ...), found by reading its imports.
 ``AUTOGRADER_ROOT`` and ``AUTOGRADER_PYTHON`` redirect run_autograder, for testing it locally.
 """
 import argparse
 import os
 import sys
 import zipfile
+
+from .grade import top_level_modules
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCES = ("instructor", "classifiers")
@@ -51,6 +54,8 @@ def build(out, options=""):
             for name in sorted(os.listdir(folder)):
                 if name.endswith(".py"):
                     archive.write(os.path.join(folder, name), f"{package}/{name}")
+        for name, data in top_level_modules().items():
+            archive.writestr(name, data)
         return archive.namelist()
 
 

@@ -7,6 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy
 import pytest
 
 from instructor import gradescope
@@ -25,8 +26,27 @@ def install(tmp_path, options=()):
     return root
 
 
-def run_autograder(root):
-    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
+@pytest.fixture(scope="module")
+def bare_python(tmp_path_factory):
+    """A fresh venv that has numpy and nothing else: it cannot see this checkout (nor its editable install),
+    as Gradescope's image after setup.sh cannot."""
+    venv = tmp_path_factory.mktemp("bare") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    numpy_dir = Path(numpy.__file__).parent
+    for name in (numpy_dir.name, numpy_dir.name + ".libs"):
+        if (numpy_dir.parent / name).exists():
+            os.symlink(numpy_dir.parent / name, Path(site) / name)
+    probe = "import importlib.util as u; print([m for m in ('data_utils', 'classifiers', 'instructor') if u.find_spec(m)])"
+    seen = subprocess.run([str(python), "-c", probe], check=True, capture_output=True, text=True, cwd=venv).stdout
+    assert seen.strip() == "[]", seen
+    return str(python)
+
+
+def run_autograder(root, python):
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python)
     subprocess.run(["bash", str(root / "run_autograder")], env=env, check=True, timeout=600,
                    stdout=subprocess.DEVNULL)
     return json.loads((root / "results" / "results.json").read_text())
@@ -37,32 +57,32 @@ def test_bundle_follows_gradescopes_layout(tmp_path):
     gradescope.main([str(bundle)])
     names = zipfile.ZipFile(bundle).namelist()
     assert {"setup.sh", "run_autograder", "instructor/grade.py", "instructor/harness.py",
-            "classifiers/softmax.py"} <= set(names)
+            "classifiers/softmax.py", "data_utils.py"} <= set(names)
     assert not any(n.startswith(("tests/", ".venv", "datasets/")) for n in names)
 
 
 @pytest.mark.slow
-def test_run_autograder_grades_the_submission_folder(tmp_path):
+def test_run_autograder_grades_the_submission_folder(tmp_path, bare_python):
     root = install(tmp_path)
     shutil.copytree(SUBMISSIONS / "cs231n_old", root / "submission")
-    results = run_autograder(root)
+    results = run_autograder(root, bare_python)
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 51
     assert all(set(t) == {"name", "score", "max_score", "output"} for t in results["tests"])
 
 
 @pytest.mark.slow
-def test_run_autograder_options_and_fake_results_json(tmp_path):
+def test_run_autograder_options_and_fake_results_json(tmp_path, bare_python):
     root = install(tmp_path, ["--accept-half-reg"])
     (root / "submission").mkdir(parents=True)
     shutil.copy(SUBMISSIONS / "half_reg" / "softmax.py", root / "submission")
-    results = run_autograder(root)
+    results = run_autograder(root, bare_python)
     naive = {t["name"]: t["score"] == t["max_score"] for t in results["tests"] if "naive" in t["name"]}
     assert naive["softmax_loss_naive: regularization in the loss"]
 
     fake = (SUBMISSIONS / "hostile_fake_results" / "softmax.py").read_text()
     target = root / "results" / "results.json"
     (root / "submission" / "softmax.py").write_text(fake.replace("@RESULTS@", str(target)))
-    results = run_autograder(root)
+    results = run_autograder(root, bare_python)
     assert results["score"] < 1000 and len(results["tests"]) == 43
 
 
