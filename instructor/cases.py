@@ -38,17 +38,24 @@ def loss_cases(rng, vectorized, kind):
     large = _problem(rng, 20, 10, 10)
     large[1][:, -1] = rng.uniform(800, 1200, 20)
     large[0][-1, :] = 1.0
+    # the same with that row of W at 0: every score of a row shifted back by its own constant,
+    # which changes neither the softmax nor the SVM's margins, so neither the loss nor dW (reg = 0)
+    unshifted = (large[0].copy(), large[1], large[2])
+    unshifted[0][-1, :] = 0.0
+    f32 = _problem(rng, 30, 20, 10, dtype=np.float32)
     cases = [("tiny", {}, _inputs(W, X, y, 0.0)),
              ("tiny_reg", {}, _inputs(W, X, y, reg)),
              ("main", {}, _inputs(*main, 0.0)),
              ("reg0", {}, _inputs(*regp, 0.0)),
              ("reg", {}, _inputs(*regp, reg)),
              ("large", {}, _inputs(*large, 0.0)),
+             ("unshifted", {}, _inputs(*unshifted, 0.0)),
              ("modify", {"return_inputs": True}, _inputs(*_problem(rng, 25, 12, 10), reg)),
              # reg = 0 below, so a regularization mistake costs only the regularization tests
              ("n1", {}, _inputs(*_problem(rng, 1, 8, 7), 0.0)),
              ("c3", {}, _inputs(*_problem(rng, 15, 6, 3), 0.0)),
-             ("f32", {}, _inputs(*_problem(rng, 30, 20, 10, dtype=np.float32), 0.0))]
+             ("f32", {}, _inputs(*f32, 0.0)),
+             ("f64", {}, _inputs(f32[0].astype(np.float64), f32[1].astype(np.float64), f32[2], 0.0))]
     if vectorized:
         # the dev-set size, and many short rows, where a loop over examples shows most
         W, X, y = _problem(rng, 500, 3073, 10, scale=1e-3)

@@ -146,6 +146,26 @@ def test_buggy_submission_gets_its_mistake_named(fixture, function, test, says, 
         assert "For example, with W = " in failed["output"]       # the tiny counterexample, printed whole
     wrong = {name: out for name, out in full_marks(tests).items() if name.split(": ", 1)[1] in still_pass}
     assert wrong == {}
+    for name, out in full_marks(tests).items():      # never "expected loss 3.38382, got 3.38382"
+        assert not re.search(r"expected( \w+)? (\S+?),? got \2\b", out), (name, out)
+
+
+def test_gradient_not_divided_by_n_costs_only_the_gradient_test():
+    """Stability, float32 and N = 1 / C = 3 compare the submission with itself or set aside the
+    mistake the gradient test charges, so one mistake costs its own test only."""
+    tests = graded("grad_not_divided", NAIVE)
+    assert set(full_marks(tests)) == {f"{NAIVE}: gradient"}
+    assert "the gradient is not divided by N" in tests[f"{NAIVE}: N = 1 and C other than 10"]["output"]
+
+
+def test_differ_names_the_quantity_and_tells_close_values_apart():
+    from instructor.checks import differ
+    assert differ("loss", 1.30420001, 1.30420002) == "loss expected 1.30420001, got 1.30420002"
+    want = np.zeros((2, 3))
+    got = want.copy()
+    got[1, 2] = 0.5
+    assert differ("dW", want, got) == "dW[1, 2] expected 0, got 0.5"
+    assert differ("dW", want, got.T) == "dW of shape (2, 3) expected, of shape (3, 2) got"
 
 
 def test_half_reg_convention_accepted_by_the_instructor_option():
@@ -254,8 +274,8 @@ def test_bench_grade_runs_and_reports(capsys):
     out = capsys.readouterr().out
     assert "100 submissions with --jobs 2 (extrapolated)" in out
     assert figures["batch"] > 0 and figures["per"] == pytest.approx(figures["batch"] / 5)
-    # the fifth carries log10 in softmax_loss_naive: every test of its loss values fails
-    assert "student004: 46 / 51" in out
+    # the fifth carries log10 in softmax_loss_naive: its loss value test fails, and only it
+    assert "student004: 49 / 51" in out
 
 
 USES_LOSSES = '''import numpy as np
