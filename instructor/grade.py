@@ -4,7 +4,8 @@ Grades each submitted function in a child process (``instructor.sandbox``) on in
 from the submission's content hash (``instructor.cases``), compares the values with this
 repository's reference in this process (``instructor.checks``) and names the likely mistake
 (``instructor.diagnose``). One submission gives Gradescope's results.json with ``--json``;
-many give a gradebook with ``--csv``.
+many give a gradebook with ``--csv``. Exits 2 when a submission could not be read (its
+results.json, gradebook row and score 0 are written all the same).
 """
 import argparse
 import ast
@@ -23,6 +24,7 @@ from . import cases, checks, notebook, sandbox
 from . import submission as submissions
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+UNREADABLE = 2      # the exit status when a submission could not be read (the others are graded)
 
 
 @dataclass
@@ -215,7 +217,7 @@ def grade_one(path, options, only=None):
             sub = submissions.load(path)
         except submissions.SubmissionError as exc:
             return {"score": 0.0, "output": f"The submission could not be read: {exc}", "tests": [],
-                    "submission": os.fspath(path)}
+                    "submission": os.fspath(path), "unreadable": True}
         tests = []
         for spec in LOSS_FUNCTIONS:
             if only is None or spec[0] in only:
@@ -317,4 +319,4 @@ def main(argv=None):
         write_csv(args.csv, results)
     if args.json:       # last: whatever a submission wrote there is replaced by the grader's own
         write_atomic(args.json, gradescope_json(results[0]))
-    return 0
+    return UNREADABLE if any(r.get("unreadable") for r in results) else 0

@@ -30,8 +30,12 @@ RUN = """#!/usr/bin/env bash
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{AUTOGRADER_PYTHON:-python3}}"
 mkdir -p "$ROOT/results"
+rm -f "$ROOT/results/results.json"
 cd "$ROOT/source" || exit 1
-if ! "$PYTHON" -m instructor grade "$ROOT/submission" --json "$ROOT/results/results.json" --quiet{options}; then
+"$PYTHON" -m instructor grade "$ROOT/submission" --json "$ROOT/results/results.json" --quiet{options}
+status=$?
+# 2: the submission could not be read, and the grader wrote results.json saying why
+if [ "$status" -ne 0 ] && {{ [ "$status" -ne 2 ] || [ ! -s "$ROOT/results/results.json" ]; }}; then
     echo '{{"score": 0, "output": "The autograder itself failed; please tell the instructor.", "tests": []}}' \\
         > "$ROOT/results/results.json"
 fi

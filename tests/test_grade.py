@@ -320,3 +320,23 @@ def test_files_not_submitted_score_zero_with_their_reason():
     assert len(result["tests"]) == 9 + 5
     for t in result["tests"]:
         assert t["score"] == 0 and t["output"].startswith("not submitted (classifiers/"), t
+
+
+def test_unreadable_submission_exits_2_and_the_others_are_still_graded(tmp_path, capsys):
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "softmax.ipynb").write_text(json.dumps(notebook(0.391)))
+    garbage = tmp_path / "garbage.zip"
+    garbage.write_bytes(b"not a zip at all")
+    book = tmp_path / "grades.csv"
+    assert grade.main([str(good), str(garbage), str(tmp_path / "nonexist.zip"), "--csv", str(book), "--quiet"]) == 2
+    rows = book.read_text().splitlines()
+    assert len(rows) == 4 and rows[1].startswith(str(good)) and rows[2].startswith(str(garbage))
+    assert "could not be read" in capsys.readouterr().out
+
+
+def test_unreadable_submission_still_gets_its_results_json(tmp_path):
+    out = tmp_path / "results.json"
+    assert grade.main([str(tmp_path / "nonexist.zip"), "--json", str(out), "--quiet"]) == 2
+    results = json.loads(out.read_text())
+    assert results["score"] == 0 and "could not be read: no submission at" in results["output"]

@@ -86,6 +86,14 @@ def test_run_autograder_options_and_fake_results_json(tmp_path, bare_python):
     assert results["score"] < 1000 and len(results["tests"]) == 43
 
 
+def test_run_autograder_keeps_the_graders_message_for_an_unreadable_submission(tmp_path, bare_python):
+    root = install(tmp_path)
+    (root / "submission").mkdir(parents=True)
+    os.symlink(SUBMISSIONS / "half_reg" / "softmax.py", root / "submission" / "softmax.py")
+    results = run_autograder(root, bare_python)
+    assert results["score"] == 0 and "could not be read" in results["output"] and "symbolic link" in results["output"]
+
+
 def test_bad_arguments(capsys):
     with pytest.raises(SystemExit):
         gradescope.main(["out.tar"])
