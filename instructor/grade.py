@@ -278,6 +278,23 @@ def summary(result):
     return "\n".join(lines)
 
 
+def report_names(paths):
+    """A file name per submission: its path below the submissions' common folder, made safe
+    (alice/submission.zip -> alice-submission.zip), with -2, -3 ... where two would clash."""
+    full = [os.path.abspath(p) for p in paths]
+    parent = os.path.commonpath([os.path.dirname(p) for p in full]) if full else ""
+    names = []
+    for path in full:
+        rel = os.path.relpath(path, parent) if path != parent else os.path.basename(path)
+        name = re.sub(r"[^\w.-]+", "-", rel.replace(os.sep, "-")).strip(".-") or "submission"
+        unique, k = name, 1
+        while unique in names:
+            k += 1
+            unique = f"{name}-{k}"
+        names.append(unique)
+    return names
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m instructor grade", description=__doc__.split("\n\n")[1])
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
@@ -312,9 +329,9 @@ def main(argv=None):
         print(f"{result['submission']}: {result['output']}" if args.quiet else summary(result))
     if args.answers:
         os.makedirs(args.answers, exist_ok=True)
-        for index, result in enumerate(results):
-            name = re.sub(r"[^\w.-]+", "_", os.path.basename(os.path.normpath(result["submission"]))) or "submission"
-            write_atomic(os.path.join(args.answers, f"{index:03d}-{name}.md"), result.get("answers") or "(none)\n")
+        for name, result in zip(report_names([r["submission"] for r in results]), results):
+            report = result.get("answers") or "(no notebook with answers was submitted)\n"
+            write_atomic(os.path.join(args.answers, name + ".md"), f"# {result['submission']}\n\n{report}")
     if args.csv:
         write_csv(args.csv, results)
     if args.json:       # last: whatever a submission wrote there is replaced by the grader's own

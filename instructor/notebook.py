@@ -30,9 +30,18 @@ def search_accuracy(cells):
     return best
 
 
+def answered(source):
+    """Whether an answer cell holds more than its prompt ("*Your answer:*", CS231n's
+    "$\\color{blue}{\\textit Your Answer:}$") and markup."""
+    text = ANSWER.sub("", source)
+    text = re.sub(r"\\[a-zA-Z]+|\{[a-zA-Z]*\}", "", text)      # \color{blue}, \textit
+    return bool(re.sub(r"[\s*_${}:.\\]", "", text))
+
+
 def answers(cells):
-    """Markdown: each inline question followed by the student's answer cell."""
-    parts, question = [], None
+    """(markdown, answered, total): each inline question followed by the student's answer cell,
+    "(not answered)" where the cell still holds only its prompt."""
+    parts, question, count = [], None, 0
     for cell in cells:
         if cell.get("cell_type") != "markdown":
             continue
@@ -41,8 +50,10 @@ def answers(cells):
         if re.match(r"[#*\s]*inline question", source, re.I):     # "### Inline question 1" or "**Inline Question 1**"
             question = source.splitlines()[0].strip("#* ")
         if "answer" in tags or ANSWER.search(source):
-            parts.append(f"## {question or 'Answer'}\n\n{source}\n")
-    return "\n".join(parts)
+            ok = answered(source)
+            count += ok
+            parts.append(f"## {question or 'Answer'}\n\n{source if ok else '(not answered)'}\n")
+    return "\n".join(parts), count, len(parts)
 
 
 def grade(data, min_accuracy):
@@ -53,10 +64,10 @@ def grade(data, min_accuracy):
     except (ValueError, KeyError, TypeError, AssertionError, UnicodeDecodeError):
         return [{"name": "notebook: inline answers", "score": 0, "max_score": 0,
                  "output": "notebooks/softmax.ipynb is not a readable notebook"}], ""
-    report = answers(cells)
-    count = len(re.findall(r"^## ", report, re.M))
+    report, count, total = answers(cells)
+    report = f"{count} of {total} answered\n\n{report}"
     tests = [{"name": "notebook: inline answers", "score": 0, "max_score": 0,
-              "output": f"{count} answers collected for the instructor's report (grade --answers DIR)"}]
+              "output": f"{count} of {total} answered, collected for the instructor's report (grade --answers DIR)"}]
     accuracy = search_accuracy(cells)
     if accuracy is not None:
         ok = accuracy >= min_accuracy

@@ -262,8 +262,32 @@ def test_notebook_search_accuracy_and_answers_report(tmp_path, accuracy, score):
     tests = {t["name"]: t for t in json.loads(out.read_text())["tests"]}
     search = tests["notebook: validation accuracy of the search"]
     assert search["score"] == score and f"{accuracy:.4f}" in search["output"]
-    report = (answers / "000-sub.md").read_text()
+    report = (answers / "sub.md").read_text()
+    assert report.startswith(f"# {folder}\n")
     assert "Inline Question 1" in report and "all ten classes are equally likely" in report
+    assert "1 of 1 answered" in report and "1 of 1 answered" in tests["notebook: inline answers"]["output"]
+
+
+def test_answers_reports_are_named_after_their_submissions_and_count_unanswered(tmp_path):
+    """Two submission.zip in students' folders: one report each, named by the path below their common
+    parent; an answer cell left as the edition's "*Your answer:*" is not answered."""
+    import zipfile
+    from instructor.markers import YOUR_ANSWER
+    nb = notebook(0.391)
+    unanswered = {"cell_type": "markdown", "metadata": {"tags": ["answer"]}, "source": [YOUR_ANSWER]}
+    nb["cells"] += [{"cell_type": "markdown", "metadata": {}, "source": ["### Inline question 2\n", "Why?"]},
+                    unanswered]
+    for student in ("alice", "bob"):
+        (tmp_path / student).mkdir()
+        with zipfile.ZipFile(tmp_path / student / "submission.zip", "w") as z:
+            z.writestr("notebooks/softmax.ipynb", json.dumps(nb))
+    answers = tmp_path / "answers"
+    subs = [str(tmp_path / s / "submission.zip") for s in ("alice", "bob")]
+    assert grade.main(subs + ["--answers", str(answers), "--quiet"]) == 0
+    assert sorted(p.name for p in answers.iterdir()) == ["alice-submission.zip.md", "bob-submission.zip.md"]
+    report = (answers / "bob-submission.zip.md").read_text()
+    assert report.startswith(f"# {subs[1]}\n") and "1 of 2 answered" in report
+    assert report.split("## Inline question 2", 1)[1].strip().startswith("(not answered)")
 
 
 @pytest.mark.slow
