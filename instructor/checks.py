@@ -399,6 +399,24 @@ def train_history(r):
     return f"{len(steps)} losses returned"
 
 
+def _labels(a):
+    """A few labels as integers: [0 1 3 2]."""
+    a = np.ravel(np.asarray(a))[:8]
+    if a.dtype.kind == "f" and np.all(np.isfinite(a)) and np.all(a == np.round(a)):
+        a = a.astype(np.int64)
+    return np.array2string(a, separator=" ", max_line_width=200)
+
+
+PREDICT_MISTAKES = [  # what a wrong predict returned, as a function of the scores
+    ("np.argmin(scores, axis=1): the class with the lowest score; use np.argmax",
+     lambda s: np.argmin(s, axis=1)),
+    ("np.argmax(scores, axis=0): the best example for each class; take the best class for each "
+     "example, axis=1", lambda s: np.argmax(s, axis=0)),
+    ("np.argmin(scores, axis=0): the worst example for each class; use np.argmax(scores, axis=1)",
+     lambda s: np.argmin(s, axis=0)),
+]
+
+
 def predict(r):
     for name, p in r.inputs.items():
         out = r.out(name)
@@ -406,8 +424,17 @@ def predict(r):
             got = decode(out["predicted"])
         except (ResultError, KeyError, TypeError) as exc:
             raise Failed(f"predict must return an array of labels: {exc}") from None
-        want = np.argmax(p["X"] @ p["W"], axis=1)
-        if np.shape(got) != want.shape or not np.array_equal(got, want):
-            raise Failed(f"predict must return argmax over classes of X @ W, shape {want.shape}; "
-                         f"got {show(np.ravel(got)[:8])} for {show(want[:8])}")
+        scores = p["X"] @ p["W"]
+        want = np.argmax(scores, axis=1)
+        if np.shape(got) == want.shape and np.array_equal(got, want):
+            continue
+        likely = next((f" This is {what}." for what, variant in PREDICT_MISTAKES
+                       if np.shape(got) == variant(scores).shape and np.array_equal(got, variant(scores))), "")
+        (n, d), c = p["X"].shape, p["W"].shape[1]
+        if np.shape(got) != want.shape:
+            raise Failed(f"predict must return one label per example, shape {want.shape}; got shape "
+                         f"{np.shape(got)} (N = {n} examples, C = {c} classes).{likely}")
+        rows = "" if n <= 8 else f" (the first 8 of {n} examples)"
+        raise Failed(f"predict must return the argmax over classes of X @ W (axis=1): expected labels "
+                     f"{_labels(want)}, got {_labels(got)}{rows}.{likely}")
     return "argmax of X @ W"
