@@ -172,6 +172,7 @@ def stability(r):
         base_loss, base_dW = r.loss_and_grad("unshifted")
     except Failed as exc:
         raise Failed(f"the call failed on the same problem with ordinary scores: {exc}")
+    _judged(r, "unshifted", "stability")
     if not close(loss, base_loss):
         raise Failed(f"adding a constant (up to {biggest:.0f}) to every score of a row must leave the loss "
                      f"unchanged: {differ('loss', base_loss, loss, 'without the shift', 'with it')}")
@@ -179,6 +180,21 @@ def stability(r):
         raise Failed(f"adding a constant (up to {biggest:.0f}) to every score of a row must leave dW "
                      f"unchanged: {differ('dW', base_dW, dW, 'without the shift', 'with it')}")
     return "finite, and unchanged by shifting the scores by as much as %.0f" % biggest
+
+
+def _judged(r, name, test):
+    """Failed unless the case's loss and dW are right or a mistake diagnose names (which the value
+    tests charge): a property test credits a function that computes the loss, not a constant."""
+    p = r.inputs[name]
+    loss, dW = r.loss_and_grad(name)
+    args = (r.kind, p["W"], p["X"], p["y"], float(p["reg"]))
+    want_loss, want_dW = r.expected(name)
+    if diagnose.name_loss(*args, loss) is None:
+        raise Failed(f"{test} is not credited: on an ordinary problem the loss matches neither the right "
+                     f"answer nor a known mistake ({differ('loss', want_loss, loss)})")
+    if diagnose.name_gradient(*args, dW) is None:
+        raise Failed(f"{test} is not credited: on an ordinary problem dW matches neither the right "
+                     f"answer nor a known mistake ({differ('dW', want_dW, dW)})")
 
 
 def _digits(a, b):
@@ -289,6 +305,7 @@ def float32(r):
         loss64, dW64 = r.loss_and_grad("f64")
     except Failed as exc:
         raise Failed(f"the call failed on the same values in float64: {exc}")
+    _judged(r, "f64", "float32")
     for quantity, got, want in (("loss", loss, loss64), ("dW", dW, dW64)):
         if not close(got, want, rtol=1e-3, atol=1e-5):
             raise Failed(f"the float32 result differs from your own float64 result on the same values: "
