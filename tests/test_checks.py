@@ -107,6 +107,31 @@ def unshifted_softmax(W, X, y, reg):
     return loss, X.T @ p / n + 2 * reg * W
 
 
+def shifted_softmax(log_sum_exp):
+    """The two usual correct forms: -log of p[y] after the max shift, or the log-sum-exp of shifted scores."""
+    def loss_fn(W, X, y, reg):
+        scores = X @ W
+        scores = scores - scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        p = e / e.sum(axis=1, keepdims=True)
+        n = len(y)
+        if log_sum_exp:
+            data = np.mean(np.log(e.sum(axis=1)) - scores[np.arange(n), y])
+        else:
+            data = -np.log(p[np.arange(n), y]).mean()
+        p[np.arange(n), y] -= 1
+        return data + reg * np.sum(W * W), X.T @ p / n + 2 * reg * W
+    return loss_fn
+
+
+@pytest.mark.parametrize("name", ["softmax_loss_naive", "softmax_loss_vectorized"])
+@pytest.mark.parametrize("log_sum_exp", [True, False], ids=["log-sum-exp", "log-of-p"])
+def test_both_usual_stable_forms_pass(monkeypatch, name, log_sum_exp):
+    monkeypatch.setattr(softmax, name, shifted_softmax(log_sum_exp))
+    o = outcome(name)
+    assert "finite loss for large scores" in o.passed, o.report()
+
+
 def test_overflow_without_the_max_shift_is_named(monkeypatch):
     monkeypatch.setattr(softmax, "softmax_loss_naive", unshifted_softmax)
     o = outcome("softmax_loss_naive")
