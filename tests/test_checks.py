@@ -211,8 +211,10 @@ def test_a_crash_in_student_code_names_the_line(monkeypatch):
 
 # ---------------------------------------------------------------- the classifier
 
-def sgd_train(sign=-1.0, fixed_rows=False):
-    """CS231n's train loop, with a mistake when asked: step with ``sign``; always the first rows."""
+def sgd_train(sign=-1.0, fixed_rows=False, in_place=False):
+    """CS231n's train loop, with a mistake when asked: step with ``sign``; always the first rows.
+
+    ``in_place`` updates W as CS231n's solutions do, self.W -= learning_rate * grad."""
     def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, verbose=False):
         if self.W is None:
             self.W = 0.001 * np.random.randn(X.shape[1], int(np.max(y)) + 1)
@@ -221,7 +223,10 @@ def sgd_train(sign=-1.0, fixed_rows=False):
             idx = np.arange(batch_size) if fixed_rows else np.random.choice(len(X), batch_size)
             loss, grad = self.loss(X[idx], y[idx], reg)
             history.append(loss)
-            self.W = self.W + sign * learning_rate * grad
+            if in_place:
+                self.W -= learning_rate * grad
+            else:
+                self.W = self.W + sign * learning_rate * grad
         return history
     return train
 
@@ -237,8 +242,9 @@ def test_train_mistakes_are_named(monkeypatch, mistake, message):
     assert o.verdict == checks.FAIL and message in o.message
 
 
-def test_plain_train_loop_passes_and_lowers_the_loss(monkeypatch):
-    monkeypatch.setattr(linear_classifier.LinearClassifier, "train", sgd_train())
+@pytest.mark.parametrize("in_place", [False, True], ids=["W = W - step", "W -= step"])
+def test_plain_train_loop_passes_and_lowers_the_loss(monkeypatch, in_place):
+    monkeypatch.setattr(linear_classifier.LinearClassifier, "train", sgd_train(in_place=in_place))
     o = outcome("LinearClassifier.train")
     assert o.verdict == checks.OK, o.report()
     assert o.passed[-1].startswith("training lowers the loss")
