@@ -39,6 +39,9 @@ def loss_at_zero(loss, kind, n, c):
     if close(loss, want * n):
         check(False, f"with W = 0 your loss is {loss:.6f}, N = {n} times too large: the loss is the mean "
                      f"over the examples, divide the sum by N")
+    if kind == "softmax" and close(loss, np.log10(c)):
+        check(False, f"with W = 0 your loss is {loss:.6f} = log10(C): use np.log, the natural logarithm; "
+                     f"the loss is log C = {np.log(c):.6f}")
     if kind == "svm" and close(loss, c):
         check(False, f"with W = 0 your loss is {loss:.6f} = C: skip the correct class (j == y[i]) in the sum")
     check(close(loss, want), f"with W = 0 {why}; yours is {loss:.6f}")

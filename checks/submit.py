@@ -48,6 +48,12 @@ def notebook_warnings(root, path):
     return warnings
 
 
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def build(root=ROOT, out=None):
     """Write the submission zip; returns (path, manifest). Files missing from the repo are warned about."""
     root = Path(root)
@@ -65,6 +71,7 @@ def build(root=ROOT, out=None):
     files["MANIFEST.json"] = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
     fd, tmp = tempfile.mkstemp(prefix=".submission-", suffix=".zip", dir=out.parent)
     try:                             # written aside and renamed: a previous submission.zip is never half overwritten
+        os.chmod(tmp, 0o666 & ~_umask())                 # mkstemp makes it 0600; a zip to hand in is readable
         with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
             for path in sorted(files):
                 info = zipfile.ZipInfo(path, DATE)

@@ -1,5 +1,6 @@
 """The students' self-checks (checks/): all pass on the solution, and each common mistake gets its diagnosis."""
 import hashlib
+import os
 import json
 import zipfile
 
@@ -137,6 +138,17 @@ def test_overflow_without_the_max_shift_is_named(monkeypatch):
     o = outcome("softmax_loss_naive")
     assert o.verdict == checks.FAIL and "exp overflows; subtract each row's largest score" in o.message
     assert "inputs left unmodified" in o.passed
+
+
+def test_log10_is_named(monkeypatch):
+    def make(fn):
+        def bad(W, X, y, reg):
+            loss, dW = fn(W, X, y, reg)
+            return loss / np.log(10), dW
+        return bad
+    replace(monkeypatch, SOFTMAX, make)
+    o = outcome("softmax_loss_naive")
+    assert o.verdict == checks.FAIL and "= log10(C): use np.log, the natural logarithm" in o.message, o.message
 
 
 def test_modified_input_is_named(monkeypatch):
@@ -328,6 +340,13 @@ def test_submit_warns_about_unrun_notebooks_and_empty_answers(student, capsys):
         "notebooks/b.ipynb was not run: run it top to bottom (Kernel > Restart & Run All) and save it",
         "notebooks/b.ipynb: the inline answer in cell 1 is empty",
     ]
+
+
+def test_submission_zip_gets_ordinary_permissions(student):
+    out, _ = submit.build(student)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
 
 
 def test_submit_is_deterministic_and_never_half_overwrites(student, monkeypatch):

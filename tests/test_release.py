@@ -407,3 +407,10 @@ def test_edition_notebooks_hold_no_solution(edition):
         assert "SOLUTION" not in text and "**Answer" not in text and "softmax_loss_fast" not in text
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"] if c["cell_type"] == "code")
         assert not any("solution" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
+
+
+def test_edition_readme_gives_the_download_size_of_get_datasets_sh(edition):
+    dest, _ = edition
+    readme = (dest / "README.md").read_text()
+    script = (dest / "datasets/get_datasets.sh").read_text()
+    assert "about 170 MB" in script and "(170 MB)" in readme and "163 MB" not in readme
