@@ -324,6 +324,17 @@ def test_command_line_train_names_the_function_to_write_first(edition, tmp_path)
     assert "Traceback" not in out.stderr, out.stderr[-2000:]
 
 
+def test_command_line_train_names_the_function_before_loading_any_data(edition, tmp_path):
+    dest, _ = edition
+    empty = tmp_path / "no-data"
+    empty.mkdir()
+    out = run_in(dest, "-m", "classifiers", "train", "--data-dir", str(empty), "--no-download", "--quiet",
+                 "--out", str(tmp_path / "run"))
+    assert out.returncode == 2
+    assert out.stderr == "error: softmax_loss_vectorized is not written yet: open classifiers/softmax.py\n", out.stderr
+    assert not (tmp_path / "run").exists()
+
+
 @pytest.fixture(scope="module")
 def kernel_env(tmp_path_factory):
     """A kernel spec named python3 that runs this interpreter."""
