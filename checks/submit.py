@@ -4,7 +4,8 @@ The zip holds the files you edit and the notebooks as you ran them, at their
 paths in the repository, and MANIFEST.json {"files": {path: sha256}, "warnings": [...]}.
 It never holds data: only the listed files go in, and nothing under datasets/.
 Entries are sorted and dated 1980-01-01, so the same files give the same zip.
-It warns when a notebook was not run to the end or an inline answer is empty.
+It warns when a .py file does not compile, a notebook was not run to the end or an
+inline answer is empty.
 """
 import argparse
 import hashlib
@@ -54,6 +55,18 @@ def _umask():
     return mask
 
 
+def compile_warnings(path, source):
+    """A warning when the .py file ``path`` (its bytes ``source``) is not valid Python."""
+    try:
+        compile(source, path, "exec")
+    except SyntaxError as exc:
+        return [f"{path} does not compile ({type(exc).__name__} at line {exc.lineno}: {exc.msg}): fix it, "
+                f"or the grader cannot run any of it"]
+    except ValueError as exc:                                   # null bytes
+        return [f"{path} does not compile ({exc}): fix it, or the grader cannot run any of it"]
+    return []
+
+
 def build(root=ROOT, out=None):
     """Write the submission zip; returns (path, manifest). Files missing from the repo are warned about."""
     root = Path(root)
@@ -64,6 +77,8 @@ def build(root=ROOT, out=None):
             warnings.append(f"{path} is missing: it is not in the submission")
             continue
         files[path] = (root / path).read_bytes()
+        if path.endswith(".py"):
+            warnings += compile_warnings(path, files[path])
         if path.endswith(".ipynb"):
             warnings += notebook_warnings(root, path)
     manifest = {"files": {p: hashlib.sha256(b).hexdigest() for p, b in sorted(files.items())},

@@ -342,6 +342,13 @@ def test_submit_warns_about_unrun_notebooks_and_empty_answers(student, capsys):
     ]
 
 
+def test_submit_warns_about_a_file_that_does_not_compile(student):
+    (student / "classifiers/softmax.py").write_text("def f():\n    return 1\n\ndef g(:\n    pass\n")
+    _, manifest = submit.build(student)
+    assert "classifiers/softmax.py does not compile (SyntaxError at line 4: invalid syntax): fix it, " \
+           "or the grader cannot run any of it" in manifest["warnings"]
+
+
 def test_submission_zip_gets_ordinary_permissions(student):
     out, _ = submit.build(student)
     mask = os.umask(0)

@@ -316,6 +316,23 @@ def test_round_trip_the_solutions_files_pass_every_check(completed):
     assert out.stdout.rstrip().endswith(f"\n{len(checks.EXERCISES)} ok, 0 failed, 0 not written yet"), out.stdout
 
 
+def test_a_syntax_error_is_reported_once_and_blocks_without_failing(completed):
+    path = completed / "classifiers/softmax.py"
+    lines = path.read_text().splitlines(keepends=True)
+    line = next(i for i, text in enumerate(lines) if text.startswith("def softmax_loss_vectorized")) + 1
+    lines[line - 1] = lines[line - 1].replace("):", ")")                  # a missing colon
+    path.write_text("".join(lines))
+    out = run_in(completed, "-m", "checks")
+    assert out.returncode == 1
+    assert out.stdout.count("SyntaxError") == 1 + out.stdout.count("cannot run: fix the SyntaxError"), out.stdout
+    assert f"error: classifiers/softmax.py line {line}: SyntaxError" in out.stdout
+    blocked = f"cannot run: fix the SyntaxError in classifiers/softmax.py line {line} first"
+    assert f"[cannot run] LinearClassifier.train (classifiers/linear_classifier.py)\n    stop  {blocked}" \
+        in out.stdout, out.stdout
+    assert "[FAIL]" not in out.stdout and "your code raised" not in out.stdout
+    assert "[ok] softmax.ipynb" in out.stdout
+
+
 def test_command_line_train_names_the_function_to_write_first(edition, tmp_path):
     dest, _ = edition
     out = run_in(dest, "-m", "classifiers", "train", "--sample", "--quiet", "--out", str(tmp_path / "run"))
