@@ -442,3 +442,24 @@ def test_edition_readme_gives_the_download_size_of_get_datasets_sh(edition):
     readme = (dest / "README.md").read_text()
     script = (dest / "datasets/get_datasets.sh").read_text()
     assert "about 170 MB" in script and "(170 MB)" in readme and "163 MB" not in readme
+
+
+def test_the_edition_mentions_nothing_it_leaves_out(edition):
+    """No text of the edition points at a function, extra, file or figure that only the solution has."""
+    dest, _ = edition
+    left_out = ["softmax_loss_fast", "oracle", "bench", "benchmarks/", "python -m instructor", "figures in the README",
+                "notebooks included", "full data set, notebooks", "All three functions"]
+    found = []
+    for path in sorted(p for p in dest.rglob("*") if p.is_file() and p.suffix in (".py", ".ipynb", ".cfg", ".md", "")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{path.relative_to(dest)}: {word}" for word in left_out if word in text]
+    assert found == []
+
+
+def test_edition_softmax_imports_only_what_it_uses(edition):
+    dest, _ = edition
+    import ast
+    tree = ast.parse((dest / "classifiers/softmax.py").read_text())
+    imported = {a.asname or a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for a in node.names}
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    assert imported - used == set()
