@@ -16,7 +16,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .notebook_checks import ANSWER_TAG, YOUR_ANSWER, cells
+from .notebook_checks import code_name, is_empty_answer, named_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the files to hand in; the student edition lists its own in checks/handin.json
@@ -34,18 +34,18 @@ def handin_files(root=ROOT):
 def notebook_warnings(root, path):
     """What is missing from a notebook: a code cell that was not run or stopped with an error; an empty answer."""
     warnings = []
-    code = [(i, c) for i, c, text in cells(root / path) if c["cell_type"] == "code" and text.strip()]
-    unrun = [i for i, c in code if c.get("execution_count") is None]
-    failed = [i for i, c in code if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
-    if len(unrun) == len(code) and code:
+    named = named_cells(root / path)
+    code = [(title, c) for title, c, text in named if c["cell_type"] == "code" and text.strip()]
+    unrun = list(dict.fromkeys(code_name(t) for t, c in code if c.get("execution_count") is None))
+    failed = list(dict.fromkeys(code_name(t) for t, c in code
+                                if any(o.get("output_type") == "error" for o in c.get("outputs", []))))
+    if code and all(c.get("execution_count") is None for _, c in code):
         warnings.append(f"{path} was not run: run it top to bottom (Kernel > Restart & Run All) and save it")
     elif unrun:
-        warnings.append(f"{path} was not run to the end: cells {', '.join(map(str, unrun))} have not run")
+        warnings.append(f"{path} was not run to the end: {', '.join(unrun)} has not run")
     if failed:
-        warnings.append(f"{path}: cells {', '.join(map(str, failed))} stopped with an error")
-    for i, c, text in cells(root / path):
-        if ANSWER_TAG in c.get("metadata", {}).get("tags", []) and not text.replace(YOUR_ANSWER, "").strip():
-            warnings.append(f"{path}: the inline answer in cell {i} is empty")
+        warnings.append(f"{path}: {', '.join(failed)} stopped with an error")
+    warnings += [f"{path}: {title} has no answer yet" for title, c, text in named if is_empty_answer(c, text)]
     return warnings
 
 

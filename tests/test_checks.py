@@ -299,6 +299,10 @@ def code(source, ran=True, error=False):
             "execution_count": 1 if ran else None}
 
 
+def heading(text):
+    return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+
 def answer(text):
     return {"cell_type": "markdown", "metadata": {"tags": ["answer"]}, "source": text}
 
@@ -313,7 +317,8 @@ def student(tmp_path):
     (tmp_path / "classifiers/softmax.py").write_text("def f():\n    return 1\n")
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks/a.ipynb").write_text(notebook([code("x = 1"), answer("Because.")]))
-    (tmp_path / "notebooks/b.ipynb").write_text(notebook([code("x = 1", ran=False), answer("*Your answer:*")]))
+    (tmp_path / "notebooks/b.ipynb").write_text(notebook([code("x = 1", ran=False), heading("### Inline question 2"),
+                                                          answer("*Your answer:*")]))
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets/data_batch_1").write_bytes(b"\0" * 1000)
     return tmp_path
@@ -331,14 +336,15 @@ def test_submit_writes_files_and_manifest_without_data(student):
 
 
 def test_submit_warns_about_unrun_notebooks_and_empty_answers(student, capsys):
-    (student / "notebooks/a.ipynb").write_text(notebook([code("x = 1"), code("y = 2", ran=False),
-                                                        code("z", error=True), answer("Because.")]))
+    (student / "notebooks/a.ipynb").write_text(notebook([code("x = 1"), heading("## Training"), code("z", error=True),
+                                                        heading("## Search"), code("y = 2", ran=False),
+                                                        answer("Because.")]))
     _, manifest = submit.build(student)
     assert manifest["warnings"] == [
-        "notebooks/a.ipynb was not run to the end: cells 1 have not run",
-        "notebooks/a.ipynb: cells 2 stopped with an error",
+        'notebooks/a.ipynb was not run to the end: the code under "Search" has not run',
+        'notebooks/a.ipynb: the code under "Training" stopped with an error',
         "notebooks/b.ipynb was not run: run it top to bottom (Kernel > Restart & Run All) and save it",
-        "notebooks/b.ipynb: the inline answer in cell 1 is empty",
+        "notebooks/b.ipynb: Inline question 2 has no answer yet",
     ]
 
 
@@ -377,12 +383,15 @@ def test_notebook_exercise_reports_unwritten_cells_and_answers(tmp_path, monkeyp
     monkeypatch.setattr(notebook_checks, "ROOT", tmp_path)
     (tmp_path / "notebooks").mkdir()
     path = tmp_path / "notebooks/softmax.ipynb"
-    path.write_text(notebook([code('raise NotImplementedError("the exercise in cell 0 is not written yet")'),
-                              answer("*Your answer:*")]))
+    search, question = heading("## Hyperparameter search"), heading("### Inline question 1\n*Why?*")
+    path.write_text(notebook([search, code('raise NotImplementedError("the search is not written yet")'),
+                              question, answer("*Your answer:*")]))
     o = outcome("softmax.ipynb")
-    assert o.verdict == checks.TODO and o.message.startswith("cell 0 of notebooks/softmax.ipynb still raises")
-    path.write_text(notebook([code("best = 1"), answer("*Your answer:*")]))
+    assert o.verdict == checks.TODO and o.message.startswith(
+        'the code under "Hyperparameter search" in notebooks/softmax.ipynb still raises'), o.message
+    path.write_text(notebook([search, code("best = 1"), question, answer("*Your answer:*")]))
     o = outcome("softmax.ipynb")
-    assert o.verdict == checks.TODO and o.message.startswith("1 of the 1 inline questions are not answered yet")
-    path.write_text(notebook([code("best = 1"), answer("*Your answer:* because")]))
+    assert o.verdict == checks.TODO and o.message.startswith(
+        "1 of the 1 inline questions are not answered yet (Inline question 1)"), o.message
+    path.write_text(notebook([search, code("best = 1"), question, answer("*Your answer:* because")]))
     assert outcome("softmax.ipynb").verdict == checks.OK

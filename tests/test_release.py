@@ -150,8 +150,8 @@ def test_notebook_answers_exercises_and_outputs(toy_repo, tmp_path):
     sources = ["".join(c["source"]) for c in nb["cells"]]
     assert sources == [
         "# Toy\nSome prose.",
-        "import numpy as np\nbest = None\n# TODO: search\nraise NotImplementedError(\"the exercise in cell 1 of "
-        "notebooks/toy.ipynb is not written yet: write it in this cell, then run the cells below\")\nprint(best)",
+        "import numpy as np\nbest = None\n# TODO: search\nraise NotImplementedError('the code under \"Toy\" in "
+        "notebooks/toy.ipynb is not written yet: write it in this cell, then run the cells below')\nprint(best)",
         "### Inline question 1\n*Why?*",
         "*Your answer:*",
     ]
@@ -162,7 +162,7 @@ def test_notebook_answers_exercises_and_outputs(toy_repo, tmp_path):
 
 def test_notebook_json_is_stable_and_valid(toy_repo):
     text, exercises = strip_notebook(json.dumps(NOTEBOOK), "notebooks/toy.ipynb")
-    assert exercises == ["cell 1", "answer 1"]
+    assert exercises == ['the code under "Toy"', "Inline question 1"]
     assert strip_notebook(text, "notebooks/toy.ipynb")[0] == text          # stripping twice changes nothing
 
 
@@ -194,7 +194,8 @@ def test_instructor_only_files_and_rules_are_left_out(toy_repo, tmp_path):
 def test_edition_extras_and_handin_list(toy_repo, tmp_path):
     dest = released(toy_repo, tmp_path)
     readme = (dest / "README.md").read_text()
-    assert "1. `classifiers/toy.py`: `double`, `Thing.step`\n2. `notebooks/toy.ipynb`: cell 1, answer 1\n" in readme
+    assert ('1. `classifiers/toy.py`: `double`, `Thing.step`\n'
+            '2. `notebooks/toy.ipynb`: the code under "Toy", Inline question 1\n') in readme
     assert json.loads((dest / "checks/handin.json").read_text()) == {
         "files": ["classifiers/toy.py", "notebooks/toy.ipynb"]}
     assert "make check" in (dest / ".github/workflows/classroom.yml").read_text()
@@ -261,8 +262,8 @@ def test_the_required_exercises_are_marked(edition):
     _, exercises = edition
     for path, names in REQUIRED.items():
         assert set(names) <= set(exercises[path]), path
-    assert sum(name.startswith("answer") for name in exercises["notebooks/softmax.ipynb"]) == 4
-    assert any(name.startswith("cell") for name in exercises["notebooks/softmax.ipynb"])    # the search
+    assert exercises["notebooks/softmax.ipynb"] == ["Inline question 1", 'the code under "Hyperparameter search"',
+                                                    "Inline question 2", "Inline question 3", "Inline question 4"]
     assert exercises["notebooks/cross_entropy.ipynb"]
 
 
