@@ -166,6 +166,15 @@ def test_notebook_json_is_stable_and_valid(toy_repo):
     assert strip_notebook(text, "notebooks/toy.ipynb")[0] == text          # stripping twice changes nothing
 
 
+def test_notebook_exercises_are_named_by_the_headings_the_student_sees():
+    nb = {"cells": [cell("markdown", "### Inline question 7"), cell("markdown", "## Fast kernel", tags=["solution"]),
+                    cell("markdown", "Because.", tags=["answer"]),
+                    cell("code", "# BEGIN SOLUTION\nx = 1\n# END SOLUTION")],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    _, exercises = strip_notebook(json.dumps(nb), "n.ipynb")
+    assert exercises == ["Inline question 7", 'the code under "Inline question 7"']
+
+
 def test_a_code_cell_tagged_answer_is_refused():
     nb = {"cells": [cell("code", "x = 1", tags=["answer"])], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
     with pytest.raises(MarkerError, match=r"n.ipynb \(cell 0\): a code cell is tagged 'answer'"):
