@@ -343,6 +343,17 @@ def test_a_syntax_error_is_reported_once_and_blocks_without_failing(completed):
     assert "[ok] softmax.ipynb" in out.stdout
 
 
+def test_an_import_error_is_reported_once_with_its_line(completed):
+    path = completed / "classifiers/linear_svm.py"
+    path.write_text("import numpy_misspelled\n" + path.read_text())
+    out = run_in(completed, "-m", "checks", "svm")
+    assert out.returncode == 1
+    assert out.stdout.startswith("error: classifiers/linear_svm.py line 1: ModuleNotFoundError: No module named "
+                                 "'numpy_misspelled'\n"), out.stdout
+    assert "cannot run: fix the ModuleNotFoundError in classifiers/linear_svm.py line 1 first" in out.stdout
+    assert "[FAIL]" not in out.stdout
+
+
 def test_command_line_train_names_the_function_to_write_first(edition, tmp_path):
     dest, _ = edition
     out = run_in(dest, "-m", "classifiers", "train", "--sample", "--quiet", "--out", str(tmp_path / "run"))
