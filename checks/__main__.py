@@ -1,11 +1,11 @@
 """python -m checks [NAME ...]: run the self-checks of every exercise, or of those matching NAME.
 
-Exit status 1 when a check fails, 0 otherwise (exercises not written yet do not fail).
+Exit status 1 when a check fails or a file does not import, 0 otherwise (exercises not written yet do not fail).
 """
 import argparse
 import sys
 
-from . import FAIL, OK, TODO, EXERCISES, run_all
+from . import BLOCKED, FAIL, OK, TODO, EXERCISES, run_all
 
 
 def main(argv=None):
@@ -18,11 +18,14 @@ def main(argv=None):
         known = ", ".join(ex.name for ex in EXERCISES)
         print(f"no exercise matches {' '.join(args.names)}; the exercises are: {known}", file=sys.stderr)
         return 2
+    for broken in dict.fromkeys(o.broken for o in outcomes if o.broken):      # each broken file once
+        print(f"error: {broken}\n")
     for outcome in outcomes:
         print(outcome.report())
-    counts = {v: sum(o.verdict == v for o in outcomes) for v in (OK, FAIL, TODO)}
-    print(f"\n{counts[OK]} ok, {counts[FAIL]} failed, {counts[TODO]} not written yet")
-    return 1 if counts[FAIL] else 0
+    counts = {v: sum(o.verdict == v for o in outcomes) for v in (OK, FAIL, TODO, BLOCKED)}
+    blocked = f", {counts[BLOCKED]} cannot run" if counts[BLOCKED] else ""
+    print(f"\n{counts[OK]} ok, {counts[FAIL]} failed{blocked}, {counts[TODO]} not written yet")
+    return 1 if counts[FAIL] or counts[BLOCKED] else 0
 
 
 if __name__ == "__main__":

@@ -7,15 +7,18 @@ that does not. Running it gives an ``Outcome``:
 - "ok": every property holds;
 - "FAIL": one does not (the message says what is likely wrong), or the
   student's code raised an error (the message names it and where);
-- "not written yet": the exercise still raises NotImplementedError.
+- "not written yet": the exercise still raises NotImplementedError;
+- "cannot run": its file, or a file it imports, does not import (a SyntaxError,
+  an ImportError): that error is reported once, with its file and line.
 """
 import dataclasses
+import importlib
 import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-OK, FAIL, TODO = "ok", "FAIL", "not written yet"
+OK, FAIL, TODO, BLOCKED = "ok", "FAIL", "not written yet", "cannot run"
 SKIPPED = "skipped: "     # a property name starting with this was not checked (it needs another exercise)
 
 
@@ -40,6 +43,7 @@ class Outcome:
     verdict: str
     passed: list     # names of the properties that hold
     message: str = ""
+    broken: str = ""  # BLOCKED: "file line N: SyntaxError: ...", the error that stops the import
 
     def report(self):
         """Lines for the terminal: the verdict, the properties that hold, what is wrong."""
@@ -47,7 +51,7 @@ class Outcome:
         lines += [f"    skip  {name[len(SKIPPED):]}" if name.startswith(SKIPPED) else f"    ok    {name}"
                   for name in self.passed]
         if self.message:
-            tag = "    FAIL  " if self.verdict == FAIL else "    todo  "
+            tag = {FAIL: "    FAIL  ", BLOCKED: "    stop  "}.get(self.verdict, "    todo  ")
             lines += [tag + self.message.replace("\n", "\n          ")]
         return "\n".join(lines)
 
@@ -78,8 +82,42 @@ def _where(exc):
     return f" (at {path.relative_to(here).as_posix()}:{frame.lineno}: {frame.line})"
 
 
+def _import_error(exc):
+    """(file, line, description) of an error raised while importing the student's modules."""
+    root = HERE.parent
+    if isinstance(exc, SyntaxError) and exc.filename:
+        path = Path(exc.filename).resolve()
+        name = path.relative_to(root).as_posix() if root in path.parents else path.name
+        code = f"\n    {exc.text.strip()}" if exc.text else ""
+        return name, exc.lineno, f"{type(exc).__name__}: {exc.msg}{code}"
+    frames = [(Path(f.filename).resolve(), f) for f in traceback.extract_tb(exc.__traceback__)]
+    mine = [(p, f) for p, f in frames if p.parent != HERE and root in p.parents]
+    path, frame = mine[-1] if mine else (None, None)
+    name = path.relative_to(root).as_posix() if path else "?"
+    return name, frame.lineno if frame else "?", f"{type(exc).__name__}: {exc}"
+
+
+def blocked(ex):
+    """An Outcome "cannot run" when the module of ``ex`` (a .py file) does not import, else None."""
+    if not ex.path.endswith(".py"):
+        return None
+    try:
+        importlib.import_module(ex.path[:-len(".py")].replace("/", "."))
+    except NotImplementedError:
+        return None                        # raised at import time by an unwritten exercise: run() reports it
+    except Exception as exc:               # noqa: BLE001 - whatever stops the import, the student fixes it first
+        name, line, what = _import_error(exc)
+        kind = what.split(":")[0]
+        return Outcome(ex, BLOCKED, [], f"cannot run: fix the {kind} in {name} line {line} first",
+                       broken=f"{name} line {line}: {what}")
+    return None
+
+
 def run(ex):
     """Run one exercise's check; never raises (a crash in the student's code is a FAIL)."""
+    stopped = blocked(ex)
+    if stopped:
+        return stopped
     passed = []
     try:
         for name in ex.check():

@@ -39,6 +39,9 @@ def loss_at_zero(loss, kind, n, c):
     if close(loss, want * n):
         check(False, f"with W = 0 your loss is {loss:.6f}, N = {n} times too large: the loss is the mean "
                      f"over the examples, divide the sum by N")
+    if kind == "softmax" and close(loss, np.log10(c)):
+        check(False, f"with W = 0 your loss is {loss:.6f} = log10(C): use np.log, the natural logarithm; "
+                     f"the loss is log C = {np.log(c):.6f}")
     if kind == "svm" and close(loss, c):
         check(False, f"with W = 0 your loss is {loss:.6f} = C: skip the correct class (j == y[i]) in the sum")
     check(close(loss, want), f"with W = 0 {why}; yours is {loss:.6f}")
@@ -88,6 +91,16 @@ def reg_gradient(dW_reg, W):
                  f"d/dW of reg * sum(W**2) is 2 * reg * W")
 
 
+def large_scores(W, X, bias=1000.0):
+    """A problem whose scores are all about ``bias``: X gets a column of ones, W a row of ``bias``.
+
+    exp(1000) overflows, but the gaps between a row's scores stay small, so after
+    the max shift every probability is far from underflow and -log(p[y]) is finite.
+    """
+    ones = np.ones((X.shape[0], 1))
+    return np.hstack([X, ones]), np.vstack([W, np.full((1, W.shape[1]), bias)])
+
+
 def loss_properties(module, name, kind):
     """The properties every loss function has; yields each one's name once it holds."""
     fn = function(module, name)
@@ -112,11 +125,11 @@ def loss_properties(module, name, kind):
     check(not changed, f"your function changed its input {', '.join(changed)}: work on a copy "
                        f"(x = x - m, not x -= m, on an array you were given)")
     yield "inputs left unmodified"
-    big = W * 1e4                                   # scores in the thousands: exp overflows unless shifted
+    Xb, Wb = large_scores(W, X)
     with np.errstate(all="ignore"):
-        loss, dW = fn(big, X, y, 0.0)
+        loss, dW = fn(Wb, Xb, y, 0.0)
     check(np.isfinite(loss) and np.isfinite(dW).all(),
-          f"with scores as large as {np.abs(X @ big).max():.0f} your loss is {loss}: exp overflows; subtract "
+          f"with scores as large as {np.abs(Xb @ Wb).max():.0f} your loss is {loss}: exp overflows; subtract "
           f"each row's largest score before exp (it cancels out of the probabilities)")
     yield "finite loss for large scores"
 

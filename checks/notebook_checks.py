@@ -22,15 +22,46 @@ def cells(path):
         yield index, cell, source if isinstance(source, str) else "".join(source)
 
 
+def headings(nb_cells):
+    """For each cell (a dict of a notebook's "cells"), the title of the last markdown heading at or above it.
+
+    A student finds a cell by its section, as the notebook shows it: the answer below
+    "### Inline question 1" is under "Inline question 1". Before any heading: "cell k" (1-based).
+    """
+    titles, current = [], None
+    for k, cell in enumerate(nb_cells):
+        source = cell.get("source", "")
+        if cell.get("cell_type") == "markdown":
+            for line in (source if isinstance(source, str) else "".join(source)).splitlines():
+                if line.startswith("#"):
+                    current = line.lstrip("#").strip()
+        titles.append(current or f"cell {k + 1}")
+    return titles
+
+
+def code_name(title):
+    """How messages name an exercise code cell: 'the code under "Hyperparameter search"'."""
+    return f'the code under "{title}"'
+
+
+def named_cells(path):
+    """(title of its section, cell, source) of every cell of the notebook ``path``."""
+    nb_cells = [cell for _, cell, _ in cells(path)]
+    return [(title, cell, text) for title, (_, cell, text) in zip(headings(nb_cells), cells(path))]
+
+
+def is_empty_answer(cell, text):
+    return ANSWER_TAG in cell.get("metadata", {}).get("tags", []) and not text.replace(YOUR_ANSWER, "").strip()
+
+
 def unanswered(path):
-    """Indices of the answer cells (tagged 'answer') that hold nothing beyond '*Your answer:*'."""
-    return [i for i, cell, text in cells(path) if ANSWER_TAG in cell.get("metadata", {}).get("tags", [])
-            and not text.replace(YOUR_ANSWER, "").strip()]
+    """The sections ("Inline question 1") of the answer cells that hold nothing beyond '*Your answer:*'."""
+    return [title for title, cell, text in named_cells(path) if is_empty_answer(cell, text)]
 
 
 def unwritten(path):
-    """Indices of the code cells that still raise 'is not written yet'."""
-    return [i for i, cell, text in cells(path) if cell["cell_type"] == "code"
+    """The names of the code cells that still raise 'is not written yet' ('the code under "..."')."""
+    return [code_name(title) for title, cell, text in named_cells(path) if cell["cell_type"] == "code"
             and "NotImplementedError" in text and NOT_WRITTEN in text]
 
 
@@ -41,12 +72,12 @@ def notebook_exercise(path):
         answers = sum(ANSWER_TAG in c.get("metadata", {}).get("tags", []) for _, c, _ in cells(path))
         todo_code, todo_answers = unwritten(path), unanswered(path)
         if todo_code:
-            raise NotWrittenYet(f"cell {', '.join(map(str, todo_code))} of {path} still raises NotImplementedError: "
+            raise NotWrittenYet(f"{', '.join(todo_code)} in {path} still raises NotImplementedError: "
                                 f"write the code there and run the notebook top to bottom")
         yield "every exercise cell is written"
         if todo_answers:
             raise NotWrittenYet(f"{len(todo_answers)} of the {answers} inline questions are not answered yet "
-                                f"(cells {', '.join(map(str, todo_answers))}): write below '{YOUR_ANSWER}'")
+                                f"({', '.join(todo_answers)}): write below '{YOUR_ANSWER}'")
         if answers:
             yield f"all {answers} inline questions answered"
     return run

@@ -4,7 +4,8 @@ The zip holds the files you edit and the notebooks as you ran them, at their
 paths in the repository, and MANIFEST.json {"files": {path: sha256}, "warnings": [...]}.
 It never holds data: only the listed files go in, and nothing under datasets/.
 Entries are sorted and dated 1980-01-01, so the same files give the same zip.
-It warns when a notebook was not run to the end or an inline answer is empty.
+It warns when a .py file does not compile, a notebook was not run to the end or an
+inline answer is empty.
 """
 import argparse
 import hashlib
@@ -15,7 +16,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .notebook_checks import ANSWER_TAG, YOUR_ANSWER, cells
+from .notebook_checks import code_name, is_empty_answer, named_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the files to hand in; the student edition lists its own in checks/handin.json
@@ -33,19 +34,37 @@ def handin_files(root=ROOT):
 def notebook_warnings(root, path):
     """What is missing from a notebook: a code cell that was not run or stopped with an error; an empty answer."""
     warnings = []
-    code = [(i, c) for i, c, text in cells(root / path) if c["cell_type"] == "code" and text.strip()]
-    unrun = [i for i, c in code if c.get("execution_count") is None]
-    failed = [i for i, c in code if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
-    if len(unrun) == len(code) and code:
+    named = named_cells(root / path)
+    code = [(title, c) for title, c, text in named if c["cell_type"] == "code" and text.strip()]
+    unrun = list(dict.fromkeys(code_name(t) for t, c in code if c.get("execution_count") is None))
+    failed = list(dict.fromkeys(code_name(t) for t, c in code
+                                if any(o.get("output_type") == "error" for o in c.get("outputs", []))))
+    if code and all(c.get("execution_count") is None for _, c in code):
         warnings.append(f"{path} was not run: run it top to bottom (Kernel > Restart & Run All) and save it")
     elif unrun:
-        warnings.append(f"{path} was not run to the end: cells {', '.join(map(str, unrun))} have not run")
+        warnings.append(f"{path} was not run to the end: {', '.join(unrun)} has not run")
     if failed:
-        warnings.append(f"{path}: cells {', '.join(map(str, failed))} stopped with an error")
-    for i, c, text in cells(root / path):
-        if ANSWER_TAG in c.get("metadata", {}).get("tags", []) and not text.replace(YOUR_ANSWER, "").strip():
-            warnings.append(f"{path}: the inline answer in cell {i} is empty")
+        warnings.append(f"{path}: {', '.join(failed)} stopped with an error")
+    warnings += [f"{path}: {title} has no answer yet" for title, c, text in named if is_empty_answer(c, text)]
     return warnings
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def compile_warnings(path, source):
+    """A warning when the .py file ``path`` (its bytes ``source``) is not valid Python."""
+    try:
+        compile(source, path, "exec")
+    except SyntaxError as exc:
+        return [f"{path} does not compile ({type(exc).__name__} at line {exc.lineno}: {exc.msg}): fix it, "
+                f"or the grader cannot run any of it"]
+    except ValueError as exc:                                   # null bytes
+        return [f"{path} does not compile ({exc}): fix it, or the grader cannot run any of it"]
+    return []
 
 
 def build(root=ROOT, out=None):
@@ -58,6 +77,8 @@ def build(root=ROOT, out=None):
             warnings.append(f"{path} is missing: it is not in the submission")
             continue
         files[path] = (root / path).read_bytes()
+        if path.endswith(".py"):
+            warnings += compile_warnings(path, files[path])
         if path.endswith(".ipynb"):
             warnings += notebook_warnings(root, path)
     manifest = {"files": {p: hashlib.sha256(b).hexdigest() for p, b in sorted(files.items())},
@@ -65,6 +86,7 @@ def build(root=ROOT, out=None):
     files["MANIFEST.json"] = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
     fd, tmp = tempfile.mkstemp(prefix=".submission-", suffix=".zip", dir=out.parent)
     try:                             # written aside and renamed: a previous submission.zip is never half overwritten
+        os.chmod(tmp, 0o666 & ~_umask())                 # mkstemp makes it 0600; a zip to hand in is readable
         with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
             for path in sorted(files):
                 info = zipfile.ZipInfo(path, DATE)

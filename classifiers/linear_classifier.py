@@ -109,13 +109,12 @@ class LinearClassifier:
                 self.W = last_finite
                 report_divergence(on_diverge, it, num_iters, loss, learning_rate, learning_rate)
                 break
-            last_finite = self.W
+            last_finite = self.W.copy()                         # a copy: the update below may be in place
             loss_history.append(float(loss))
-            # TODO: update the weights with a gradient descent step of size learning_rate.
-            # Assign a new array (self.W = ...), do not update in place: last_finite
-            # must keep the weights as they were.
+            # TODO: update the weights with a gradient descent step of size learning_rate:
+            # W <- W - learning_rate * grad (self.W -= ... or self.W = self.W - ..., either works).
             # BEGIN SOLUTION
-            self.W = self.W - learning_rate * grad             # a new array: last_finite stays as it was
+            self.W = self.W - learning_rate * grad             # a new array: W given by the caller stays as it was
             # END SOLUTION
             if verbose and it % 100 == 0:
                 print("iteration %d / %d: loss %f" % (it, num_iters, loss))

@@ -3,7 +3,7 @@ save the best model with everything needed to use it, and evaluate it.
 
 The command line (``python -m classifiers``) is a thin layer over this module.
 
-The default recipe, and why (figures in the README's results section):
+The default recipe, and why:
 - pixels standardized per feature with training statistics (the classic recipe
   only subtracts the mean image), float32 data;
 - SGD with momentum 0.9, batches of 200 drawn by epoch-wise shuffling, the
@@ -279,6 +279,7 @@ def train(config=None, log=print):
     """
     config = config or TrainConfig()
     config.check()
+    check_written()
     start = time.perf_counter()
     out, created = prepare_output(config.out)
     try:
@@ -290,6 +291,18 @@ def train(config=None, log=print):
                 with contextlib.suppress(OSError):  # nor an empty runs/ (rmdir refuses a full one)
                     out.parent.rmdir()
         raise
+
+
+def check_written():
+    """Call the loss and predict the job uses on a 1-example problem, before any data is loaded.
+
+    In the student edition an exercise not written yet raises its
+    NotImplementedError here, at once, naming the function to write; in the
+    solution this costs nothing.
+    """
+    W, X, y = np.zeros((2, 2)), np.ones((1, 2)), np.zeros(1, dtype=np.int64)
+    recipe.default_loss(W, X, y, 0.0)
+    Softmax(W).predict(X)
 
 
 def _train_into(out, config, start, log):

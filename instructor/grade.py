@@ -101,22 +101,27 @@ def imported_names(source):
     return names
 
 
-@functools.lru_cache(maxsize=1)
-def top_level_modules():
-    """{file name: bytes} of the repository's top-level modules (data_utils.py, ...) that classifiers/
-    imports, directly or through each other: the grader and the child need them beside the package."""
-    folder = os.path.join(REPO, "classifiers")
-    todo = [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".py")]
-    found = {}
+@functools.lru_cache(maxsize=None)
+def repo_sources(packages):
+    """{repo-relative path: bytes}: the .py files of ``packages`` (folders of this repository) and of
+    every top-level module or package of the repository they import, directly or through each other
+    (data_utils.py for classifiers/, checks/ for instructor/): what must travel with them."""
+    found, seen, todo = {}, set(packages), list(packages)
     while todo:
-        with open(todo.pop(), "rb") as f:
-            source = f.read()
-        for name in sorted(imported_names(source)):
-            path = os.path.join(REPO, name + ".py")
-            if name + ".py" not in found and os.path.isfile(path):
-                with open(path, "rb") as f:
-                    found[name + ".py"] = f.read()
-                todo.append(path)
+        name = todo.pop()
+        folder = os.path.join(REPO, name)
+        if os.path.isdir(folder) and (name in packages or os.path.isfile(os.path.join(folder, "__init__.py"))):
+            files = [f"{name}/{f}" for f in sorted(os.listdir(folder)) if f.endswith(".py")]
+        elif os.path.isfile(folder + ".py"):
+            files = [name + ".py"]
+        else:
+            continue            # numpy, the standard library, ...
+        for rel in files:
+            with open(os.path.join(REPO, rel), "rb") as f:
+                found[rel] = f.read()
+            for imported in sorted(imported_names(found[rel]) - seen):
+                seen.add(imported)
+                todo.append(imported)
     return found
 
 
@@ -137,9 +142,11 @@ def assemble(temp, sub, path):
     for name, data in files.items():
         with open(os.path.join(target, name), "wb") as f:
             f.write(data)
-    for name, data in top_level_modules().items():     # import data_utils, as from the repository's root
-        with open(os.path.join(folder, name), "wb") as f:
-            f.write(data)
+    for rel, data in repo_sources(("classifiers",)).items():   # import data_utils, as from the repository's root
+        if not rel.startswith("classifiers/"):
+            os.makedirs(os.path.join(folder, os.path.dirname(rel)), exist_ok=True)
+            with open(os.path.join(folder, rel), "wb") as f:
+                f.write(data)
     return target
 
 

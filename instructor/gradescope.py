@@ -3,17 +3,16 @@
 Builds an autograder zip per Gradescope's specification: ``setup.sh`` (installs numpy),
 ``run_autograder`` (grades /autograder/submission and writes /autograder/results/results.json)
 and the sources it runs: this grader (instructor/), the reference (classifiers/) and the
-top-level modules classifiers/ imports (data_utils.py, ...), found by reading its imports.
+repository's modules and packages they import (data_utils.py, checks/, ...), found by reading
+their imports.
 ``AUTOGRADER_ROOT`` and ``AUTOGRADER_PYTHON`` redirect run_autograder, for testing it locally.
 """
 import argparse
-import os
 import sys
 import zipfile
 
-from .grade import top_level_modules
+from .grade import repo_sources
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCES = ("instructor", "classifiers")
 
 SETUP = """#!/usr/bin/env bash
@@ -53,13 +52,8 @@ def build(out, options=""):
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "setup.sh", SETUP)
         _add(archive, "run_autograder", RUN.format(options=options))
-        for package in SOURCES:
-            folder = os.path.join(REPO, package)
-            for name in sorted(os.listdir(folder)):
-                if name.endswith(".py"):
-                    archive.write(os.path.join(folder, name), f"{package}/{name}")
-        for name, data in top_level_modules().items():
-            archive.writestr(name, data)
+        for rel, data in repo_sources(SOURCES).items():
+            archive.writestr(rel, data)
         return archive.namelist()
 
 

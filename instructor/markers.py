@@ -20,6 +20,8 @@ import ast
 import json
 import re
 
+from checks.notebook_checks import code_name, headings
+
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 ANSWER_TAG = "answer"
@@ -129,23 +131,27 @@ def _split_source(text):
 def strip_notebook(text, path):
     """The student edition of a notebook (JSON text), and its exercises in order.
 
-    Exercise code regions raise NotImplementedError naming the cell and the
-    notebook; markdown cells tagged ``answer`` become "*Your answer:*"; cells
-    tagged ``solution`` are dropped; every output is cleared.
+    Exercises are named as the notebook shows them, by the heading above them:
+    "Inline question 1" for an answer, 'the code under "Hyperparameter search"'
+    for a code cell. Exercise code regions raise NotImplementedError naming the
+    cell that way and the notebook; markdown cells tagged ``answer`` become
+    "*Your answer:*"; cells tagged ``solution`` are dropped; every output is cleared.
     """
     nb = json.loads(text)
-    cells, exercises, answer_no = [], [], 0
+    cells, exercises = [], []
+    shown = [c for c in nb["cells"] if SOLUTION_TAG not in c.get("metadata", {}).get("tags", [])]
+    titles = dict(zip(map(id, shown), headings(shown)))       # the headings the student sees
     for index, cell in enumerate(nb["cells"]):
         tags = cell.get("metadata", {}).get("tags", [])
         kind = cell["cell_type"]
         if SOLUTION_TAG in tags:
             continue
+        title = titles[id(cell)]
         if ANSWER_TAG in tags:
             if kind == "code":
                 raise MarkerError(f"{path} (cell {index}): a code cell is tagged {ANSWER_TAG!r}; tag the "
                                   f"evidence behind an answer {SOLUTION_TAG!r}")
-            answer_no += 1
-            exercises.append(f"answer {answer_no}")
+            exercises.append(title)
             cell = dict(cell, source=_split_source(YOUR_ANSWER))
         elif kind == "code":
             source = _source(cell)
@@ -153,17 +159,17 @@ def strip_notebook(text, path):
             where = f"{path} (cell {index})"
             regions = find_regions(lines, where)
             if regions:
-                name = f"the exercise in cell {len(cells)} of {path}"
+                message = (f"{code_name(title)} in {path} is not written yet: "
+                           f"write it in this cell, then run the cells below")
                 out, pos = [], 0
                 for begin, end in regions:
                     indent = lines[begin][:len(lines[begin]) - len(lines[begin].lstrip())]
                     out += lines[pos:begin]
-                    out.append(f'{indent}raise NotImplementedError("{name} is not written yet: '
-                               f'write it in this cell, then run the cells below")\n')
+                    out.append(f"{indent}raise NotImplementedError({message!r})\n")
                     pos = end + 1
                 out += lines[pos:]
                 source = "".join(out).rstrip("\n")
-                exercises.append(f"cell {len(cells)}")
+                exercises.append(code_name(title))
             cell = dict(cell, source=_split_source(source), outputs=[], execution_count=None)
         cell = dict(cell, metadata={k: v for k, v in cell.get("metadata", {}).items()
                                     if k in ("tags", "editable", "deletable")})

@@ -31,6 +31,11 @@ INSTRUCTOR_ONLY = ("benchmarks/", "instructor")
 ORDER = ["classifiers/softmax.py", "classifiers/linear_svm.py", "classifiers/linear_classifier.py",
          "notebooks/softmax.ipynb", "classifiers/losses.py", "notebooks/cross_entropy.ipynb"]
 HANDIN = "checks/handin.json"
+#: extras (and pytest markers) of setup.cfg for instructor-only tools: the edition drops them
+SOLUTION_EXTRAS = ("oracle", "bench")
+#: `make help` text of the rules whose solution text does not hold in the edition (its tests are its exercises)
+EDITION_HELP = {"test": "the exercises' tests (an exercise not written yet is skipped)",
+                "test-fast": "the same tests (the edition has no slow ones)"}
 
 
 def sources(root):
@@ -90,6 +95,9 @@ def edition_setup_cfg(text):
         names = match.group(2)
         return match.group(0) if "checks" in names or "find:" in names else f"{match.group(1)}{names}, checks"
     text = re.sub(r"(?m)^(packages\s*=\s*)(\S.*)$", add, text, count=1)
+    for extra in SOLUTION_EXTRAS:      # the extra's line and its indented requirements; its pytest marker
+        text = re.sub(rf"(?m)^{extra}\s*=.*\n(?:[ \t]+\S.*\n)*", "", text)
+        text = re.sub(rf"(?m)^[ \t]+{extra}:.*\n", "", text)
     if re.search(r"(?m)^checks\s*=", text):
         return text
     if "[options.package_data]" in text:
@@ -109,6 +117,8 @@ def edition_makefile(text):
             continue
         kept.append(block)
     text = "".join(kept)
+    for target, said in EDITION_HELP.items():
+        text = re.sub(rf"(?m)^({re.escape(target)}:[^#\n]*## ).*$", lambda m: m.group(1) + said, text)
     if dropped:
         def phony(match):
             names = [n for n in match.group(1).split() if n not in dropped]

@@ -1,5 +1,6 @@
 """The students' self-checks (checks/): all pass on the solution, and each common mistake gets its diagnosis."""
 import hashlib
+import os
 import json
 import zipfile
 
@@ -107,11 +108,47 @@ def unshifted_softmax(W, X, y, reg):
     return loss, X.T @ p / n + 2 * reg * W
 
 
+def shifted_softmax(log_sum_exp):
+    """The two usual correct forms: -log of p[y] after the max shift, or the log-sum-exp of shifted scores."""
+    def loss_fn(W, X, y, reg):
+        scores = X @ W
+        scores = scores - scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        p = e / e.sum(axis=1, keepdims=True)
+        n = len(y)
+        if log_sum_exp:
+            data = np.mean(np.log(e.sum(axis=1)) - scores[np.arange(n), y])
+        else:
+            data = -np.log(p[np.arange(n), y]).mean()
+        p[np.arange(n), y] -= 1
+        return data + reg * np.sum(W * W), X.T @ p / n + 2 * reg * W
+    return loss_fn
+
+
+@pytest.mark.parametrize("name", ["softmax_loss_naive", "softmax_loss_vectorized"])
+@pytest.mark.parametrize("log_sum_exp", [True, False], ids=["log-sum-exp", "log-of-p"])
+def test_both_usual_stable_forms_pass(monkeypatch, name, log_sum_exp):
+    monkeypatch.setattr(softmax, name, shifted_softmax(log_sum_exp))
+    o = outcome(name)
+    assert "finite loss for large scores" in o.passed, o.report()
+
+
 def test_overflow_without_the_max_shift_is_named(monkeypatch):
     monkeypatch.setattr(softmax, "softmax_loss_naive", unshifted_softmax)
     o = outcome("softmax_loss_naive")
     assert o.verdict == checks.FAIL and "exp overflows; subtract each row's largest score" in o.message
     assert "inputs left unmodified" in o.passed
+
+
+def test_log10_is_named(monkeypatch):
+    def make(fn):
+        def bad(W, X, y, reg):
+            loss, dW = fn(W, X, y, reg)
+            return loss / np.log(10), dW
+        return bad
+    replace(monkeypatch, SOFTMAX, make)
+    o = outcome("softmax_loss_naive")
+    assert o.verdict == checks.FAIL and "= log10(C): use np.log, the natural logarithm" in o.message, o.message
 
 
 def test_modified_input_is_named(monkeypatch):
@@ -186,8 +223,10 @@ def test_a_crash_in_student_code_names_the_line(monkeypatch):
 
 # ---------------------------------------------------------------- the classifier
 
-def sgd_train(sign=-1.0, fixed_rows=False):
-    """CS231n's train loop, with a mistake when asked: step with ``sign``; always the first rows."""
+def sgd_train(sign=-1.0, fixed_rows=False, in_place=False):
+    """CS231n's train loop, with a mistake when asked: step with ``sign``; always the first rows.
+
+    ``in_place`` updates W as CS231n's solutions do, self.W -= learning_rate * grad."""
     def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, verbose=False):
         if self.W is None:
             self.W = 0.001 * np.random.randn(X.shape[1], int(np.max(y)) + 1)
@@ -196,7 +235,10 @@ def sgd_train(sign=-1.0, fixed_rows=False):
             idx = np.arange(batch_size) if fixed_rows else np.random.choice(len(X), batch_size)
             loss, grad = self.loss(X[idx], y[idx], reg)
             history.append(loss)
-            self.W = self.W + sign * learning_rate * grad
+            if in_place:
+                self.W -= learning_rate * grad
+            else:
+                self.W = self.W + sign * learning_rate * grad
         return history
     return train
 
@@ -212,8 +254,9 @@ def test_train_mistakes_are_named(monkeypatch, mistake, message):
     assert o.verdict == checks.FAIL and message in o.message
 
 
-def test_plain_train_loop_passes_and_lowers_the_loss(monkeypatch):
-    monkeypatch.setattr(linear_classifier.LinearClassifier, "train", sgd_train())
+@pytest.mark.parametrize("in_place", [False, True], ids=["W = W - step", "W -= step"])
+def test_plain_train_loop_passes_and_lowers_the_loss(monkeypatch, in_place):
+    monkeypatch.setattr(linear_classifier.LinearClassifier, "train", sgd_train(in_place=in_place))
     o = outcome("LinearClassifier.train")
     assert o.verdict == checks.OK, o.report()
     assert o.passed[-1].startswith("training lowers the loss")
@@ -256,6 +299,10 @@ def code(source, ran=True, error=False):
             "execution_count": 1 if ran else None}
 
 
+def heading(text):
+    return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+
 def answer(text):
     return {"cell_type": "markdown", "metadata": {"tags": ["answer"]}, "source": text}
 
@@ -270,7 +317,8 @@ def student(tmp_path):
     (tmp_path / "classifiers/softmax.py").write_text("def f():\n    return 1\n")
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks/a.ipynb").write_text(notebook([code("x = 1"), answer("Because.")]))
-    (tmp_path / "notebooks/b.ipynb").write_text(notebook([code("x = 1", ran=False), answer("*Your answer:*")]))
+    (tmp_path / "notebooks/b.ipynb").write_text(notebook([code("x = 1", ran=False), heading("### Inline question 2"),
+                                                          answer("*Your answer:*")]))
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets/data_batch_1").write_bytes(b"\0" * 1000)
     return tmp_path
@@ -288,15 +336,30 @@ def test_submit_writes_files_and_manifest_without_data(student):
 
 
 def test_submit_warns_about_unrun_notebooks_and_empty_answers(student, capsys):
-    (student / "notebooks/a.ipynb").write_text(notebook([code("x = 1"), code("y = 2", ran=False),
-                                                        code("z", error=True), answer("Because.")]))
+    (student / "notebooks/a.ipynb").write_text(notebook([code("x = 1"), heading("## Training"), code("z", error=True),
+                                                        heading("## Search"), code("y = 2", ran=False),
+                                                        answer("Because.")]))
     _, manifest = submit.build(student)
     assert manifest["warnings"] == [
-        "notebooks/a.ipynb was not run to the end: cells 1 have not run",
-        "notebooks/a.ipynb: cells 2 stopped with an error",
+        'notebooks/a.ipynb was not run to the end: the code under "Search" has not run',
+        'notebooks/a.ipynb: the code under "Training" stopped with an error',
         "notebooks/b.ipynb was not run: run it top to bottom (Kernel > Restart & Run All) and save it",
-        "notebooks/b.ipynb: the inline answer in cell 1 is empty",
+        "notebooks/b.ipynb: Inline question 2 has no answer yet",
     ]
+
+
+def test_submit_warns_about_a_file_that_does_not_compile(student):
+    (student / "classifiers/softmax.py").write_text("def f():\n    return 1\n\ndef g(:\n    pass\n")
+    _, manifest = submit.build(student)
+    assert "classifiers/softmax.py does not compile (SyntaxError at line 4: invalid syntax): fix it, " \
+           "or the grader cannot run any of it" in manifest["warnings"]
+
+
+def test_submission_zip_gets_ordinary_permissions(student):
+    out, _ = submit.build(student)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
 
 
 def test_submit_is_deterministic_and_never_half_overwrites(student, monkeypatch):
@@ -320,12 +383,15 @@ def test_notebook_exercise_reports_unwritten_cells_and_answers(tmp_path, monkeyp
     monkeypatch.setattr(notebook_checks, "ROOT", tmp_path)
     (tmp_path / "notebooks").mkdir()
     path = tmp_path / "notebooks/softmax.ipynb"
-    path.write_text(notebook([code('raise NotImplementedError("the exercise in cell 0 is not written yet")'),
-                              answer("*Your answer:*")]))
+    search, question = heading("## Hyperparameter search"), heading("### Inline question 1\n*Why?*")
+    path.write_text(notebook([search, code('raise NotImplementedError("the search is not written yet")'),
+                              question, answer("*Your answer:*")]))
     o = outcome("softmax.ipynb")
-    assert o.verdict == checks.TODO and o.message.startswith("cell 0 of notebooks/softmax.ipynb still raises")
-    path.write_text(notebook([code("best = 1"), answer("*Your answer:*")]))
+    assert o.verdict == checks.TODO and o.message.startswith(
+        'the code under "Hyperparameter search" in notebooks/softmax.ipynb still raises'), o.message
+    path.write_text(notebook([search, code("best = 1"), question, answer("*Your answer:*")]))
     o = outcome("softmax.ipynb")
-    assert o.verdict == checks.TODO and o.message.startswith("1 of the 1 inline questions are not answered yet")
-    path.write_text(notebook([code("best = 1"), answer("*Your answer:* because")]))
+    assert o.verdict == checks.TODO and o.message.startswith(
+        "1 of the 1 inline questions are not answered yet (Inline question 1)"), o.message
+    path.write_text(notebook([search, code("best = 1"), question, answer("*Your answer:* because")]))
     assert outcome("softmax.ipynb").verdict == checks.OK

@@ -160,14 +160,40 @@ def test_kept_weights_are_those_of_the_last_finite_loss():
         seen = []
 
         def loss(self, X_batch, y_batch, reg):
-            self.seen.append(self.W)
+            self.seen.append(self.W.copy())
             return super().loss(X_batch, y_batch, reg)
 
     clf = Recording()
     with pytest.warns(TrainingDivergedWarning):
         history = diverging_run(clf)
     assert len(Recording.seen) == len(history) + 1       # the last call gave the non-finite loss
-    assert clf.W is Recording.seen[-2]
+    assert np.array_equal(clf.W, Recording.seen[-2]) and not np.array_equal(clf.W, Recording.seen[-1])
+
+
+def test_a_students_in_place_update_keeps_the_last_finite_weights_too():
+    """CS231n's own update, self.W -= learning_rate * grad, in place of the solution's: divergence still rolls back."""
+    import inspect
+    import textwrap
+    from classifiers import linear_classifier
+    source = textwrap.dedent(inspect.getsource(LinearClassifier.train))
+    solution = "self.W = self.W - learning_rate * grad"
+    assert solution in source
+    scope = dict(vars(linear_classifier))
+    exec(source.replace(solution, "self.W -= learning_rate * grad"), scope)
+
+    class InPlace(Softmax):
+        train = scope["train"]
+        seen = []
+
+        def loss(self, X_batch, y_batch, reg):
+            self.seen.append(self.W.copy())
+            return super().loss(X_batch, y_batch, reg)
+
+    clf = InPlace()
+    with pytest.warns(TrainingDivergedWarning):
+        history = diverging_run(clf)
+    assert len(InPlace.seen) == len(history) + 1
+    assert np.array_equal(clf.W, InPlace.seen[-2]) and np.isfinite(clf.W).all()
 
 
 @pytest.mark.parametrize("kwargs,exc,pattern", [

@@ -150,8 +150,8 @@ def test_notebook_answers_exercises_and_outputs(toy_repo, tmp_path):
     sources = ["".join(c["source"]) for c in nb["cells"]]
     assert sources == [
         "# Toy\nSome prose.",
-        "import numpy as np\nbest = None\n# TODO: search\nraise NotImplementedError(\"the exercise in cell 1 of "
-        "notebooks/toy.ipynb is not written yet: write it in this cell, then run the cells below\")\nprint(best)",
+        "import numpy as np\nbest = None\n# TODO: search\nraise NotImplementedError('the code under \"Toy\" in "
+        "notebooks/toy.ipynb is not written yet: write it in this cell, then run the cells below')\nprint(best)",
         "### Inline question 1\n*Why?*",
         "*Your answer:*",
     ]
@@ -162,8 +162,17 @@ def test_notebook_answers_exercises_and_outputs(toy_repo, tmp_path):
 
 def test_notebook_json_is_stable_and_valid(toy_repo):
     text, exercises = strip_notebook(json.dumps(NOTEBOOK), "notebooks/toy.ipynb")
-    assert exercises == ["cell 1", "answer 1"]
+    assert exercises == ['the code under "Toy"', "Inline question 1"]
     assert strip_notebook(text, "notebooks/toy.ipynb")[0] == text          # stripping twice changes nothing
+
+
+def test_notebook_exercises_are_named_by_the_headings_the_student_sees():
+    nb = {"cells": [cell("markdown", "### Inline question 7"), cell("markdown", "## Fast kernel", tags=["solution"]),
+                    cell("markdown", "Because.", tags=["answer"]),
+                    cell("code", "# BEGIN SOLUTION\nx = 1\n# END SOLUTION")],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    _, exercises = strip_notebook(json.dumps(nb), "n.ipynb")
+    assert exercises == ["Inline question 7", 'the code under "Inline question 7"']
 
 
 def test_a_code_cell_tagged_answer_is_refused():
@@ -194,7 +203,8 @@ def test_instructor_only_files_and_rules_are_left_out(toy_repo, tmp_path):
 def test_edition_extras_and_handin_list(toy_repo, tmp_path):
     dest = released(toy_repo, tmp_path)
     readme = (dest / "README.md").read_text()
-    assert "1. `classifiers/toy.py`: `double`, `Thing.step`\n2. `notebooks/toy.ipynb`: cell 1, answer 1\n" in readme
+    assert ('1. `classifiers/toy.py`: `double`, `Thing.step`\n'
+            '2. `notebooks/toy.ipynb`: the code under "Toy", Inline question 1\n') in readme
     assert json.loads((dest / "checks/handin.json").read_text()) == {
         "files": ["classifiers/toy.py", "notebooks/toy.ipynb"]}
     assert "make check" in (dest / ".github/workflows/classroom.yml").read_text()
@@ -261,8 +271,8 @@ def test_the_required_exercises_are_marked(edition):
     _, exercises = edition
     for path, names in REQUIRED.items():
         assert set(names) <= set(exercises[path]), path
-    assert sum(name.startswith("answer") for name in exercises["notebooks/softmax.ipynb"]) == 4
-    assert any(name.startswith("cell") for name in exercises["notebooks/softmax.ipynb"])    # the search
+    assert exercises["notebooks/softmax.ipynb"] == ["Inline question 1", 'the code under "Hyperparameter search"',
+                                                    "Inline question 2", "Inline question 3", "Inline question 4"]
     assert exercises["notebooks/cross_entropy.ipynb"]
 
 
@@ -316,12 +326,51 @@ def test_round_trip_the_solutions_files_pass_every_check(completed):
     assert out.stdout.rstrip().endswith(f"\n{len(checks.EXERCISES)} ok, 0 failed, 0 not written yet"), out.stdout
 
 
+def test_a_syntax_error_is_reported_once_and_blocks_without_failing(completed):
+    path = completed / "classifiers/softmax.py"
+    lines = path.read_text().splitlines(keepends=True)
+    line = next(i for i, text in enumerate(lines) if text.startswith("def softmax_loss_vectorized")) + 1
+    lines[line - 1] = lines[line - 1].replace("):", ")")                  # a missing colon
+    path.write_text("".join(lines))
+    out = run_in(completed, "-m", "checks")
+    assert out.returncode == 1
+    assert out.stdout.count("SyntaxError") == 1 + out.stdout.count("cannot run: fix the SyntaxError"), out.stdout
+    assert f"error: classifiers/softmax.py line {line}: SyntaxError" in out.stdout
+    blocked = f"cannot run: fix the SyntaxError in classifiers/softmax.py line {line} first"
+    assert f"[cannot run] LinearClassifier.train (classifiers/linear_classifier.py)\n    stop  {blocked}" \
+        in out.stdout, out.stdout
+    assert "[FAIL]" not in out.stdout and "your code raised" not in out.stdout
+    assert "[ok] softmax.ipynb" in out.stdout
+
+
+def test_an_import_error_is_reported_once_with_its_line(completed):
+    path = completed / "classifiers/linear_svm.py"
+    path.write_text("import numpy_misspelled\n" + path.read_text())
+    out = run_in(completed, "-m", "checks", "svm")
+    assert out.returncode == 1
+    assert out.stdout.startswith("error: classifiers/linear_svm.py line 1: ModuleNotFoundError: No module named "
+                                 "'numpy_misspelled'\n"), out.stdout
+    assert "cannot run: fix the ModuleNotFoundError in classifiers/linear_svm.py line 1 first" in out.stdout
+    assert "[FAIL]" not in out.stdout
+
+
 def test_command_line_train_names_the_function_to_write_first(edition, tmp_path):
     dest, _ = edition
     out = run_in(dest, "-m", "classifiers", "train", "--sample", "--quiet", "--out", str(tmp_path / "run"))
     assert out.returncode != 0
     assert "is not written yet: open classifiers/" in out.stderr
     assert "Traceback" not in out.stderr, out.stderr[-2000:]
+
+
+def test_command_line_train_names_the_function_before_loading_any_data(edition, tmp_path):
+    dest, _ = edition
+    empty = tmp_path / "no-data"
+    empty.mkdir()
+    out = run_in(dest, "-m", "classifiers", "train", "--data-dir", str(empty), "--no-download", "--quiet",
+                 "--out", str(tmp_path / "run"))
+    assert out.returncode == 2
+    assert out.stderr == "error: softmax_loss_vectorized is not written yet: open classifiers/softmax.py\n", out.stderr
+    assert not (tmp_path / "run").exists()
 
 
 @pytest.fixture(scope="module")
@@ -407,3 +456,31 @@ def test_edition_notebooks_hold_no_solution(edition):
         assert "SOLUTION" not in text and "**Answer" not in text and "softmax_loss_fast" not in text
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"] if c["cell_type"] == "code")
         assert not any("solution" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
+
+
+def test_edition_readme_gives_the_download_size_of_get_datasets_sh(edition):
+    dest, _ = edition
+    readme = (dest / "README.md").read_text()
+    script = (dest / "datasets/get_datasets.sh").read_text()
+    assert "about 170 MB" in script and "(170 MB)" in readme and "163 MB" not in readme
+
+
+def test_the_edition_mentions_nothing_it_leaves_out(edition):
+    """No text of the edition points at a function, extra, file or figure that only the solution has."""
+    dest, _ = edition
+    left_out = ["softmax_loss_fast", "oracle", "bench", "benchmarks/", "python -m instructor", "figures in the README",
+                "notebooks included", "full data set, notebooks", "All three functions"]
+    found = []
+    for path in sorted(p for p in dest.rglob("*") if p.is_file() and p.suffix in (".py", ".ipynb", ".cfg", ".md", "")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{path.relative_to(dest)}: {word}" for word in left_out if word in text]
+    assert found == []
+
+
+def test_edition_softmax_imports_only_what_it_uses(edition):
+    dest, _ = edition
+    import ast
+    tree = ast.parse((dest / "classifiers/softmax.py").read_text())
+    imported = {a.asname or a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for a in node.names}
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    assert imported - used == set()
