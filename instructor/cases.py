@@ -81,3 +81,32 @@ def predict_cases(rng):
         W, X, _ = _problem(rng, n, d, c)
         out.append((f"predict_{c}", {}, {"W": W, "X": X}))
     return out
+
+
+def proba_cases(rng):
+    """Softmax.predict_proba: ordinary scores, and scores near 800..1200 (every score of a row shifted
+    by the same constant, through the bias trick's column, so the probabilities stay ordinary), and
+    the same without the shift."""
+    W, X, _ = _problem(rng, 30, 6, 5)
+    Wl, Xl, _ = _problem(rng, 20, 6, 5)
+    Xl[:, -1] = rng.uniform(800, 1200, 20)
+    Wl[-1, :] = 1.0
+    unshifted = Wl.copy()
+    unshifted[-1, :] = 0.0      # the same probabilities from ordinary scores
+    return [("main", {}, {"W": W, "X": X}), ("large", {}, {"W": Wl, "X": Xl}),
+            ("unshifted", {}, {"W": unshifted, "X": Xl})]
+
+
+def activation_cases(rng, log):
+    """losses.softmax / log_softmax: three dims (the last negative), inputs near 800..1200 and, for
+    log_softmax, rows spread by about 800, where a probability underflows to 0 but its log is finite."""
+    out = [("dim1", {"dim": 1}, {"x": rng.standard_normal((6, 5)) * 3}),
+           ("dim0", {"dim": 0}, {"x": rng.standard_normal((4, 7, 3)) * 3}),
+           ("dimneg", {"dim": -1}, {"x": rng.standard_normal((3, 4, 5)) * 3})]
+    large = rng.standard_normal((6, 5)) * 3 + rng.uniform(800, 1200, (6, 1))
+    out.append(("large", {"dim": 1}, {"x": large}))
+    if log:
+        spread = rng.standard_normal((6, 5)) * 3
+        spread[:, 0] -= rng.uniform(750, 900, 6)   # no overflow even without the max shift
+        out.append(("spread", {"dim": 1}, {"x": spread}))
+    return out

@@ -7,6 +7,7 @@ import ast
 
 import numpy as np
 
+from classifiers import losses as reference_losses
 from classifiers.linear_svm import svm_loss_vectorized
 from classifiers.softmax import softmax_loss_vectorized
 
@@ -28,6 +29,7 @@ class Results:
         self.kind, self.run = kind, run
         self.inputs = {name: inputs for name, _, inputs in cases}
         self.outcomes = {name: outcome for (name, _, _), outcome in zip(cases, run.outcomes)}
+        self.dims = {name: options.get("dim") for name, options, _ in cases}
 
     def expected(self, name):
         p = self.inputs[name]
@@ -455,3 +457,134 @@ def predict(r):
         raise Failed(f"predict must return the argmax over classes of X @ W (axis=1): expected labels "
                      f"{_labels(want)}, got {_labels(got)}{rows}.{likely}")
     return "argmax of X @ W"
+
+
+# ---------------------------------------------------------------- Softmax.predict_proba, losses.softmax/log_softmax
+
+def _array(r, name, key):
+    try:
+        got = decode(r.out(name)[key])
+    except (ResultError, KeyError, TypeError) as exc:
+        raise Failed(f"the function must return an array: {exc}") from None
+    if not isinstance(got, np.ndarray):
+        raise Failed(f"the function must return an array; it returned {type(got).__name__}")
+    return got
+
+
+def _wrong_axis(reference, x, dim, got):
+    """The axis a softmax ``got`` was normalised over instead of ``dim`` (its max taken along
+    either), or None."""
+    log = reference is reference_losses.log_softmax
+    for axis in range(x.ndim):
+        if axis == dim % x.ndim:
+            continue
+        with np.errstate(all="ignore"):
+            shifted = x - x.max(axis=dim, keepdims=True)
+            total = np.exp(shifted).sum(axis=axis, keepdims=True)
+            mixed = shifted - np.log(total) if log else np.exp(shifted) / total
+        if close(got, reference(x, axis)) or close(got, mixed):
+            return axis
+    return None
+
+
+def _worst(want, got):
+    gap = np.abs(np.asarray(got, np.float64) - want)
+    gap[~np.isfinite(gap)] = np.inf
+    index = np.unravel_index(np.argmax(gap), np.shape(want))
+    return f"at index {tuple(int(i) for i in index)} expected {want[index]:.6g}, got {got[index]:.6g}"
+
+
+def proba_values(r):
+    """predict_proba(X) equals softmax(X @ W) along the classes, each row summing to 1."""
+    p = r.inputs["main"]
+    got = _array(r, "main", "proba")
+    scores = p["X"] @ p["W"]
+    want = reference_losses.softmax(scores, 1)
+    if close(got, want):
+        return "rows are probabilities summing to 1, equal to softmax(X @ W)"
+    if got.shape != want.shape:
+        raise Failed(f"predict_proba must return an array (N, C) = {want.shape}; got shape {got.shape}")
+    if _wrong_axis(reference_losses.softmax, scores, 1, got) == 0:
+        raise Failed("likely normalised over the wrong axis: the sums (or the max) run over axis 0, the "
+                     "examples, instead of axis 1, the classes; use axis=1, keepdims=True. "
+                     f"Rows sum to {show(got.sum(axis=1)[:3])}... instead of 1")
+    raise Failed(f"predict_proba(X) must be softmax(X @ W) along axis 1: {_worst(want, got)} "
+                 f"(N = {want.shape[0]}, C = {want.shape[1]})")
+
+
+def proba_stability(r):
+    """Finite and unchanged when every score of a row is shifted by a large constant: the submission is
+    compared with itself on the unshifted scores (right, or normalised over the wrong axis, which the
+    values test charges), so one mistake costs one test."""
+    p = r.inputs["large"]
+    biggest = np.abs(p["X"] @ p["W"]).max()
+    got = _array(r, "large", "proba")
+    if not np.all(np.isfinite(got)):
+        raise Failed(f"overflow: with scores as large as {biggest:.0f} the probabilities hold nan or inf; "
+                     f"likely no max shift: subtract each row's maximum score before np.exp "
+                     f"(the softmax is unchanged by the shift)")
+    q = r.inputs["unshifted"]
+    scores = q["X"] @ q["W"]
+    base = _array(r, "unshifted", "proba")
+    if not (close(base, reference_losses.softmax(scores, 1)) or _wrong_axis(reference_losses.softmax, scores, 1, base)
+            is not None):
+        raise Failed("stability is not credited: on ordinary scores the result is neither softmax(X @ W) "
+                     "nor a known mistake")
+    if not close(got, base):
+        raise Failed(f"adding a constant (up to {biggest:.0f}) to every score of a row must leave the "
+                     f"probabilities unchanged: {_worst(base, got) if got.shape == base.shape else 'the shape changed'}")
+    return f"finite, and unchanged by shifting the scores by as much as {biggest:.0f}"
+
+
+def _activation(r):
+    return reference_losses.log_softmax if r.kind == "log_softmax" else reference_losses.softmax
+
+
+def activation_values(r):
+    """The function against the reference along dim = 1, 0 and -1."""
+    reference = _activation(r)
+    for name in ("dim1", "dim0", "dimneg"):
+        x, dim = r.inputs[name]["x"], r.dims[name]
+        got = _array(r, name, "y")
+        want = reference(x, dim)
+        if close(got, want):
+            continue
+        if got.shape != want.shape:
+            raise Failed(f"with input of shape {x.shape} and dim = {dim}, expected the input's shape, got {got.shape}")
+        axis = _wrong_axis(reference, x, dim, got)
+        if axis is not None:
+            raise Failed(f"likely normalised over axis {axis} instead of dim = {dim} (input of shape {x.shape}): "
+                         f"take the max and the sum along axis=dim, keepdims=True")
+        raise Failed(f"with input of shape {x.shape} and dim = {dim}: {_worst(want, got)}")
+    return "right along dim = 1, 0 and -1"
+
+
+def activation_stability(r):
+    x = r.inputs["large"]["x"]
+    got = _array(r, "large", "y")
+    want = _activation(r)(x, 1)
+    if close(got, want):
+        return f"right with inputs as large as {x.max():.0f}"
+    if got.shape == want.shape and not np.all(np.isfinite(got)):
+        raise Failed(f"overflow: with inputs as large as {x.max():.0f} the result holds nan or inf; likely no max "
+                     f"shift: subtract the max along dim before np.exp (it cancels, and keeps every exponent <= 0)")
+    raise Failed(f"with inputs as large as {x.max():.0f}: " + (_worst(want, got) if got.shape == want.shape
+                                                               else f"shape {got.shape}, expected {want.shape}"))
+
+
+def log_softmax_underflow(r):
+    """Finite where the probability underflows to 0: x - logsumexp(x), not np.log(softmax(x))."""
+    x = r.inputs["spread"]["x"]
+    got = _array(r, "spread", "y")
+    want = reference_losses.log_softmax(x, 1)
+    if close(got, want):
+        return f"finite down to {want.min():.0f}"
+    with np.errstate(divide="ignore"):
+        naive = np.log(reference_losses.softmax(x, 1))
+    if got.shape == want.shape and np.array_equal(np.isneginf(got), np.isneginf(naive)) and np.isneginf(got).any() \
+            and np.allclose(got[np.isfinite(naive)], naive[np.isfinite(naive)]):
+        raise Failed(f"likely computed as np.log(softmax(x)): a probability of about exp({want.min():.0f}) underflows "
+                     f"to 0 and its log is -inf; compute x - m - np.log(np.sum(np.exp(x - m))) with m the max "
+                     f"along dim")
+    raise Failed(f"rows spread by about 800: " + (_worst(want, got) if got.shape == want.shape
+                                                  else f"shape {got.shape}, expected {want.shape}"))

@@ -63,6 +63,17 @@ TRAIN_TESTS = [
     ("train: returns the loss history", 1, checks.train_history),
 ]
 PREDICT_TESTS = [("predict: argmax of the scores", 1, checks.predict)]
+# graded only where they apply: predict_proba defined in the submitted linear_classifier.py, and
+# classifiers/losses.py submitted (this package's layout; CS231n's has neither)
+PROBA_TESTS = [("rows are softmax(X @ W)", 1, checks.proba_values),
+               ("stability with large scores", 1, checks.proba_stability)]
+ACTIVATIONS = [  # name, log, salt of its inputs
+    ("softmax", False, 7),
+    ("log_softmax", True, 8),
+]
+ACTIVATION_TESTS = [("values along dim", 1, checks.activation_values),
+                    ("stability with large inputs", 1, checks.activation_stability)]
+LOG_TESTS = [("no underflow to -inf", 1, checks.log_softmax_underflow)]
 
 SHIMS = [  # (pattern in the source, what the child supplies)
     (r"^\s*from\s+past\.builtins\s+import|^\s*import\s+past", "past.builtins (xrange = range)"),
@@ -182,6 +193,8 @@ def grade_loss_function(sub, spec, options, temp):
     task = {"module": "classifiers." + os.path.basename(path)[:-3], "function": function, "kind": "loss",
             "package_dir": assemble(temp, sub, path), "cases": [c[1] for c in case_list]}
     run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
+    if run.missing:
+        return _missing(function, tests, f"{function} is missing from {path}")
     if run.import_error:
         return _missing(function, tests, f"{path} could not be imported: {run.import_error}")
     results = checks.Results(kind, case_list, run)
@@ -213,6 +226,39 @@ def grade_classifier(sub, options, temp):
     return out
 
 
+def grade_proba(sub, options, temp):
+    """Softmax.predict_proba, when the submitted linear_classifier.py defines it (the edition's form)."""
+    path, name = "classifiers/linear_classifier.py", "Softmax.predict_proba"
+    source = sub.files.get(path)
+    if source is None or not re.search(rb"^\s*def\s+predict_proba\s*\(", source, re.M):
+        return []
+    case_list = cases.proba_cases(cases.seeded(sub.digest(), 9))
+    task = {"module": "classifiers.linear_classifier", "function": "predict_proba", "kind": "proba",
+            "package_dir": assemble(temp, sub, path), "cases": [c[1] for c in case_list]}
+    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
+    if run.import_error:
+        return _missing(name, PROBA_TESTS, f"{path} could not be imported: {run.import_error}")
+    return _run_tests(name, PROBA_TESTS, checks.Results("proba", case_list, run), (), _note(source))
+
+
+def grade_activation(sub, spec, options, temp):
+    """losses.softmax or losses.log_softmax, when classifiers/losses.py is submitted."""
+    function, log, salt = spec
+    path, name = "classifiers/losses.py", f"losses.{function}"
+    tests = ACTIVATION_TESTS + (LOG_TESTS if log else [])
+    if path not in sub.files:
+        return []
+    case_list = cases.activation_cases(cases.seeded(sub.digest(), salt), log)
+    task = {"module": "classifiers.losses", "function": function, "kind": "activation",
+            "package_dir": assemble(temp, sub, path), "cases": [c[1] for c in case_list]}
+    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
+    if run.missing:
+        return _missing(name, tests, f"{function} is missing from {path}")
+    if run.import_error:
+        return _missing(name, tests, f"{path} could not be imported: {run.import_error}")
+    return _run_tests(name, tests, checks.Results(function, case_list, run), (), _note(sub.files[path]))
+
+
 def grade_one(path, options, only=None):
     """Grade one submission; returns Gradescope's results dict (score, tests, output).
 
@@ -231,6 +277,11 @@ def grade_one(path, options, only=None):
                 tests += grade_loss_function(sub, spec, options, temp)
         if only is None or "LinearClassifier" in only:
             tests += grade_classifier(sub, options, temp)
+        if only is None or "Softmax.predict_proba" in only:
+            tests += grade_proba(sub, options, temp)
+        for spec in ACTIVATIONS:
+            if only is None or f"losses.{spec[0]}" in only:
+                tests += grade_activation(sub, spec, options, temp)
         report = ""
         if "notebooks/softmax.ipynb" in sub.files:
             nb_tests, report = notebook.grade(sub.files["notebooks/softmax.ipynb"], options.min_val_accuracy)

@@ -192,6 +192,16 @@ def run_predict_case(module, inputs, case, np):
     return {"predicted": encode(model.predict(inputs["X"].copy()), np)}
 
 
+def run_proba_case(module, inputs, case, np):
+    model = module.Softmax()
+    model.W = inputs["W"].copy()
+    return {"proba": encode(model.predict_proba(inputs["X"].copy()), np)}
+
+
+def inputs_copy(inputs):
+    return {k: v.copy() for k, v in inputs.items()}
+
+
 def main():
     task_dir = sys.argv[1]
     with open(os.path.join(task_dir, "task.json")) as f:
@@ -204,18 +214,21 @@ def main():
     os.chdir(task["work_dir"])
     try:
         module = importlib.import_module(task["module"])
-        function = None
-        if task["kind"] == "loss":
-            function = module.__dict__.get(task["function"])
-            if not callable(function):
-                raise AttributeError(f"{task['function']} is not defined in the file")
     except BaseException as exc:   # a syntax error, sys.exit or KeyboardInterrupt at import
         channel.send({"event": "import", "ok": False, "error": describe(exc)})
         return
+    function = None
+    if task["kind"] in ("loss", "activation"):
+        function = module.__dict__.get(task["function"])
+        if not callable(function):     # the file imports, but the function is not in it
+            channel.send({"event": "import", "ok": False, "missing": True, "error": task["function"]})
+            return
     channel.send({"event": "import", "ok": True})
     runners = {"loss": lambda inp, case: run_loss_case(function, inp, case, np),
                "train": lambda inp, case: run_train_case(module, inp, case, np),
-               "predict": lambda inp, case: run_predict_case(module, inp, case, np)}
+               "predict": lambda inp, case: run_predict_case(module, inp, case, np),
+               "proba": lambda inp, case: run_proba_case(module, inp, case, np),
+               "activation": lambda inp, case: {"y": encode(function(inputs_copy(inp)["x"], case["dim"]), np)}}
     for index, case in enumerate(task["cases"]):
         if index < task.get("start", 0):
             continue

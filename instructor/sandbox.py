@@ -49,6 +49,7 @@ class Outcome:
 class Run:
     outcomes: list
     import_error: str = None
+    missing: bool = False       # the file imported but lacks the function: import_error says which
     printed: str = ""
 
 
@@ -215,6 +216,7 @@ def run_cases(task, case_inputs, limits=None, temp_root=None):
                 imported = bool(message.get("ok"))
                 if not imported:
                     run.import_error = str(message.get("error", "?"))[:2000]
+                    run.missing = message.get("missing") is True
             elif event == "start" and isinstance(message.get("case"), int):
                 current = message["case"]
             elif event == "result" and message.get("case") == current and current is not None:

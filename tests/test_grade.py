@@ -35,16 +35,16 @@ def test_this_repository_gets_full_marks(tmp_path):
     results = json.loads(out.read_text())
     wrong = {t["name"]: t["output"] for t in results["tests"] if t["score"] != t["max_score"]}
     assert wrong == {}
-    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 51
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 58
     functions = {t["name"].split(":")[0] for t in results["tests"]}
     assert {"softmax_loss_naive", "softmax_loss_vectorized", "svm_loss_naive", "svm_loss_vectorized",
-            "train", "predict"} <= functions
+            "train", "predict", "Softmax.predict_proba", "losses.softmax", "losses.log_softmax"} <= functions
 
 
 def test_untouched_student_edition_scores_zero_on_every_function():
     result = grade.grade_one(SUBMISSIONS / "student_edition", grade.Options())
     scored = [t for t in result["tests"] if t["max_score"] > 0]
-    assert len(scored) == 43 and all(t["score"] == 0 for t in scored)
+    assert len(scored) == 50 and all(t["score"] == 0 for t in scored)
     assert all("not written yet" in t["output"] for t in scored), [t["output"] for t in scored]
 
 
@@ -59,14 +59,17 @@ def test_released_edition_scores_zero_exactly_on_its_unwritten_functions(tmp_pat
     _, manifest = submit.build(edition, zip_path)
     result = grade.grade_one(zip_path, grade.Options())
     files = {"softmax": "classifiers/softmax.py", "svm": "classifiers/linear_svm.py",
-             "train": "classifiers/linear_classifier.py", "predict": "classifiers/linear_classifier.py"}
+             "train": "classifiers/linear_classifier.py", "predict": "classifiers/linear_classifier.py",
+             "Softmax.predict_proba": "classifiers/linear_classifier.py",
+             "losses.softmax": "classifiers/losses.py", "losses.log_softmax": "classifiers/losses.py"}
     for t in result["tests"]:
         function = t["name"].split(":")[0]
         if function == "notebook":      # no outputs yet: only the answers report, worth nothing
             assert t["max_score"] == 0, t
             continue
-        path = files[function.split("_")[0]]
+        path = files.get(function) or files[function.split("_")[0]]
         name = {"train": "LinearClassifier.train", "predict": "LinearClassifier.predict"}.get(function, function)
+        name = name.replace("losses.", "")
         if path not in manifest["files"]:
             assert t["score"] == 0 and "not submitted" in t["output"], t
         else:
@@ -369,3 +372,44 @@ def test_unreadable_submission_still_gets_its_results_json(tmp_path):
     assert grade.main([str(tmp_path / "nonexist.zip"), "--json", str(out), "--quiet"]) == 2
     results = json.loads(out.read_text())
     assert results["score"] == 0 and "could not be read: no submission at" in results["output"]
+
+
+EXTRA = [  # fixture, function graded, the test that fails, what its feedback says, the test that still passes
+    ("proba_no_shift", "Softmax.predict_proba", "stability with large scores", "no max shift",
+     "rows are softmax(X @ W)"),
+    ("proba_axis0", "Softmax.predict_proba", "rows are softmax(X @ W)", "normalised over the wrong axis",
+     "stability with large scores"),
+    ("losses_no_shift", "losses.softmax", "stability with large inputs", "no max shift", "values along dim"),
+    ("losses_no_shift", "losses.log_softmax", "stability with large inputs", "no max shift", "values along dim"),
+    ("losses_wrong_axis", "losses.softmax", "values along dim", "normalised over axis 0 instead of dim", None),
+    ("log_of_softmax", "losses.log_softmax", "no underflow to -inf", "computed as np.log(softmax(x))",
+     "values along dim"),
+]
+
+
+@pytest.mark.parametrize("fixture, function, test, says, passes", EXTRA, ids=[f"{e[0]}-{e[1]}" for e in EXTRA])
+def test_softmax_extras_get_their_mistake_named(fixture, function, test, says, passes):
+    tests = graded(fixture, function)
+    failed = tests[f"{function}: {test}"]
+    assert failed["score"] == 0 and says in failed["output"], failed
+    if passes:
+        assert tests[f"{function}: {passes}"]["score"] == 1, tests[f"{function}: {passes}"]
+
+
+def test_cs231n_layout_is_graded_without_the_extras():
+    """No losses.py and no predict_proba: those parts do not apply, and cost nothing."""
+    names = {t["name"].split(":")[0] for t in grade.grade_one(SUBMISSIONS / "cs231n_old", grade.Options())["tests"]}
+    assert not names & {"Softmax.predict_proba", "losses.softmax", "losses.log_softmax"}
+
+
+def test_a_missing_function_is_named_missing_from_its_file(tmp_path):
+    (tmp_path / "classifiers").mkdir()
+    naive = (ROOT / "classifiers" / "softmax.py").read_text().split("def softmax_loss_vectorized")[0]
+    (tmp_path / "classifiers" / "softmax.py").write_text(naive)
+    (tmp_path / "classifiers" / "losses.py").write_text("import numpy as np\n\n\ndef softmax(input, dim):\n"
+                                                       "    return np.exp(input)\n")
+    tests = grade.grade_one(tmp_path, grade.Options(), only={VEC, "losses.log_softmax"})["tests"]
+    outputs = {t["name"].split(":")[0]: t["output"] for t in tests}
+    assert outputs[VEC] == "softmax_loss_vectorized is missing from classifiers/softmax.py"
+    assert outputs["losses.log_softmax"] == "log_softmax is missing from classifiers/losses.py"
+    assert all(t["score"] == 0 for t in tests)
