@@ -98,13 +98,15 @@ def proba_cases(rng):
 
 
 def activation_cases(rng, log):
-    """losses.softmax / log_softmax: three dims (the last negative), inputs near 800..1200 and, for
+    """losses.softmax / log_softmax: three dims (the last negative), inputs near 800..1200 (and the same
+    rows without their constant, which changes neither function) and, for
     log_softmax, rows spread by about 800, where a probability underflows to 0 but its log is finite."""
     out = [("dim1", {"dim": 1}, {"x": rng.standard_normal((6, 5)) * 3}),
            ("dim0", {"dim": 0}, {"x": rng.standard_normal((4, 7, 3)) * 3}),
            ("dimneg", {"dim": -1}, {"x": rng.standard_normal((3, 4, 5)) * 3})]
-    large = rng.standard_normal((6, 5)) * 3 + rng.uniform(800, 1200, (6, 1))
-    out.append(("large", {"dim": 1}, {"x": large}))
+    base = rng.standard_normal((6, 5)) * 3
+    out.append(("large", {"dim": 1}, {"x": base + rng.uniform(800, 1200, (6, 1))}))
+    out.append(("unshifted", {"dim": 1}, {"x": base}))      # the same rows without their large constant
     if log:
         spread = rng.standard_normal((6, 5)) * 3
         spread[:, 0] -= rng.uniform(750, 900, 6)   # no overflow even without the max shift
