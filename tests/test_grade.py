@@ -1,8 +1,11 @@
 """The autograder: full marks for this repository, the mistake named for each hand-written
 buggy submission in tests/submissions/, and old CS231n files graded as they are."""
+import atexit
 import functools
 import json
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -10,18 +13,60 @@ import pytest
 
 from classifiers.linear_svm import svm_loss_vectorized
 from classifiers.softmax import softmax_loss_vectorized
-from instructor import cases, diagnose, grade, sandbox
+from instructor import cases, diagnose, grade, markers, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 NAIVE, VEC = "softmax_loss_naive", "softmax_loss_vectorized"
+
+# Submissions made from the solution's own files when the tests run, so they never go stale:
+# the untouched edition, and predict_proba with one mistake in an otherwise solved file.
+PROBA_BODIES = {
+    "proba_no_shift": ["S = np.exp(self.scores(X))  # no max shift",
+                       "return S / S.sum(axis=1, keepdims=True)"],
+    "proba_axis0": ["S = self.scores(X)",
+                    "S = np.exp(S - S.max(axis=1, keepdims=True))",
+                    "return S / S.sum(axis=0, keepdims=True)  # the wrong axis"],
+}
+
+
+def with_predict_proba(lines):
+    """The solution's linear_classifier.py with predict_proba's solution region replaced by ``lines``."""
+    text = (ROOT / "classifiers" / "linear_classifier.py").read_text()
+    head, tail = text.split("def predict_proba", 1)
+    begin = tail.rindex("\n", 0, tail.index("# BEGIN SOLUTION")) + 1
+    end = tail.index("# END SOLUTION\n") + len("# END SOLUTION\n")
+    body = "".join(" " * 8 + line + "\n" for line in lines)
+    return head + "def predict_proba" + tail[:begin] + body + tail[end:]
+
+
+@functools.lru_cache(maxsize=None)
+def generated_submissions():
+    root = Path(tempfile.mkdtemp(prefix="grade-fixtures-"))
+    atexit.register(shutil.rmtree, root, True)
+    for name in ("softmax", "linear_svm", "linear_classifier", "losses"):
+        rel = f"classifiers/{name}.py"
+        target = root / "student_edition" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markers.strip_python((ROOT / rel).read_text(), rel)[0])
+    for fixture, lines in PROBA_BODIES.items():
+        target = root / fixture / "classifiers" / "linear_classifier.py"
+        target.parent.mkdir(parents=True)
+        target.write_text(with_predict_proba(lines))
+    return root
+
+
+def submission(fixture):
+    """The folder of a fixture: generated (above) or hand-written in tests/submissions/."""
+    generated = generated_submissions() / fixture
+    return generated if generated.exists() else SUBMISSIONS / fixture
 
 
 @functools.lru_cache(maxsize=None)
 def graded(fixture, function, accept_half_reg=False):
     """{test name: test} for one function of a fixture submission (graded once per session)."""
     options = grade.Options(accept_half_reg=accept_half_reg, limits=sandbox.Limits(timeout=10.0))
-    result = grade.grade_one(SUBMISSIONS / fixture, options, only={function})
+    result = grade.grade_one(submission(fixture), options, only={function})
     return {t["name"]: t for t in result["tests"]}
 
 
@@ -42,7 +87,7 @@ def test_this_repository_gets_full_marks(tmp_path):
 
 
 def test_untouched_student_edition_scores_zero_on_every_function():
-    result = grade.grade_one(SUBMISSIONS / "student_edition", grade.Options())
+    result = grade.grade_one(submission("student_edition"), grade.Options())
     scored = [t for t in result["tests"] if t["max_score"] > 0]
     assert len(scored) == 50 and all(t["score"] == 0 for t in scored)
     assert all("not written yet" in t["output"] for t in scored), [t["output"] for t in scored]
