@@ -47,7 +47,7 @@ def bare_python(tmp_path_factory):
 
 def run_autograder(root, python):
     env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python)
-    subprocess.run(["bash", str(root / "run_autograder")], env=env, check=True, timeout=600,
+    subprocess.run(["bash", str(root / "run_autograder")], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     return json.loads((root / "results" / "results.json").read_text())
 
