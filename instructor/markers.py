@@ -4,7 +4,7 @@ A region is the lines between two whole-line comments ``# BEGIN SOLUTION`` and
 ``# END SOLUTION`` (any indentation). Inside a function, the student edition
 replaces the region by one line, at the marker's indentation,
 
-    raise NotImplementedError("softmax_loss_naive is not written yet: open classifiers/softmax.py")
+    raise NotImplementedError("double is not written yet: open classifiers/toy.py")
 
 and keeps everything else: the signature, the docstring, the TODO comments the
 instructor wrote just above the marker, and the code around it. Outside any
@@ -20,13 +20,10 @@ import ast
 import json
 import re
 
-from checks.notebook_checks import code_name, headings
+from checks.exercises.notebooks import ANSWER_TAG, SOLUTION_TAG, YOUR_ANSWER, code_name, headings
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
-ANSWER_TAG = "answer"
-SOLUTION_TAG = "solution"
-YOUR_ANSWER = "*Your answer:*"
 
 
 class MarkerError(ValueError):

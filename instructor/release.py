@@ -14,6 +14,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from checks.exercises import EXERCISES
+
 from .markers import MarkerError, strip_notebook, strip_python
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,10 +29,10 @@ PACKAGES = ["classifiers", "checks"]
 OMIT = []
 #: Makefile rules whose commands use one of these are left out (their files are not shipped)
 INSTRUCTOR_ONLY = ("benchmarks/", "instructor")
-#: the order a student works in; the README lists exercises in it
-ORDER = ["classifiers/softmax.py", "classifiers/linear_svm.py", "classifiers/linear_classifier.py",
-         "notebooks/softmax.ipynb", "classifiers/losses.py", "notebooks/cross_entropy.ipynb"]
-HANDIN = "checks/handin.json"
+#: the order a student works in (the order of the exercises' definitions); the README lists exercises in it
+ORDER = list(dict.fromkeys(exercise.path for exercise in EXERCISES))
+#: a file every edition has: --force replaces only a folder holding it
+EDITION_MARK = "checks/expected.json"
 #: extras (and pytest markers) of setup.cfg for instructor-only tools: the edition drops them
 SOLUTION_EXTRAS = ("oracle", "bench")
 #: `make help` text of the rules whose solution text does not hold in the edition (its tests are its exercises)
@@ -69,7 +71,6 @@ def edition_files(root=ROOT):
     for template in sorted(p for p in TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         files[template.relative_to(TEMPLATES).as_posix()] = template.read_bytes()
     files["README.md"] = files["README.md"].decode().replace("{exercises}", exercise_list(exercises)).encode()
-    files[HANDIN] = (json.dumps({"files": sorted(exercises)}, indent=1) + "\n").encode()
     return files, exercises
 
 
@@ -159,8 +160,8 @@ def release(dest, root=ROOT, force=False):
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         if not force:
             raise FileExistsError(f"{dest} exists and is not empty; pass --force to replace it")
-        if not (dest / HANDIN).is_file():
-            raise FileExistsError(f"{dest} does not hold a student edition ({HANDIN} is missing); "
+        if not (dest / EDITION_MARK).is_file():
+            raise FileExistsError(f"{dest} does not hold a student edition ({EDITION_MARK} is missing); "
                                   f"--force only replaces an edition, choose an empty DIR")
         shutil.rmtree(dest)
     dest.mkdir(parents=True, exist_ok=True)
