@@ -4,14 +4,14 @@ Each exercise is defined once, in a module of ``checks/exercises/``: where the s
 writes it, how to call their code on one case, its cases (the public ones that
 ``make check`` uses and the hidden ones the grader draws, from one generator), the
 properties it is graded on with their points, and the mistakes it can name. The
-student's checks (``checks/local.py``) and the grader (``instructor/grade.py``) judge
-with the same properties, so they name a mistake in the same words.
+student's checks (``checks/local.py``) and the grader judge with the same properties,
+so they name a mistake in the same words.
 
 A property's judge gets a ``Context``: the student's results on the cases, and the
 answers, the right one and what each known mistake gives. In the solution the
 answers are computed by the definition's ``answers`` function (a solution region,
 never released); ``make check`` reads them for the public cases from
-``checks/expected.json``, written by ``python -m instructor.expected``.
+``checks/expected.json``, which the instructor's tools write.
 """
 import dataclasses
 
@@ -69,7 +69,7 @@ class Exercise:
     - cases(rng, public) -> [Case]: the inputs, from numpy Generator ``rng`` (public: the
       checks' fixed seed, and sizes small enough to store every mistake's answer).
     - answers(case) -> {output name: [(labels, value)]}: the right value (labels ()) and what
-      each known mistake gives. Solution only: instructor tools and the grader call it.
+      each known mistake gives. Solution only: the instructor's tools and the grader call it.
     - baseline(case): a workload of a timed case's size that computes no answer; speed is
       judged as the call's time over the baseline's.
     """
@@ -83,6 +83,7 @@ class Exercise:
     answers: object = None
     baseline: object = None
     family: str = None         # exercises with the same cases and answers (naive and vectorized) share it
+    imports: tuple = ()        # modules the call imports besides its own (a notebook cell's package)
     cs231n: bool = True        # graded in CS231n's assignment layout too
     manual: bool = False       # graded by hand (notebook answers): checked for being written, worth 0 here
 

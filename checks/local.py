@@ -152,6 +152,8 @@ def import_error(exc):
 
 def load(exercise):
     """The imported module of a .py exercise, or the cells of a notebook; raises what stops it."""
+    for module in exercise.imports:
+        importlib.import_module(module)
     if exercise.module:
         return importlib.import_module(exercise.module)
     path = ROOT / exercise.path

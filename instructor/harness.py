@@ -83,6 +83,8 @@ def load_inputs(path, np):
 
 def load(exercise, root):
     """The imported module of a .py exercise, or the cells of the submitted notebook."""
+    for module in exercise.imports:
+        importlib.import_module(module)
     if exercise.module:
         return importlib.import_module(exercise.module)
     from checks.exercises import notebooks

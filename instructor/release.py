@@ -91,10 +91,10 @@ def exercise_list(exercises):
 
 
 def edition_setup_cfg(text):
-    """setup.cfg with the ``checks`` package, and its .json files, installed next to ``classifiers``."""
+    """setup.cfg with the ``checks`` package (and its exercises and .json files) installed next to ``classifiers``."""
     def add(match):
         names = match.group(2)
-        return match.group(0) if "checks" in names or "find:" in names else f"{match.group(1)}{names}, checks"
+        return match.group(0) if "checks" in names or "find:" in names else f"{match.group(1)}{names}, checks, checks.exercises"
     text = re.sub(r"(?m)^(packages\s*=\s*)(\S.*)$", add, text, count=1)
     for extra in SOLUTION_EXTRAS:      # the extra's line and its indented requirements; its pytest marker
         text = re.sub(rf"(?m)^{extra}\s*=.*\n(?:[ \t]+\S.*\n)*", "", text)

@@ -164,6 +164,6 @@ def test_the_notebook_cell_runs_and_its_mistake_is_named(tmp_path, monkeypatch, 
     (tmp_path / "notebooks").mkdir()
     cell = f"p = L.softmax(logits, 1)\nonehot = np.eye(3)[targets]\nby_hand = {by_hand}\nprint(by_hand)"
     (tmp_path / "notebooks/cross_entropy.ipynb").write_text(notebook([
-        heading("## The gradient: softmax minus one-hot"), code(cell)]))
+        heading("## The gradient, softmax minus one-hot"), code(cell)]))
     o = checks.run_all(["cross_entropy"])[0]
     assert o.verdict == checks.FAIL and says in dict(o.failed)["the gradient by hand"], o.report()

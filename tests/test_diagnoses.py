@@ -71,7 +71,7 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
                                              "gradient": "the output itself is wrong"}),
     ("losses_grad_no_sum", "losses.softmax", {"gradient": "leaves out the sum along dim"}),
     ("log_of_softmax", "losses.log_softmax", {"no underflow to -inf": "computed as np.log(softmax(x))"}),
-    ("cell_not_divided", 'the code under "The gradient: softmax minus one-hot"',
+    ("cell_not_divided", 'the code under "The gradient, softmax minus one-hot"',
      {"the gradient by hand": "the gradient is not divided by N"}),
 ]
 

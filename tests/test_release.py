@@ -196,17 +196,15 @@ def test_instructor_only_files_and_rules_are_left_out(toy_repo, tmp_path):
     assert not (dest / "benchmarks").exists()
     makefile = (dest / "Makefile").read_text()
     assert "bench" not in makefile and ".PHONY: venv test\n" in makefile and "test: venv\n\tpytest\n" in makefile
-    assert (dest / "setup.cfg").read_text() == ("[options]\npackages = classifiers, checks\n\n"
+    assert (dest / "setup.cfg").read_text() == ("[options]\npackages = classifiers, checks, checks.exercises\n\n"
                                                 "[options.package_data]\nchecks = *.json\n")
 
 
-def test_edition_extras_and_handin_list(toy_repo, tmp_path):
+def test_edition_extras_and_exercise_list(toy_repo, tmp_path):
     dest = released(toy_repo, tmp_path)
     readme = (dest / "README.md").read_text()
     assert ('1. `classifiers/toy.py`: `double`, `Thing.step`\n'
             '2. `notebooks/toy.ipynb`: the code under "Toy", Inline question 1\n') in readme
-    assert json.loads((dest / "checks/handin.json").read_text()) == {
-        "files": ["classifiers/toy.py", "notebooks/toy.ipynb"]}
     assert "make check" in (dest / ".github/workflows/classroom.yml").read_text()
     assert (dest / "tests/test_exercises.py").is_file() and (dest / "checks/expected.json").is_file()
 
@@ -428,7 +426,7 @@ def test_edition_installs_and_imports(edition, tmp_path):
                           "--target", str(target), str(dest)], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     code = ("import classifiers, checks, data_utils, gradient_check, classifiers.pipeline, checks.submit\n"
-            "from checks.problems import expected\nprint(len(checks.EXERCISES), expected('softmax')['loss'] > 0)")
+            "from checks.local import expected_answers\nprint(len(checks.EXERCISES), len(expected_answers()) > 0)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(target)})
     assert out.returncode == 0, out.stderr[-2000:]

@@ -150,7 +150,7 @@ def progress(cells, skip=()):
 
 # ---------------------------------------------------------------- cross_entropy.ipynb: the gradient by hand
 
-GRADIENT_HEADING = "The gradient: softmax minus one-hot"
+GRADIENT_HEADING = "The gradient, softmax minus one-hot"
 GRADIENT_MISTAKES = {
     "gradsum": "the gradient is not divided by N",
     "sign": "the gradient has the wrong sign",
@@ -193,7 +193,7 @@ def gradient_by_hand(ctx):
 EXERCISES = [
     manual("notebooks/softmax.ipynb"),
     Exercise(name=code_name(GRADIENT_HEADING), path="notebooks/cross_entropy.ipynb", function=GRADIENT_HEADING,
-             call=call_gradient_cell, cases=gradient_cases,
+             call=call_gradient_cell, cases=gradient_cases, imports=("classifiers.losses",),
              properties=[Property("the gradient by hand", 1, gradient_by_hand)], mistakes=GRADIENT_MISTAKES,
              cs231n=False),
 ]
