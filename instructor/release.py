@@ -50,16 +50,16 @@ def sources(root):
     return [p for p in paths if p not in OMIT]
 
 
-def edition_files(root=ROOT):
+def edition_files(root=ROOT, hints=False):
     """{path: bytes} of the whole edition, and {path: [exercises]} for the files students edit."""
     files, exercises = {}, {}
     for path in sources(root):
         data = (root / path).read_bytes()
         if path.endswith(".py"):
-            text, found = strip_python(data.decode("utf-8"), path)
+            text, found = strip_python(data.decode("utf-8"), path, hints)
             data = text.encode("utf-8")
         elif path.endswith(".ipynb"):
-            text, found = strip_notebook(data.decode("utf-8"), path)
+            text, found = strip_notebook(data.decode("utf-8"), path, hints)
             data = text.encode("utf-8")
         else:
             found = None
@@ -146,7 +146,7 @@ def digest(folder):
     return h.hexdigest()
 
 
-def release(dest, root=ROOT, force=False):
+def release(dest, root=ROOT, force=False, hints=False):
     """Write the student edition of ``root`` to ``dest``; returns {path: [exercises]}.
 
     ``dest`` must be empty or absent; with ``force`` an existing edition there
@@ -156,7 +156,7 @@ def release(dest, root=ROOT, force=False):
     dest, root = Path(dest).resolve(), Path(root).resolve()
     if dest == root or root in dest.parents or dest in root.parents:
         raise ValueError(f"DIR must be outside the repository {root}, got {dest}")
-    files, exercises = edition_files(root)
+    files, exercises = edition_files(root, hints)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         if not force:
             raise FileExistsError(f"{dest} exists and is not empty; pass --force to replace it")
@@ -174,9 +174,12 @@ def main(argv=None):
                                      description="Write the student edition of this repository to DIR.")
     parser.add_argument("dir", metavar="DIR", help="an empty or new folder")
     parser.add_argument("--force", action="store_true", help="replace an edition already in DIR")
+    parser.add_argument("--hints", action="store_true",
+                        help="keep the '# Hint:' lines of the TODOs (by default a TODO says what to compute, the "
+                             "contract and the pitfalls, and leaves the derivation to the student)")
     args = parser.parse_args(argv)
     try:
-        exercises = release(args.dir, force=args.force)
+        exercises = release(args.dir, force=args.force, hints=args.hints)
     except (MarkerError, ValueError, FileExistsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -467,7 +467,8 @@ def test_the_edition_mentions_nothing_it_leaves_out(edition):
     """No text of the edition points at a function, extra, file or figure that only the solution has."""
     dest, _ = edition
     left_out = ["softmax_loss_fast", "oracle", "bench", "benchmarks/", "python -m instructor", "figures in the README",
-                "notebooks included", "full data set, notebooks", "All three functions"]
+                "notebooks included", "full data set, notebooks", "All three functions",
+                "each answer comes with a code"]
     found = []
     for path in sorted(p for p in dest.rglob("*") if p.is_file() and p.suffix in (".py", ".ipynb", ".cfg", ".md", "")):
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -482,3 +483,20 @@ def test_edition_softmax_imports_only_what_it_uses(edition):
     imported = {a.asname or a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for a in node.names}
     used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     assert imported - used == set()
+
+
+DERIVATIONS = ["[j == y[i]]", "X.T @", "X[i] to column", "(p - onehot)", "one_hot(y)", "y * (g - ", "g - exp(y)",
+               "np.argmax(", "self.W - learning_rate", "dscores"]
+
+
+def test_the_todos_leave_the_derivation_to_the_student(edition, tmp_path):
+    """The default edition's TODOs and docstrings say what to compute, the contract and the pitfalls; the
+    '# Hint:' lines (the derivation's key step) come only with release --hints."""
+    dest, exercises = edition
+    found = [f"{path}: {text}" for path in exercises for text in DERIVATIONS if text in (dest / path).read_text()]
+    assert found == []
+    hinted = tmp_path / "hinted"
+    rel.release(hinted, hints=True)
+    text = (hinted / "classifiers/softmax.py").read_text()
+    assert "# Hint: its loss with respect to its score for class j is p[j] - [j == y[i]]." in text
+    assert "# Hint:" not in (dest / "classifiers/softmax.py").read_text()
