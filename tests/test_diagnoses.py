@@ -47,6 +47,8 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
                                    REG_LOSS: "the reg factor is dropped", REG_GRAD: "the reg factor is dropped",
                                    "stability with large scores": "must leave the loss unchanged"}),
     ("reg_missing", NAIVE, {REG_LOSS: "is missing from the loss", REG_GRAD: "lacks the regularization"}),
+    ("reg_sum_squared", NAIVE, {REG_LOSS: "squares the sum of W's entries",
+                                REG_GRAD: "2 * reg * np.sum(W) in every entry"}),
     ("reg_over_n", VEC, {REG_LOSS: "the regularization is divided by N", REG_GRAD: "regularization is divided by N"}),
     ("sum_not_mean", VEC, {"loss value": "summed over the examples instead of averaged"}),
     ("svm_half_reg", "svm_loss_naive", {REG_LOSS: "0.5 * reg * np.sum(W * W) convention",

@@ -43,6 +43,10 @@ MISTAKES = {
     "factor": "the reg factor is dropped: np.sum(W * W) is added without multiplying by reg",
     "gradfactor": "the reg factor is dropped from the gradient: 2 * W without reg",
     "overN": "the regularization is divided by N; only the data loss is an average",
+    "sumsquared": "the regularization squares the sum of W's entries, np.sum(W) ** 2, instead of summing their "
+                  "squares",
+    "gradsumsquared": "the regularization's gradient is 2 * reg * np.sum(W) in every entry, the gradient of "
+                      "reg * np.sum(W) ** 2, instead of 2 * reg * W",
     "gradoverN": "the gradient's regularization is divided by N; only the data term is an average",
     "zeros": "the gradient is all zeros: dW is never written (or is overwritten)",
     "transposed": "the gradient is transposed: dW must have W's shape (D, C), not (C, D)",
@@ -496,7 +500,8 @@ def loss_variants(kind, W, X, y, reg):
     """[(labels, loss)] for every combination; labels () is the right answer."""
     W, X = np.asarray(W, np.float64), np.asarray(X, np.float64)
     N, R = len(y), np.sum(W * W)
-    regs = {"": reg * R, "missing": 0.0, "half": 0.5 * reg * R, "factor": R, "overN": reg * R / N}
+    regs = {"": reg * R, "missing": 0.0, "half": 0.5 * reg * R, "factor": R, "overN": reg * R / N,
+            "sumsquared": reg * np.sum(W) ** 2}
     out = []
     for data in LOSS_DATA[kind]:
         total = TERMS[kind](W, X, y, data)[0]
@@ -512,7 +517,7 @@ def gradient_variants(kind, W, X, y, reg):
     W, X = np.asarray(W, np.float64), np.asarray(X, np.float64)
     N = len(y)
     regs = {"": 2 * reg * W, "gradmissing": 0 * W, "gradhalf": reg * W, "gradfactor": 2 * W,
-            "gradoverN": 2 * reg * W / N}
+            "gradoverN": 2 * reg * W / N, "gradsumsquared": 2 * reg * np.sum(W) * np.ones_like(W)}
     out = []
     for data in GRAD_DATA[kind]:
         G = TERMS[kind](W, X, y, data)[1]
