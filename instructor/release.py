@@ -8,7 +8,6 @@ written in sorted order with fixed modes, and nothing depends on the clock.
 """
 import argparse
 import hashlib
-import json
 import re
 import shutil
 import sys

@@ -10,7 +10,7 @@ import pytest
 
 import checks
 from instructor import release as rel
-from instructor.markers import MarkerError, strip_notebook, strip_python
+from instructor.markers import MarkerError
 
 TOY = '''\
 """A toy module."""
@@ -121,23 +121,6 @@ def test_two_regions_in_one_method_are_numbered(toy_repo, tmp_path):
     assert "# TODO: second half\n        raise NotImplementedError(\"Thing.step (part 2 of 2)" in text
 
 
-@pytest.mark.parametrize("lines, message", [
-    (["# BEGIN SOLUTION", "x = 1"], r"x.py:1: # BEGIN SOLUTION without an # END SOLUTION"),
-    (["x = 1", "# END SOLUTION"], r"x.py:2: # END SOLUTION without a # BEGIN SOLUTION"),
-    (["# BEGIN SOLUTION", "  # BEGIN SOLUTION"], r"x.py:2: # BEGIN SOLUTION inside the region opened at line 1"),
-    (["x = 1  # BEGIN SOLUTION"], r"x.py:1: a marker must be a whole line"),
-])
-def test_unpaired_or_inline_markers_are_refused_with_file_and_line(lines, message):
-    with pytest.raises(MarkerError, match=message):
-        strip_python("\n".join(lines) + "\n", "x.py")
-
-
-def test_region_that_breaks_python_is_refused():
-    source = "def f():\n    # BEGIN SOLUTION\n    if True:\n    # END SOLUTION\n        return 1\n"
-    with pytest.raises(MarkerError, match="f.py: the student edition is not valid Python"):
-        strip_python(source, "f.py")
-
-
 def test_marker_error_leaves_the_destination_untouched(toy_repo, tmp_path):
     (toy_repo / "classifiers/bad.py").write_text("# BEGIN SOLUTION\n")
     with pytest.raises(MarkerError, match="classifiers/bad.py:1"):
@@ -158,27 +141,6 @@ def test_notebook_answers_exercises_and_outputs(toy_repo, tmp_path):
     code = nb["cells"][1]
     assert code["outputs"] == [] and code["execution_count"] is None
     assert nb["cells"][3]["metadata"]["tags"] == ["answer"]        # make submit finds the answers by this tag
-
-
-def test_notebook_json_is_stable_and_valid(toy_repo):
-    text, exercises = strip_notebook(json.dumps(NOTEBOOK), "notebooks/toy.ipynb")
-    assert exercises == ['the code under "Toy"', "Inline question 1"]
-    assert strip_notebook(text, "notebooks/toy.ipynb")[0] == text          # stripping twice changes nothing
-
-
-def test_notebook_exercises_are_named_by_the_headings_the_student_sees():
-    nb = {"cells": [cell("markdown", "### Inline question 7"), cell("markdown", "## Fast kernel", tags=["solution"]),
-                    cell("markdown", "Because.", tags=["answer"]),
-                    cell("code", "# BEGIN SOLUTION\nx = 1\n# END SOLUTION")],
-          "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
-    _, exercises = strip_notebook(json.dumps(nb), "n.ipynb")
-    assert exercises == ["Inline question 7", 'the code under "Inline question 7"']
-
-
-def test_a_code_cell_tagged_answer_is_refused():
-    nb = {"cells": [cell("code", "x = 1", tags=["answer"])], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
-    with pytest.raises(MarkerError, match=r"n.ipynb \(cell 0\): a code cell is tagged 'answer'"):
-        strip_notebook(json.dumps(nb), "n.ipynb")
 
 
 def test_release_is_byte_identical_twice(toy_repo, tmp_path):

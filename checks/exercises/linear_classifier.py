@@ -160,7 +160,7 @@ def predict(ctx):
             continue
         labels = ctx.name_mistake(name, "predicted", got)
         likely = f" Likely {ctx.exercise.explain(labels)}." if labels else ""
-        (n, d), c = p.inputs["X"].shape, p.inputs["W"].shape[1]
+        n, c = p.inputs["X"].shape[0], p.inputs["W"].shape[1]
         check(np.shape(got) == want.shape, f"predict must return one label per example, shape {want.shape}; "
                                            f"got shape {np.shape(got)} (N = {n} examples, C = {c} classes).{likely}")
         rows = "" if n <= 8 else f" (the first 8 of {n} examples)"
@@ -198,7 +198,7 @@ def call_proba(module, case):
 
 def _array(ctx, name, key):
     got = ctx.value(name, key)
-    check(isinstance(got, np.ndarray), f"the function must return an array; it returned a number")
+    check(isinstance(got, np.ndarray), "the function must return an array; it returned a number")
     return got
 
 
