@@ -10,8 +10,9 @@ unpickler that admits only the numpy array reconstruction the format needs.
 
 Typical use, as in the assignment::
 
-    data = get_CIFAR10_data()               # classic splits, mean image subtracted, bias trick
-    X_train, y_train = data["X_train"], data["y_train"]
+    data = get_CIFAR10_data()               # CS231n's: (N, 3, 32, 32), mean image subtracted
+    rows = get_linear_classifier_data()     # the linear classifier's: rows, bias column, dev split
+    X_train, y_train = rows["X_train"], rows["y_train"]
 
 or, for the raw images::
 
@@ -482,10 +483,78 @@ def mirror_permutation(bias=True):
     return np.append(perm, perm.size) if bias else perm
 
 
-def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, num_test=1000,
-                     num_dev=500, subtract_mean=True, bias_trick=True, standardize=False,
-                     dtype=np.float64, seed=None, data=None, *, return_preprocessor=False):
-    """Load CIFAR-10 and split it as in the assignment.
+def _images_for_splits(cifar10_dir, data, num_training, num_validation, num_test, num_dev=0):
+    """The uint8 images (Xtr, ytr, Xte, yte) to split, loaded unless ``data`` has them, with the
+    split sizes checked against them."""
+    if data is None:
+        data = load_CIFAR10(cifar10_dir or DATASETS_DIR / FOLDER, dtype=np.uint8)
+    if len(data) != 4:
+        raise ValueError(f"data must be the 4 arrays (Xtr, ytr, Xte, yte) that load_CIFAR10 returns, "
+                         f"got {len(data)} items")
+    Xtr, ytr, Xte, yte = data
+    for name, value in (("num_training", num_training), ("num_validation", num_validation),
+                        ("num_test", num_test), ("num_dev", num_dev)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+    if num_training < 1:
+        raise ValueError("num_training must be at least 1")
+    if num_training + num_validation > len(ytr):
+        raise ValueError(f"num_training + num_validation = {num_training + num_validation} exceeds the "
+                         f"{len(ytr)} training images available")
+    if num_test > len(yte):
+        raise ValueError(f"num_test = {num_test} exceeds the {len(yte)} test images available")
+    if num_dev > num_training:
+        raise ValueError(f"num_dev = {num_dev} exceeds num_training = {num_training}")
+    return Xtr, ytr, Xte, yte
+
+
+def get_CIFAR10_data(num_training=49000, num_validation=1000, num_test=1000, subtract_mean=True, *,
+                     cifar10_dir=None, dtype=np.float64, data=None):
+    """Load CIFAR-10 as CS231n's get_CIFAR10_data does: images channels first, mean image subtracted.
+
+    - train: training images [0, num_training)
+    - val:   training images [num_training, num_training + num_validation)
+    - test:  the first num_test test images
+
+    With ``subtract_mean`` the mean of the training images (computed in float64) is
+    subtracted from all three splits. No bias column is added and nothing is flattened:
+    this is what CS231n's two-layer network, Solver and assignment 2 expect. The linear
+    classifier's flattened rows with a bias column are ``get_linear_classifier_data``.
+
+    Inputs (the first four as in CS231n's, in the same order):
+    - num_training, num_validation, num_test: split sizes (defaults 49000, 1000, 1000).
+    - subtract_mean: subtract the mean training image (default True).
+    - cifar10_dir (keyword-only): the batches folder (default DATASETS_DIR/cifar-10-batches-py)
+      or the bundled sample's .npz path.
+    - dtype (keyword-only): of the images, np.float64 by default as in CS231n's.
+    - data (keyword-only): (Xtr, ytr, Xte, yte) already loaded; then cifar10_dir is not read.
+
+    Returns a dict of arrays: X_train (num_training, 3, 32, 32), y_train (num_training,),
+    X_val (num_validation, 3, 32, 32), y_val, X_test (num_test, 3, 32, 32), y_test;
+    images of ``dtype`` (C-contiguous), labels int64 in [0, 10).
+    """
+    Xtr, ytr, Xte, yte = _images_for_splits(cifar10_dir, data, num_training, num_validation, num_test)
+    pre = Preprocessor("mean", bias=False, dtype=dtype).fit(Xtr[:num_training])
+    if not subtract_mean:
+        pre.mean = np.zeros_like(pre.mean)
+    val = slice(num_training, num_training + num_validation)
+    return {"X_train": _channels_first(pre, Xtr[:num_training]), "y_train": ytr[:num_training],
+            "X_val": _channels_first(pre, Xtr[val]), "y_val": ytr[val],
+            "X_test": _channels_first(pre, Xte[:num_test]), "y_test": yte[:num_test]}
+
+
+def _channels_first(pre, images, chunk=5000):
+    """``pre.transform`` of (N, 32, 32, 3) images, as a C-contiguous (N, 3, 32, 32) array, a chunk at a time."""
+    out = np.empty((len(images), 3, 32, 32), pre.dtype)
+    for s in range(0, len(images), chunk):
+        out[s:s + chunk] = pre.transform(images[s:s + chunk]).reshape(-1, 32, 32, 3).transpose(0, 3, 1, 2)
+    return out
+
+
+def get_linear_classifier_data(cifar10_dir=None, num_training=49000, num_validation=1000, num_test=1000,
+                               num_dev=500, subtract_mean=True, bias_trick=True, standardize=False,
+                               dtype=np.float64, seed=None, data=None, *, return_preprocessor=False):
+    """Load CIFAR-10 and split it as the linear classifier's notebook does: rows, bias column, dev split.
 
     - train: training rows [0, num_training)
     - val:   training rows [num_training, num_training + num_validation)
@@ -510,25 +579,7 @@ def get_CIFAR10_data(cifar10_dir=None, num_training=49000, num_validation=1000, 
     only, as CS231n's notebooks print each value's shape; ``(dict, preprocessor)``
     with return_preprocessor.
     """
-    if data is None:
-        data = load_CIFAR10(cifar10_dir or DATASETS_DIR / FOLDER, dtype=np.uint8)
-    if len(data) != 4:
-        raise ValueError(f"data must be the 4 arrays (Xtr, ytr, Xte, yte) that load_CIFAR10 returns, "
-                         f"got {len(data)} items")
-    Xtr, ytr, Xte, yte = data
-    for name, value in (("num_training", num_training), ("num_validation", num_validation),
-                        ("num_test", num_test), ("num_dev", num_dev)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-            raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
-    if num_training < 1:
-        raise ValueError("num_training must be at least 1")
-    if num_training + num_validation > len(ytr):
-        raise ValueError(f"num_training + num_validation = {num_training + num_validation} exceeds the "
-                         f"{len(ytr)} training images available")
-    if num_test > len(yte):
-        raise ValueError(f"num_test = {num_test} exceeds the {len(yte)} test images available")
-    if num_dev > num_training:
-        raise ValueError(f"num_dev = {num_dev} exceeds num_training = {num_training}")
+    Xtr, ytr, Xte, yte = _images_for_splits(cifar10_dir, data, num_training, num_validation, num_test, num_dev)
     rng = np.random.default_rng(seed)
     dev = rng.choice(num_training, num_dev, replace=False)
     mode = "standardize" if standardize else "mean"

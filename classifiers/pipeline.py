@@ -257,7 +257,7 @@ def load_splits(config, log=print):
                                        f"--data-dir)") from None
         names = data_utils.class_names(config.data_dir or data_utils.DATASETS_DIR)
     num_val = min(config.num_validation, len(ytr) // 5)
-    splits, pre = data_utils.get_CIFAR10_data(
+    splits, pre = data_utils.get_linear_classifier_data(
         data=(Xtr, ytr, Xte, yte), num_training=len(ytr) - num_val, num_validation=num_val, num_test=len(yte),
         num_dev=0, standardize=config.preprocess == "standardize", dtype=dtype, return_preprocessor=True)
     return splits, pre, tuple(names), source
