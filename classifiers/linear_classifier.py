@@ -14,8 +14,8 @@ import zipfile
 
 import numpy as np
 
-import data_utils
 from .linear_svm import svm_loss_vectorized
+from .safe_pickle import unpickle_arrays
 from .softmax import softmax_loss_vectorized
 from .validation import (ClassifierError, InvalidTypeError, InvalidValueError, MissingFileError, check_array,
                          check_choice, check_finite, check_labels, check_nonnegative, check_positive)
@@ -290,7 +290,7 @@ def _read_npy_weights(path):
             shape, _, dtype = read_header(f)
             if dtype != object:
                 return _checked_weights(np.load(path, allow_pickle=False), path)
-            params = data_utils.unpickle_arrays(f)
+            params = unpickle_arrays(f)
     except (ValueError, OSError, EOFError, pickle.UnpicklingError) as exc:
         raise InvalidValueError(f"{path} is not a CS231n model file, np.save of {{'W': W}} ({exc})") from None
     if isinstance(params, np.ndarray) and params.shape == () and params.dtype == object:

@@ -266,7 +266,7 @@ def test_predict_reports_an_unreadable_image_and_predicts_the_rest(sample_run, t
 
 
 def test_a_missing_data_dir_is_not_told_to_pass_data_dir(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data_utils, "download_CIFAR10", offline_download)
+    monkeypatch.setattr(data_utils.loading, "download_CIFAR10", offline_download)
     code = main(["train", "--data-dir", str(tmp_path / "nothing"), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and f"no CIFAR-10 data in {tmp_path / 'nothing'}" in err
@@ -278,9 +278,9 @@ def test_a_partial_data_folder_names_the_missing_files_and_is_not_downloaded_aga
     for name in ("data_batch_3", "data_batch_4", "data_batch_5"):
         (folder / name).unlink()
     downloads = []
-    monkeypatch.setattr(data_utils, "download_CIFAR10", lambda *a, **k: downloads.append(a))
+    monkeypatch.setattr(data_utils.loading, "download_CIFAR10", lambda *a, **k: downloads.append(a))
     for data_dir in (tmp_path, None):
-        monkeypatch.setattr(data_utils, "DATASETS_DIR", tmp_path)
+        monkeypatch.setattr(data_utils.layout, "DATASETS_DIR", tmp_path)
         code = main(["train", "--quiet", "--out", str(tmp_path / "run")]
                     + (["--data-dir", str(data_dir)] if data_dir else []))
         err = capsys.readouterr().err
@@ -290,8 +290,8 @@ def test_a_partial_data_folder_names_the_missing_files_and_is_not_downloaded_aga
 
 
 def test_offline_the_fallback_to_the_sample_is_said_once(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data_utils, "download_CIFAR10", offline_download)
-    monkeypatch.setattr(data_utils, "DATASETS_DIR", tmp_path / "datasets")
+    monkeypatch.setattr(data_utils.loading, "download_CIFAR10", offline_download)
+    monkeypatch.setattr(data_utils.layout, "DATASETS_DIR", tmp_path / "datasets")
     assert main(["train", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "--quiet",
                  "--out", str(tmp_path / "r")]) == 0
     said = [line for line in capsys.readouterr().out.splitlines() if "sample" in line or "download" in line]

@@ -126,9 +126,9 @@ def test_sample_loads_with_the_same_api():
 
 def test_data_home_is_the_checkout_then_the_variable_then_a_user_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("SOFTMAX_DATA", str(tmp_path / "mine"))
-    assert data_utils.get_data_home() == data_utils._CHECKOUT_DATASETS            # run from a checkout
+    assert data_utils.get_data_home() == data_utils.layout._CHECKOUT_DATASETS     # run from a checkout
     assert (data_utils.get_data_home() / "get_datasets.sh").is_file()
-    monkeypatch.setattr(data_utils, "_CHECKOUT_DATASETS", tmp_path / "site-packages" / "datasets")  # installed
+    monkeypatch.setattr(data_utils.layout, "_CHECKOUT_DATASETS", tmp_path / "site-packages" / "datasets")  # installed
     assert data_utils.get_data_home() == tmp_path / "mine"
     monkeypatch.delenv("SOFTMAX_DATA")
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -236,6 +236,29 @@ def test_get_cifar10_data_keeps_its_defaults_and_takes_loaded_images(tmp_path):
         data_utils.get_CIFAR10_data(101, 50, data=images)
 
 
+@pytest.mark.parametrize("call,exc,pattern", [
+    (lambda d: data_utils.get_CIFAR10_data(1.5, data=d), TypeError, "num_training must be a positive integer, got "
+                                                                     "float 1.5"),
+    (lambda d: data_utils.get_CIFAR10_data(0, data=d), ValueError, "num_training must be a positive integer, got 0"),
+    (lambda d: data_utils.get_CIFAR10_data(10, -1, data=d), ValueError, "num_validation must be an integer >= 0, "
+                                                                         "got -1"),
+    (lambda d: data_utils.get_linear_classifier_data(data=d, num_training=10, num_test=10, num_dev=11), ValueError,
+     "num_dev = 11 exceeds num_training = 10"),
+    (lambda d: data_utils.get_CIFAR10_data(data=d[:3]), ValueError, "data must be the 4 arrays"),
+    (lambda d: data_utils.Preprocessor("whiten"), ValueError, "mode must be one of 'mean', 'standardize', got "
+                                                              "'whiten'"),
+    (lambda d: data_utils.Preprocessor().transform(d[0]), ValueError, r"call fit\(\) before transform\(\)"),
+    (lambda d: data_utils.load_CIFAR10("/nonexistent/cifar"), DataError, "does not exist"),
+], ids=["float count", "no training images", "negative count", "dev too large", "three arrays", "unknown mode",
+        "transform before fit", "missing folder"])
+def test_bad_arguments_get_the_packages_errors(tmp_path, call, exc, pattern):
+    from classifiers.validation import ClassifierError
+    images = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    with pytest.raises(exc, match=pattern) as raised:
+        call(images)
+    assert isinstance(raised.value, ClassifierError)      # raised through validation.py: the CLI's one-line errors
+
+
 def test_mirror_permutation_flips_images():
     img = np.arange(32 * 32 * 3).reshape(32, 32, 3)
     row = np.append(img.ravel(), 1)
@@ -333,8 +356,8 @@ def test_download_offline_fails_at_once_without_retrying(tmp_path, monkeypatch):
         attempts.append(url)
         raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
 
-    monkeypatch.setattr(data_utils.urllib.request, "urlopen", offline)
-    monkeypatch.setattr(data_utils.time, "sleep", sleeps.append)
+    monkeypatch.setattr(data_utils.download.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(data_utils.download.time, "sleep", sleeps.append)
     with pytest.raises(DownloadError, match="could not download.*Name or service not known"):
         data_utils.download_CIFAR10(tmp_path, url="http://no-such-host.invalid/cifar.tar.gz", retries=3,
                                     progress=False, log=said.append)
