@@ -29,8 +29,11 @@ from pathlib import Path
 import numpy as np
 
 import data_utils
+from atomic_write import write_text
+
 from . import recipe
 from .linear_classifier import LinearClassifier, Softmax, TrainingDiverged
+from .persistence import ModelFileError, not_a_model_file
 from .validation import ClassifierError, InvalidValueError
 
 RUNS_DIR = Path("runs")
@@ -86,10 +89,6 @@ class OutputError(ClassifierError, ValueError):
     """The output folder cannot be created or written, or holds an earlier run."""
 
 
-class ModelFileError(ClassifierError, ValueError):
-    """The file or folder given as a model is not a model saved by ``train``."""
-
-
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during the search; ``message`` says what was saved where."""
 
@@ -124,8 +123,8 @@ class CifarModel:
         clf = LinearClassifier.load(path)
         extras = clf.extras
         if "pre_mean" not in extras or "class_names" not in extras:
-            raise InvalidValueError(f"{path} holds a classifier but not a CIFAR-10 model saved by "
-                                    f"`python -m classifiers train` (no preprocessing statistics)")
+            raise ModelFileError(f"{path} holds a {type(clf).__name__} classifier without the preprocessing "
+                                 f"statistics and class names that `python -m classifiers train` saves with it")
         try:
             pre = data_utils.Preprocessor.from_state(extras, dtype=clf.W.dtype)
             hyper = json.loads(str(extras["hyperparams"])) if "hyperparams" in extras else {}
@@ -168,8 +167,7 @@ def model_file(path):
     if not path.exists():
         raise ModelFileError(f"no model file at {path}")
     if not zipfile.is_zipfile(path):
-        raise ModelFileError(f"{path} is not a model saved by `python -m classifiers train` (those are "
-                             f".npz archives); pass a run's model.npz or its folder")
+        raise not_a_model_file(path, "it is not an .npz archive; pass a run's model.npz or its folder")
     return path
 
 
@@ -504,9 +502,7 @@ def _save_figures(out, clf, history, row, search, y_test, pred, names, note=None
 
 
 def _write_json(path, obj):
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=2, default=float, allow_nan=True) + "\n")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(obj, indent=2, default=float, allow_nan=True) + "\n")
 
 
 def summary_table(results):

@@ -15,6 +15,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from atomic_write import atomic_write
+
 from .layout import DATASETS_DIR, FOLDER, MD5, URL, DataError, DownloadError, has_full_data
 
 
@@ -27,10 +29,10 @@ def _md5(path, chunk=1 << 20):
 
 
 def _fetch(url, dest, md5, timeout, progress):
-    """Stream ``url`` into ``dest`` (a temporary name), checking the MD5 as it goes."""
+    """Stream ``url`` into ``dest``, checking the MD5 as it goes; ``dest`` appears only when complete and verified."""
     from tqdm.auto import tqdm
     h = hashlib.md5()
-    with urllib.request.urlopen(url, timeout=timeout) as response, open(dest, "wb") as out:
+    with urllib.request.urlopen(url, timeout=timeout) as response, atomic_write(dest) as out:
         total = int(response.headers.get("Content-Length") or 0) or None
         with tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="CIFAR-10",
                   disable=not progress, mininterval=0.5) as bar:
@@ -38,9 +40,9 @@ def _fetch(url, dest, md5, timeout, progress):
                 out.write(block)
                 h.update(block)
                 bar.update(len(block))
-    if md5 is not None and h.hexdigest() != md5:
-        raise DownloadError(f"checksum mismatch for {url}: got MD5 {h.hexdigest()}, expected {md5}; "
-                            f"the download is corrupt and was deleted")
+            if md5 is not None and h.hexdigest() != md5:      # raised inside: the partial file is deleted
+                raise DownloadError(f"checksum mismatch for {url}: got MD5 {h.hexdigest()}, expected {md5}; "
+                                    f"the download is corrupt and was deleted")
 
 
 def _offline(exc):
@@ -65,15 +67,12 @@ def download_CIFAR10(root=DATASETS_DIR, url=URL, md5=MD5, retries=2, timeout=30,
     root.mkdir(parents=True, exist_ok=True)
     tarball = root / Path(urllib.parse.urlparse(url).path).name
     if not (tarball.exists() and (md5 is None or _md5(tarball) == md5)):
-        part = tarball.with_name(tarball.name + ".part")
         for attempt in range(retries + 1):
             try:
                 log(f"downloading {url} to {root}")
-                _fetch(url, part, md5, timeout, progress)
-                os.replace(part, tarball)
+                _fetch(url, tarball, md5, timeout, progress)
                 break
             except OSError as exc:                      # URLError, timeouts and DownloadError are all OSErrors
-                part.unlink(missing_ok=True)
                 last = attempt == retries or _offline(exc)
                 if last:
                     if isinstance(exc, DownloadError):

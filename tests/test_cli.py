@@ -94,9 +94,9 @@ def test_predict_and_evaluate(sample_run, tmp_path):
     (["train", "--sample", "--out", "/proc/forbidden/run"], "cannot write to the output folder"),
     (["train", "--data-dir", "{missing}", "--no-download"], "no CIFAR-10 data in"),
     (["train", "--data-dir", "{corrupt}"], "is truncated or corrupt"),
-    (["evaluate", "{foreign}"], "is not a model file saved by LinearClassifier.save"),
-    (["predict", "{foreign}", "x.png"], "is not a model file saved by LinearClassifier.save"),
-    (["predict", "{bare}", "x.png"], "not a CIFAR-10 model saved by `python -m classifiers train`"),
+    (["evaluate", "{foreign}"], "foreign.npz is not a model file saved by this package (it has entries"),
+    (["predict", "{foreign}", "x.png"], "foreign.npz is not a model file saved by this package (it has entries"),
+    (["predict", "{bare}", "x.png"], "bare.npz holds a Softmax classifier without the preprocessing statistics"),
     (["evaluate", "{missing}/model.npz"], "no model file at"),
 ], ids=["unknown flag", "zero lr", "negative lr", "negative lr exponent", "negative reg",
         "negative lr exponent spaced", "negative reg exponent", "lr not a number", "zero batch",
@@ -235,7 +235,7 @@ def test_a_file_that_is_not_a_model_gets_a_plain_message(sample_run, tmp_path, c
         path.write_text("not a model\n")
     proc = run_cli(command, str(path), *([str(out / "loss.png")] if command == "predict" else []))
     assert proc.returncode == 2
-    assert f"{path} is not a model saved by `python -m classifiers train`" in proc.stderr
+    assert f"{path} is not a model file saved by this package (it is not an .npz archive" in proc.stderr
     assert "pickle" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
