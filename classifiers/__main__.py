@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import data_utils
+from .models import KINDS, describe
 from .pipeline import CLASSIC, CifarModel, Interrupted, TrainConfig
 from .validation import ClassifierError
 
@@ -66,6 +67,8 @@ def build_parser(prog="python -m classifiers"):
                        description="Train a linear softmax classifier on CIFAR-10 with a learning rate x "
                                    "regularization search on the validation split, then report train, "
                                    "validation and test accuracy and save the model, results.json and plots.")
+    t.add_argument("--model", choices=tuple(KINDS), default=d.model,
+                   help=f"the model to train [default: {d.model}]")
     g = t.add_argument_group("data and output")
     source = g.add_mutually_exclusive_group()
     source.add_argument("--data-dir", help="folder holding cifar-10-batches-py/; without it: datasets/, downloaded "
@@ -141,9 +144,9 @@ def config_from_args(args):
             values[field] = tuple(value) if isinstance(value, list) else value
     if args.epochs is not None and args.num_iters is None:
         values["num_iters"] = None
-    return TrainConfig(data_dir=args.data_dir, download=args.download, sample=args.sample, out=args.out,
-                       seed=args.seed, dtype=args.dtype, batch_size=args.batch_size, progress=not args.quiet,
-                       jobs=args.jobs, **values)
+    return TrainConfig(model=args.model, data_dir=args.data_dir, download=args.download, sample=args.sample,
+                       out=args.out, seed=args.seed, dtype=args.dtype, batch_size=args.batch_size,
+                       progress=not args.quiet, jobs=args.jobs, **values)
 
 
 def say(*parts):
@@ -159,7 +162,7 @@ def cmd_train(args):
     results = train(config_from_args(args), log=say)
     say()
     say(summary_table(results))
-    say(f"\nbest: lr={results['best']['learning_rate']:g} reg={results['best']['reg']:g}")
+    say(f"\nbest: {describe(KINDS[args.model], results['best'])}")
     say(f"train accuracy {results['train_acc']:.4f}   validation accuracy {results['val_acc']:.4f}   "
         f"test accuracy {results['test_acc']:.4f}")
     s = results["seconds"]

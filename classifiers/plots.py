@@ -72,26 +72,27 @@ def weight_templates(W, class_names):
     return fig
 
 
-def search_heatmap(results):
-    """Validation accuracy over the (learning rate, regularization) grid.
+def search_heatmap(results, y="learning_rate", x="reg"):
+    """Validation accuracy over the grid of two hyperparameters (rows ``y``, columns ``x``).
 
-    ``results`` is a list of dicts with keys learning_rate, reg and val_acc.
+    ``results`` is a list of dicts holding the hyperparameters and val_acc; with ``x``
+    None the grid has one column (a search over ``y`` alone).
     """
-    lrs = sorted({r["learning_rate"] for r in results})
-    regs = sorted({r["reg"] for r in results})
-    grid = np.full((len(lrs), len(regs)), np.nan)
+    ys = sorted({r[y] for r in results})
+    xs = sorted({r[x] for r in results}) if x else [None]
+    grid = np.full((len(ys), len(xs)), np.nan)
     for r in results:
-        grid[lrs.index(r["learning_rate"]), regs.index(r["reg"])] = r["val_acc"]
-    fig = Figure(figsize=(1.4 * len(regs) + 2.5, 0.8 * len(lrs) + 1.8), layout="constrained")
+        grid[ys.index(r[y]), xs.index(r[x] if x else None)] = r["val_acc"]
+    fig = Figure(figsize=(1.4 * len(xs) + 2.5, 0.8 * len(ys) + 1.8), layout="constrained")
     ax = fig.add_subplot()
     im = ax.imshow(grid, cmap="viridis", aspect="auto")
-    ax.set_xticks(range(len(regs)), [f"{r:g}" for r in regs])
-    ax.set_yticks(range(len(lrs)), [f"{lr:g}" for lr in lrs])
-    ax.set_xlabel("regularization strength")
-    ax.set_ylabel("learning rate")
+    ax.set_xticks(range(len(xs)), [f"{v:g}" for v in xs] if x else [""])
+    ax.set_yticks(range(len(ys)), [f"{v:g}" for v in ys])
+    ax.set_xlabel(_AXIS_NAMES.get(x, x or ""))
+    ax.set_ylabel(_AXIS_NAMES.get(y, y))
     ax.set_title("validation accuracy")
-    for i in range(len(lrs)):
-        for j in range(len(regs)):
+    for i in range(len(ys)):
+        for j in range(len(xs)):
             if np.isfinite(grid[i, j]):
                 r, g, b, _ = im.cmap(im.norm(grid[i, j]))
                 dark_cell = 0.299 * r + 0.587 * g + 0.114 * b < 0.5      # perceived brightness of the colour
@@ -99,6 +100,9 @@ def search_heatmap(results):
                         fontsize=9)
     fig.colorbar(im, ax=ax, label="validation accuracy")
     return fig
+
+
+_AXIS_NAMES = {"learning_rate": "learning rate", "reg": "regularization strength"}
 
 
 def confusion_matrix(y_true, y_pred, num_classes):

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 import data_utils
-from classifiers import Softmax, pipeline
+from classifiers import Softmax, pipeline, search
 from classifiers.__main__ import main
 from classifiers.pipeline import CifarModel
 from conftest import ROOT, require
@@ -127,7 +127,7 @@ def test_console_script_is_installed():
 def test_help_explains_every_flag():
     proc = run_cli("train", "--help")
     assert proc.returncode == 0
-    for flag in ("--data-dir", "--no-download", "--sample", "--out", "--seed", "--classic", "--preprocess",
+    for flag in ("--model", "--data-dir", "--no-download", "--sample", "--out", "--seed", "--classic", "--preprocess",
                  "--dtype", "--lr", "--reg", "--epochs", "--num-iters", "--batch-size", "--momentum",
                  "--lr-decay", "--average-epochs", "--no-mirror", "--quiet", "--jobs"):
         assert flag in proc.stdout
@@ -135,7 +135,7 @@ def test_help_explains_every_flag():
 
 def interrupt_after(count, monkeypatch):
     """Make Ctrl-C arrive in the search's parent after ``count`` configurations have finished."""
-    original = pipeline._finished_configurations
+    original = search._finished_configurations
 
     def interrupted(*args):
         finished = original(*args)
@@ -146,7 +146,7 @@ def interrupt_after(count, monkeypatch):
         finally:
             finished.close()
 
-    monkeypatch.setattr(pipeline, "_finished_configurations", interrupted)
+    monkeypatch.setattr(search, "_finished_configurations", interrupted)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -466,14 +466,14 @@ def test_the_search_gives_the_same_results_for_any_number_of_jobs_and_any_order(
 
 def test_the_search_trains_in_worker_processes_with_one_blas_thread_each(tmp_path, monkeypatch):
     from threadpoolctl import threadpool_info
-    original = pipeline.train_configuration
+    original = search.train_configuration
 
     def recording(*args):
         row, W, history = original(*args)
         row.update(pid=os.getpid(), blas_threads=sorted({pool["num_threads"] for pool in threadpool_info()}))
         return row, W, history
 
-    monkeypatch.setattr(pipeline, "train_configuration", recording)     # inherited by the forked workers
+    monkeypatch.setattr(search, "train_configuration", recording)       # inherited by the forked workers
     config = pipeline.TrainConfig(sample=True, epochs=1, learning_rates=(1e-3, 2e-3), regs=(1e-2,), jobs=2,
                                   progress=False, out=str(tmp_path / "run"))
     rows = pipeline.train(config, log=lambda message: None)["search"]
@@ -519,3 +519,42 @@ def test_only_the_packages_own_errors_become_one_line(monkeypatch, capsys, tmp_p
     monkeypatch.setattr(pipeline, "load_splits", bad_input)
     assert main(["train", *FAST, "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err == "error: a message for the user\n"
+
+
+# ============================================================================ the model seam (issue 19)
+
+def test_a_second_model_kind_plugs_into_the_search_run_folder_evaluate_and_predict(tmp_path, monkeypatch):
+    """A kind with one hyperparameter and CS231n's plain training loop: the search, the table, the run
+    folder, evaluate and predict take it as they take the default one."""
+    from classifiers import models
+
+    class PlainSGD(models.SoftmaxKind):
+        name = "plain-sgd"
+        hyperparameters = {"learning_rate": "lr"}
+
+        def grid(self, config):
+            return [{"learning_rate": lr} for lr in config.learning_rates]
+
+        def train(self, hyper, data, options, seed):
+            clf = Softmax()
+            loss = clf.train(data["X_train"], data["y_train"], hyper["learning_rate"], 1e-3, num_iters=30, seed=seed)
+            return clf, {"loss": loss, "val_acc": []}
+
+    monkeypatch.setitem(models.KINDS, "plain-sgd", PlainSGD())
+    config = pipeline.TrainConfig(model="plain-sgd", sample=True, learning_rates=(1e-4, 1e-3), progress=False,
+                                  jobs=2, out=str(tmp_path / "run"))
+    said = []
+    results = pipeline.train(config, log=said.append)
+    assert [sorted(row) for row in results["search"]] == [["final_loss", "learning_rate", "seconds", "val_acc"]] * 2
+    assert any(line.startswith("[1/2] lr=") for line in said)
+    table = pipeline.summary_table(results).splitlines()
+    assert table[0].split() == ["learning", "rate", "val", "acc", "seconds"] and len(table) == 3
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["confusion.png", "loss.png", "model.npz",
+                                                                   "results.json", "search.png", "weights.png"]
+    model = CifarModel.load(tmp_path / "run")
+    assert model.hyperparams["learning_rate"] == results["best"]["learning_rate"]
+    _, _, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    assert np.mean(model.predict(Xte) == yte) == pytest.approx(results["test_acc"])
+    assert len(pipeline.evaluate(tmp_path / "run", log=said.append)["per_class"]) == 10
+    Image.fromarray(Xte[0]).save(tmp_path / "cat.png")
+    assert main(["predict", str(tmp_path / "run"), str(tmp_path / "cat.png")]) == 0
