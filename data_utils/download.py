@@ -58,13 +58,31 @@ def download_CIFAR10(root=DATASETS_DIR, url=URL, md5=MD5, retries=2, timeout=30,
     only when verified, and extracted safely: every member must be a plain file
     or folder that lands inside ``root``. A failed attempt is retried
     ``retries`` times; a machine without network fails at once. Raises
-    DownloadError with what to do instead.
+    DownloadError with what to do instead. ``root`` is created only when something
+    is downloaded into it: a failed download removes the folders it made.
     """
     root = Path(root)
     folder = root / FOLDER
     if has_full_data(folder):
         return folder
+    created = [p for p in (root, *root.parents) if not p.exists()]     # deepest first
     root.mkdir(parents=True, exist_ok=True)
+    try:
+        _download_and_extract(root, url, md5, retries, timeout, progress, log)
+    except BaseException:
+        for path in created:            # the folder is created only when something is downloaded into it
+            try:
+                path.rmdir()
+            except OSError:             # not empty (a verified tarball stays for the next try), or gone
+                break
+        raise
+    if not has_full_data(folder):
+        raise DataError(f"the archive did not contain a complete {FOLDER}/ folder")
+    return folder
+
+
+def _download_and_extract(root, url, md5, retries, timeout, progress, log):
+    """Download the tarball into ``root`` (unless a verified one is there), extract it and delete it."""
     tarball = root / Path(urllib.parse.urlparse(url).path).name
     if not (tarball.exists() and (md5 is None or _md5(tarball) == md5)):
         for attempt in range(retries + 1):
@@ -86,9 +104,6 @@ def download_CIFAR10(root=DATASETS_DIR, url=URL, md5=MD5, retries=2, timeout=30,
                 time.sleep(min(2 ** attempt, 10))
     extract_tarball(tarball, root)
     tarball.unlink()
-    if not has_full_data(folder):
-        raise DataError(f"the archive {tarball.name} did not contain a complete {FOLDER}/ folder")
-    return folder
 
 
 def _safe_members(tar, root):

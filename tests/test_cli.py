@@ -5,8 +5,10 @@ import os
 import pickle
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import urllib.error
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,7 @@ import data_utils
 from classifiers import Softmax, pipeline, search
 from classifiers.__main__ import main
 from classifiers.pipeline import CifarModel
-from conftest import ROOT, require
+from conftest import ROOT, require, write_cifar_folder
 
 FAST = ["--sample", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "3e-2", "--quiet"]
 
@@ -194,26 +196,36 @@ def test_a_diverging_configuration_is_reported_and_skipped(tmp_path):
 
 # ============================================================================ messages and behaviour (issue 12)
 
-def write_cifar_folder(root, corrupt=()):
-    """A cifar-10-batches-py folder whose every batch holds the sample's test images; ``corrupt`` ones truncated."""
-    _, _, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
-    folder = root / data_utils.FOLDER
-    folder.mkdir(parents=True)
-    for name in data_utils.TRAIN_BATCHES + (data_utils.TEST_BATCH,):
-        if name in corrupt:
-            (folder / name).write_bytes(b"\x80\x02}q\x00(U\x04data")
-        else:
-            with open(folder / name, "wb") as f:
-                pickle.dump({"data": Xte.transpose(0, 3, 1, 2).reshape(len(Xte), -1), "labels": yte.tolist()}, f)
-    return folder, Xte, yte
-
-
 def offline_download(root, log=print, **kwargs):
     """What download_CIFAR10 does on a machine without network."""
     log(f"downloading https://example.invalid/cifar-10-python.tar.gz to {root}")
     raise data_utils.DownloadError("could not download CIFAR-10 from https://example.invalid/cifar-10-python.tar.gz "
                                    "([Errno -2] Name or service not known). Without network: copy the official "
                                    "folder, or pass --data-dir pointing at it")
+
+
+def offline_urlopen(*args, **kwargs):
+    """What urllib does on a machine without network."""
+    raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+
+def test_a_data_dir_is_not_created_when_nothing_is_downloaded_into_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data_utils.download.urllib.request, "urlopen", offline_urlopen)
+    code = main(["train", "--data-dir", str(tmp_path / "nonexistent" / "cifar"), "--quiet", "--out",
+                 str(tmp_path / "run")])
+    assert code == 2 and "could not download" in capsys.readouterr().err
+    assert not (tmp_path / "nonexistent").exists()
+    assert main(["download", "--data-dir", str(tmp_path / "other")]) == 2
+    assert not (tmp_path / "other").exists()
+
+
+def test_offline_the_data_home_is_not_created_by_a_run_on_the_sample(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data_utils.download.urllib.request, "urlopen", offline_urlopen)
+    monkeypatch.setattr(data_utils.layout, "DATASETS_DIR", tmp_path / "softmax_data")     # as when pip-installed
+    assert main(["train", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "--quiet", "--out",
+                 str(tmp_path / "run")]) == 0
+    assert "notice: using the bundled sample" in capsys.readouterr().out
+    assert not (tmp_path / "softmax_data").exists()
 
 
 def test_seed_is_checked_and_named_before_any_data_is_loaded(tmp_path, monkeypatch):
