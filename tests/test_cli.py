@@ -2,14 +2,12 @@
 import contextlib
 import json
 import os
-import pickle
 import re
 import shutil
 import socket
 import subprocess
 import sys
 import urllib.error
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -397,62 +395,6 @@ def test_the_console_script_names_itself_in_usage():
     assert run_cli("--help").stdout.startswith("usage: python -m classifiers")
 
 
-# ============================================================================ set-up (issue 12)
-
-def make(*args):
-    require(shutil.which("make"), "make is not installed")
-    return subprocess.run(["make", "-C", str(ROOT), *args], capture_output=True, text=True)
-
-
-def test_make_alone_lists_the_targets():
-    proc = make()
-    assert proc.returncode == 0
-    for target in ("train", "test", "bench", "notebook", "data", "help"):
-        assert re.search(rf"^\s+{target}\s+\S", proc.stdout, re.MULTILINE), target
-
-
-def test_make_notebook_allows_root_only_as_root():
-    assert "jupyter notebook --allow-root notebooks/" in make("-n", "notebook", "USER_ID=0").stdout
-    assert "--allow-root" not in make("-n", "notebook", "USER_ID=1000").stdout
-
-
-@pytest.mark.parametrize("target,extra", [("notebook", "notebooks"), ("bench", "bench")])
-def test_make_installs_an_extra_once(tmp_path, target, extra):
-    venv = tmp_path / "venv"
-    venv.mkdir()
-    assert f'pip install -e ".[{extra}]"' in make("-n", target, f"VENV={venv}").stdout
-    for stamp in (".installed", f".extra-{extra}"):   # what the first call leaves behind
-        (venv / stamp).touch()
-    assert "pip install" not in make("-n", target, f"VENV={venv}").stdout
-
-
-def test_get_datasets_runs_without_the_system_python_having_the_dependencies(tmp_path):
-    shim = tmp_path / "bin"
-    shim.mkdir()
-    (shim / "python3").write_text("#!/bin/sh\necho \"ModuleNotFoundError: No module named 'numpy'\" >&2\nexit 1\n")
-    (shim / "python3").chmod(0o755)
-    write_cifar_folder(tmp_path / "data")
-    venv = Path(sys.executable).parent.parent                 # the environment running these tests
-    env = {k: v for k, v in os.environ.items() if k != "PYTHON"}
-    env.update(PATH=f"{shim}:{os.environ['PATH']}", VENV=str(venv))
-    proc = subprocess.run(["bash", str(ROOT / "datasets" / "get_datasets.sh"), "--data-dir", str(tmp_path / "data")],
-                          capture_output=True, text=True, env=env)
-    assert proc.returncode == 0, proc.stderr
-    assert f"CIFAR-10 is in {tmp_path / 'data' / data_utils.FOLDER}" in proc.stdout
-
-
-def test_a_symlinked_data_folder_is_ignored_by_git(tmp_path):
-    require(shutil.which("git"), "git is not installed")
-    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
-    (tmp_path / "datasets").mkdir()
-    (tmp_path / "elsewhere").mkdir()
-    (tmp_path / "datasets" / data_utils.FOLDER).symlink_to(tmp_path / "elsewhere")
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    status = subprocess.run(["git", "-C", str(tmp_path), "status", "--porcelain", "--untracked-files=all"],
-                            capture_output=True, text=True, check=True).stdout
-    assert status.split() == ["??", ".gitignore"]
-
-
 # ============================================================================ the parallel search (issue 12)
 
 def strip_seconds(rows):
@@ -499,18 +441,6 @@ def test_one_progress_bar_shows_the_accuracy_the_search_keeps(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "search, 2 at once" in err and "lr=" not in err                    # no bar per configuration
     assert f"best validation accuracy {results['val_acc']:.4f}" in err
-
-
-def test_memory_is_in_one_unit_mb_of_a_million_bytes():
-    import runpy
-    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_train.py"))
-    assert bench["megabytes"](1_000_000) == pytest.approx(1024)              # ru_maxrss is in KiB
-    readme = " ".join((ROOT / "README.md").read_text().split())           # unwrapped
-    assert "MiB" not in readme and "KiB" not in readme
-    tarball_mb = round(170498071 / 1e6)                    # cifar-10-python.tar.gz, from its official site
-    assert f"CIFAR-10 ({tarball_mb} MB)" in readme
-    sample_mb = data_utils.SAMPLE_PATH.stat().st_size / 1e6
-    assert f"The bundled sample is {sample_mb:.1f} MB" in readme
 
 
 def test_only_the_packages_own_errors_become_one_line(monkeypatch, capsys, tmp_path):
