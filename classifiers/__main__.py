@@ -88,8 +88,8 @@ def build_parser(prog="python -m classifiers"):
     r = t.add_argument_group("recipe")
     r.add_argument("--classic", action="store_true",
                    help="the classic assignment recipe: mean subtraction only, plain SGD with replacement, "
-                        "lr 1e-7, reg 2.5e4, 1500 iterations, no mirroring or averaging (flags given after "
-                        "it still apply)")
+                        "lr 1e-7, reg 2.5e4, 1500 iterations, no mirroring or averaging; the other flags given, "
+                        "before or after it, still apply (--classic --lr 3e-7 searches 3e-7)")
     r.add_argument("--preprocess", choices=("standardize", "mean"), default=None,
                    help=f"standardize pixels, or only subtract the mean image [default: {d.preprocess}]")
     r.add_argument("--dtype", choices=("float32", "float64"), default=d.dtype,
@@ -131,7 +131,17 @@ def build_parser(prog="python -m classifiers"):
     dl = sub.add_parser("download", help="download CIFAR-10 into datasets/ (or --data-dir)")
     dl.add_argument("--data-dir", default=str(data_utils.DATASETS_DIR),
                     help="where cifar-10-batches-py/ goes [default: datasets/]")
+    parser.commands = {"train": t, "evaluate": e, "predict": p, "download": dl}
     return parser
+
+
+def parse(parser, argv=None):
+    """The arguments; a flag the command does not know is reported by that command's parser
+    ("python -m classifiers train: error: ..."), not by the top-level one."""
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        parser.commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def config_from_args(args):
@@ -203,7 +213,7 @@ def cmd_download(args):
 def main(argv=None):
     # `softmax-cifar10 --help` names itself; `python -m classifiers` runs this file as __main__.py
     name = Path(sys.argv[0]).name if argv is None else "__main__.py"
-    args = build_parser("python -m classifiers" if name == "__main__.py" else name).parse_args(argv)
+    args = parse(build_parser("python -m classifiers" if name == "__main__.py" else name), argv)
     command = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict,
                "download": cmd_download}[args.command]
     try:

@@ -237,15 +237,21 @@ def test_seed_is_checked_and_named_before_any_data_is_loaded(tmp_path, monkeypat
 
 
 @pytest.mark.parametrize("command", ["evaluate", "predict"])
-@pytest.mark.parametrize("kind", ["png", "text", "results.json"])
-def test_a_file_that_is_not_a_model_gets_a_plain_message(sample_run, tmp_path, command, kind):
+@pytest.mark.parametrize("kind", ["png", "text", "results.json", "foreign npz", "classifier npz"])
+def test_a_file_that_is_not_a_model_gets_one_plain_message(sample_run, tmp_path, command, kind):
+    """Whatever the file is, one wording: "PATH is not a model file saved by this package (why)"."""
     out, _ = sample_run
-    path = {"png": out / "loss.png", "results.json": out / "results.json", "text": tmp_path / "notes.txt"}[kind]
+    path = {"png": out / "loss.png", "results.json": out / "results.json", "text": tmp_path / "notes.txt",
+            "foreign npz": tmp_path / "foreign.npz", "classifier npz": tmp_path / "other.npz"}[kind]
     if kind == "text":
         path.write_text("not a model\n")
+    if kind == "foreign npz":
+        np.savez(path, weights=np.zeros(3))
+    if kind == "classifier npz":                   # an .npz of another format (an older model's, another tool's)
+        np.savez(path, format=np.array("someone-else/classifier"), W=np.zeros((3073, 10)))
     proc = run_cli(command, str(path), *([str(out / "loss.png")] if command == "predict" else []))
     assert proc.returncode == 2
-    assert f"{path} is not a model file saved by this package (it is not an .npz archive" in proc.stderr
+    assert proc.stderr.startswith(f"error: {path} is not a model file saved by this package (")
     assert "pickle" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
@@ -351,6 +357,31 @@ def test_contradictory_or_abbreviated_flags_are_refused(tmp_path, monkeypatch, c
         assert main(["train", *args]) == 2
     assert re.search(message, capsys.readouterr().err)
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+@pytest.mark.parametrize("args,prog,extra", [
+    (["train", "--epoch", "3"], "train", "--epoch 3"),
+    (["train", "--sample", "--bogus"], "train", "--bogus"),
+    (["evaluate", "runs/x", "--top", "2"], "evaluate", "--top 2"),
+    (["download", "--out", "x"], "download", "--out x"),
+], ids=["abbreviated flag", "unknown flag", "another command's flag", "download"])
+def test_an_unknown_flag_is_reported_by_its_command(capsys, args, prog, extra):
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == f"python -m classifiers {prog}: error: unrecognized arguments: {extra} (see --help)\n"
+
+
+def test_classic_takes_the_flags_given_before_it_too_and_its_help_says_so():
+    from classifiers.__main__ import build_parser, config_from_args, parse
+    for args in (["--lr", "3e-7", "--classic", "--epochs", "2"], ["--epochs", "2", "--classic", "--lr", "3e-7"]):
+        config = config_from_args(parse(build_parser(), ["train", *args]))
+        assert config.learning_rates == (3e-7,) and config.epochs == 2 and config.num_iters is None
+        assert config.momentum == 0.0 and config.regs == (2.5e4,)                 # the rest stays classic
+    text = " ".join(run_cli("train", "--help").stdout.split())
+    start = text.index("--classic the classic")
+    classic = text[start:text.index("--preprocess", start)]
+    assert "before or after it" in classic and "flags given after it" not in classic
 
 
 def test_a_failed_or_early_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, capsys):
