@@ -20,7 +20,9 @@ loading the data, the parallel search with its progress bar, the run folder, the
   returns (model, history), history {"loss": [...], "val_acc": [(iteration, accuracy)]};
   raises TrainingDiverged when the loss becomes non-finite;
 - ``settings(config, hyper, options)``: the dict saved with the model as its hyperparameters;
-- ``weights_figure(model, class_names)``: the figure saved as weights.png.
+- ``kept_weights(options)``: what the trained model's weights are, for loss.png's legend
+  (e.g. the average of the last iterations' weights), or None;
+- ``weights_figure(model, class_names, title)``: the figure saved as weights.png.
 """
 import numpy as np
 
@@ -79,8 +81,13 @@ class SoftmaxKind:
                 "momentum": config.momentum, "lr_decay": config.lr_decay, "average_iters": options["average"],
                 "mirror": config.mirror, "preprocess": config.preprocess, "dtype": config.dtype, "seed": config.seed}
 
-    def weights_figure(self, model, class_names):
-        return plots.weight_templates(model.W, class_names)
+    def kept_weights(self, options):
+        if options["average"] > 1:
+            return f"the average of the last {options['average']} iterations' weights"
+        return "the last iteration's weights"
+
+    def weights_figure(self, model, class_names, title=None):
+        return plots.weight_templates(model.W, class_names, title=title)
 
 
 #: the models `train --model` accepts, by name; the first is the default

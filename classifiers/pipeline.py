@@ -224,7 +224,7 @@ def _train_into(out, config, start, log):
     results["seconds"] = {"load": load_seconds, "search": search_seconds, "best_config": row["seconds"]}
     note = (f"trained on the bundled sample ({len(data['y_train']):,} images): a demonstration, not a result"
             if sample else None)
-    _save_figures(out, kind, model, history, row, rows, data["y_test"], pred, names, note)
+    _save_figures(out, kind, options, model, history, row, rows, data["y_test"], pred, names, note)
     results["seconds"]["total"] = time.perf_counter() - start
     results["files"] = sorted({p.name for p in out.iterdir()} | {"results.json"})
     _write_json(out / "results.json", results)
@@ -243,16 +243,18 @@ def _interrupted(stop, kind, results, out):
                        f"accuracy {row['val_acc']:.4f}) is saved in {out / 'model.npz'}")
 
 
-def _save_figures(out, kind, model, history, row, rows, y_test, pred, names, note=None):
+def _save_figures(out, kind, options, model, history, row, rows, y_test, pred, names, note=None):
     from . import plots
     title = f"best run: {describe(kind, row).replace(' ', ', ')}"
-    plots.loss_curve(history["loss"], history["val_acc"], final_acc=row["val_acc"], note=note,
-                     title=title).savefig(out / "loss.png", dpi=100)
-    kind.weights_figure(model, names).savefig(out / "weights.png", dpi=100)
+    iters_per_epoch = history["iterations"] / history["epochs"] if history.get("epochs") else None
+    plots.loss_curve(history["loss"], history["val_acc"], final_acc=row["val_acc"], note=note, title=title,
+                     kept=kind.kept_weights(options), iters_per_epoch=iters_per_epoch).savefig(out / "loss.png",
+                                                                                              dpi=100)
+    kind.weights_figure(model, names, title=f"learned weights, {title}").savefig(out / "weights.png", dpi=100)
     finished = [r for r in rows if np.isfinite(r["val_acc"])]
     if len(finished) > 1:       # a single configuration has no search to show; its accuracy is in the table
         y, x = (list(kind.hyperparameters) + [None])[:2]
-        plots.search_heatmap(finished, y, x).savefig(out / "search.png", dpi=100)
+        plots.search_heatmap(finished, y, x, chosen=row).savefig(out / "search.png", dpi=100)
     plots.confusion_figure(y_test, pred, names).savefig(out / "confusion.png", dpi=100)
 
 
