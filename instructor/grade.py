@@ -22,6 +22,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from atomic_write import atomic_write, write_text
 from checks.exercises import EXERCISES, notebooks
 from checks.framework import Failed
 
@@ -261,16 +262,6 @@ def grade_one(path, options, only=None):
         shutil.rmtree(temp, ignore_errors=True)
 
 
-def write_atomic(path, text):
-    """Write ``text`` to ``path`` under a temporary name first, so a reader never sees half a file."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 def gradescope_json(result):
     keep = {"score": result["score"], "output": result["output"],
             "tests": [{k: t[k] for k in ("name", "score", "max_score", "output")} for t in result["tests"]]}
@@ -285,13 +276,10 @@ def write_csv(path, results):
     for result in results:
         scores = {t["name"]: t["score"] for t in result["tests"]}
         rows.append([result["submission"], result["score"]] + [scores.get(n, "") for n in names])
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    with os.fdopen(fd, "w", newline="") as f:
+    with atomic_write(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["submission", "score"] + names)
         writer.writerows(rows)
-    os.replace(tmp, path)
 
 
 def summary(result):
@@ -355,9 +343,10 @@ def main(argv=None):
         os.makedirs(args.answers, exist_ok=True)
         for name, result in zip(report_names([r["submission"] for r in results]), results):
             report = result.get("answers") or "(no notebook with answers was submitted)\n"
-            write_atomic(os.path.join(args.answers, name + ".md"), f"# {result['submission']}\n\n{report}")
+            write_text(os.path.join(args.answers, name + ".md"), f"# {result['submission']}\n\n{report}")
     if args.csv:
         write_csv(args.csv, results)
     if args.json:       # last: whatever a submission wrote there is replaced by the grader's own
-        write_atomic(args.json, gradescope_json(results[0]))
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        write_text(args.json, gradescope_json(results[0]))
     return UNREADABLE if any(r.get("unreadable") for r in results) else 0
