@@ -343,7 +343,7 @@ def test_submit_warns_about_unrun_notebooks_and_empty_answers(student, capsys):
     assert manifest["warnings"] == [
         'notebooks/a.ipynb was not run to the end: the code under "Search" has not run',
         'notebooks/a.ipynb: the code under "Training" stopped with an error',
-        "notebooks/b.ipynb was not run: run it top to bottom (Kernel > Restart & Run All) and save it",
+        "notebooks/b.ipynb was not run: run it top to bottom (Kernel > Restart & Run All; on Colab, Runtime > Run all) and save it",
         "notebooks/b.ipynb: Inline question 2 has no answer yet",
     ]
 
