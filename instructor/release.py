@@ -69,7 +69,8 @@ def edition_files(root=ROOT):
     for template in sorted(p for p in TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         files[template.relative_to(TEMPLATES).as_posix()] = template.read_bytes()
     files["README.md"] = files["README.md"].decode().replace("{exercises}", exercise_list(exercises)).encode()
-    files[HANDIN] = (json.dumps({"files": sorted(exercises)}, indent=1) + "\n").encode()
+    # in the order a student works: the hand-in's PDF shows the notebooks in it
+    files[HANDIN] = (json.dumps({"files": sorted(exercises, key=_rank)}, indent=1) + "\n").encode()
     return files, exercises
 
 
