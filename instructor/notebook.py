@@ -6,7 +6,8 @@ import json
 import re
 
 ACCURACY = re.compile(r"validation accuracy[^0-9\n]{0,60}?([01]?\.\d+)", re.I)
-ANSWER = re.compile(r"your answer|\*\*answer", re.I)
+ANSWER = re.compile(r"your answer|your explanation|\*\*answer|fill this in", re.I)   # prompts, CS231n's too
+QUESTION = re.compile(r"[#*\s]*(inline question\s*\d*)", re.I)
 
 
 def _text(cell_or_output, key):
@@ -32,7 +33,7 @@ def search_accuracy(cells):
 
 def answered(source):
     """Whether an answer cell holds more than its prompt ("*Your answer:*", CS231n's
-    "$\\color{blue}{\\textit Your Answer:}$") and markup."""
+    "$\\color{blue}{\\textit Your Answer:}$ *fill this in*") and markup."""
     text = ANSWER.sub("", source)
     text = re.sub(r"\\[a-zA-Z]+|\{[a-zA-Z]*\}", "", text)      # \color{blue}, \textit
     return bool(re.sub(r"[\s*_${}:.\\]", "", text))
@@ -40,17 +41,20 @@ def answered(source):
 
 def answers(cells):
     """(markdown, answered, total): each inline question followed by the student's answer cell,
-    "(not answered)" where the cell still holds only its prompt."""
+    "(not answered)" where the cell still holds only its prompt. In CS231n's layout the question
+    and its prompt share a cell: only what follows the prompt is the answer."""
     parts, question, count = [], None, 0
     for cell in cells:
         if cell.get("cell_type") != "markdown":
             continue
         source = _text(cell, "source").strip()
         tags = cell.get("metadata", {}).get("tags", []) if isinstance(cell.get("metadata"), dict) else []
-        if re.match(r"[#*\s]*inline question", source, re.I):     # "### Inline question 1" or "**Inline Question 1**"
-            question = source.splitlines()[0].strip("#* ")
-        if "answer" in tags or ANSWER.search(source):
-            ok = answered(source)
+        heading = QUESTION.match(source)          # "### Inline question 1" or "**Inline Question 1** - *True or False*"
+        if heading:
+            question = heading.group(1).strip()
+        prompt = ANSWER.search(source)
+        if "answer" in tags or prompt:
+            ok = answered(source[prompt.start():] if prompt else source)
             count += ok
             parts.append(f"## {question or 'Answer'}\n\n{source if ok else '(not answered)'}\n")
     return "\n".join(parts), count, len(parts)

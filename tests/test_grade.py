@@ -321,6 +321,28 @@ def test_notebook_search_accuracy_and_answers_report(tmp_path, accuracy, score):
     assert "1 of 1 answered" in report and "1 of 1 answered" in tests["notebook: inline answers"]["output"]
 
 
+def test_answers_report_reads_a_cs231n_layout_hand_in(tmp_path):
+    """CS231n's notebook holds each question and its prompt in one cell, at the top of the zip: only what
+    follows the prompt is the answer, and a prompt left as it was ("*Fill this in*") is not answered."""
+    import zipfile
+    prompt = "$\\color{blue}{\\textit Your %s:}$"
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": source} for source in (
+        f"**Inline Question 1**\n\nWhy is the first loss near log 10?\n\n{prompt % 'Answer'} *Fill this in*",
+        f"**Inline Question 2** - *True or False*\n\nA claim.\n\n{prompt % 'Answer'} True\n\n"
+        f"{prompt % 'Explanation'} the hinge is flat past the margin",
+        f"**Inline question 3**\n\nDescribe the weights.\n\n{prompt % 'Answer'}\n\n\n{prompt % 'Explanation'}\n")]
+    with zipfile.ZipFile(tmp_path / "a1_code_submission.zip", "w") as z:
+        z.writestr("softmax.ipynb", json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    answers = tmp_path / "answers"
+    assert grade.main([str(tmp_path / "a1_code_submission.zip"), "--answers", str(answers), "--quiet"]) == 0
+    report = (answers / "a1_code_submission.zip.md").read_text()
+    assert "1 of 3 answered" in report
+    sections = dict(part.split("\n", 1) for part in report.split("## ")[1:])
+    assert list(sections) == ["Inline Question 1", "Inline Question 2", "Inline question 3"]
+    assert sections["Inline Question 1"].strip() == sections["Inline question 3"].strip() == "(not answered)"
+    assert "the hinge is flat past the margin" in sections["Inline Question 2"]
+
+
 def test_answers_reports_are_named_after_their_submissions_and_count_unanswered(tmp_path):
     """Two submission.zip in students' folders: one report each, named by the path below their common
     parent; an answer cell left as the edition's "*Your answer:*" is not answered."""
