@@ -53,5 +53,5 @@ clean:                   ## remove .venv and build leftovers
 check: $(STAMP)          ## the exercises' self-checks, in seconds (make check ARGS=softmax_loss_naive)
 	$(PY) -m checks $(ARGS)
 
-submit: $(STAMP)         ## write submission.zip: your edited files, executed notebooks, MANIFEST.json
+submit: $(STAMP)         ## write submission.zip (your edited files, executed notebooks, MANIFEST.json) and submission.pdf
 	$(PY) -m checks.submit $(ARGS)

@@ -161,15 +161,19 @@ def build_pdf(root=ROOT, manifest=None, checked=(), out=None):
 
 
 def submit(root=ROOT, out=None):
-    """Write submission.zip (or ``out``) and the PDF beside it, and say what was written; returns both paths."""
+    """Write submission.zip (or ``out``) and the PDF beside it; print the warnings, the checks that do not
+    pass and what was written; returns both paths."""
+    from . import OK
     root = Path(root)
     out_zip, manifest = build(root, out)
-    out_pdf, pages = build_pdf(root, manifest, verdicts(), Path(out_zip).with_suffix(".pdf"))
-    for warning in manifest["warnings"]:
+    checked = verdicts()
+    out_pdf, pages = build_pdf(root, manifest, checked, Path(out_zip).with_suffix(".pdf"))
+    warnings = manifest["warnings"] + [line for line in checked if not line.startswith(f"[{OK}]")]
+    for warning in warnings:
         print(f"warning: {warning}")
     print(f"wrote {out_zip.name} ({len(manifest['files'])} files) and {out_pdf.name} ({pages} pages) "
           f"in {out_zip.parent}")
-    print("hand in both files" + (" after fixing the warnings above" if manifest["warnings"] else ""))
+    print("hand in both files" + (" after fixing the warnings above" if warnings else ""))
     return out_zip, out_pdf
 
 

@@ -178,3 +178,11 @@ def test_a_failed_pdf_leaves_the_earlier_one_whole(monkeypatch, tmp_path):
     assert (root / "submission.pdf").read_bytes() == before
     assert sorted(p.name for p in root.iterdir()) == ["checks", "classifiers", "notebooks", "submission.pdf",
                                                       "submission.zip"]
+
+
+def test_hand_in_warns_about_a_check_that_does_not_pass(monkeypatch, colab, capsys, tmp_path):
+    monkeypatch.setattr(softmax, "softmax_loss_naive", not_written)
+    workspace.hand_in(student(tmp_path))
+    said = capsys.readouterr().out
+    assert "warning: [not written yet] softmax_loss_naive (classifiers/softmax.py)\n" in said
+    assert said.endswith("hand in both files after fixing the warnings above\n")
