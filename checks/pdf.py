@@ -81,11 +81,14 @@ def markdown_html(text, inline):
     """HTML of the markdown ``text`` with its placeholders replaced by ``inline``'s math.
 
     Images become their alt text in brackets: the PDF is made offline and reads no other file.
+    A table cell keeps its text without markup (fpdf2 draws no tags inside one).
     """
     from markdown_it import MarkdownIt
     rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     rendered = re.sub(r'<img [^>]*?alt="([^"]*)"[^>]*>', r"[image: \1]", rendered)
-    return re.sub("\ue000(\\d+)\ue001", lambda m: inline_math(inline[int(m.group(1))]), rendered)
+    rendered = re.sub("\ue000(\\d+)\ue001", lambda m: inline_math(inline[int(m.group(1))]), rendered)
+    return re.sub(r"(<t[dh](?:\s[^>]*)?>)(.*?)(</t[dh]>)", lambda m: m.group(1) + re.sub(r"<[^>]+>", "", m.group(2))
+                  + m.group(3), rendered, flags=re.S)
 
 
 def math_image(tex):
@@ -103,9 +106,10 @@ def math_image(tex):
 
 
 def output_text(text):
-    """Printed text as a terminal shows it: colours dropped, a line rewritten with \\r kept as last written."""
+    """Printed text as a terminal shows it: colours dropped, a line rewritten with \\r kept as last written,
+    tabs expanded."""
     lines = ANSI.sub("", text).split("\n")
-    return "\n".join(line.rstrip("\r").split("\r")[-1] for line in lines).rstrip("\n")
+    return "\n".join(line.rstrip("\r").split("\r")[-1].expandtabs() for line in lines).rstrip("\n")
 
 
 def source(cell):
@@ -190,7 +194,7 @@ class Document:
         self.text(label, size=7.5, color=110, font="Mono")
         self.pdf.set_fill_color(242, 242, 242)
         self.pdf.set_font("Mono", "", CODE_PT)
-        self.pdf.multi_cell(0, LINE, text or " ", fill=True, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, LINE, text.expandtabs(4) or " ", fill=True, align="L", new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(1)
 
     def figure(self, png):

@@ -32,7 +32,8 @@ NOTEBOOK = {"cells": [
     markdown("**Answer.** Because every class gets probability one tenth at the start.\n\n"
              "$$L = -\\frac{1}{N}\\sum_i \\log p_{y_i}$$", tags=["answer"]),
     code(f"print('{'x' * 250}')", [{"output_type": "stream", "name": "stdout",
-                                     "text": f"\x1b[31m{LONG}\x1b[0m\nsecond line\nprogress 10%\rprogress 100%\n"}]),
+                                     "text": f"\x1b[31m{LONG}\x1b[0m\nsecond line\nprogress 10%\rprogress 100%\n"
+                                             "a\tb\n"}]),
     code("plot()", [{"output_type": "display_data", "data": {"image/png": png(123, 45), "text/plain": "<Figure>"}}]),
     code("fail()", [{"output_type": "error", "ename": "ValueError", "evalue": "bad",
                      "traceback": ["\x1b[0;31mValueError\x1b[0m: bad input here"]}], count=3),
@@ -67,6 +68,7 @@ def test_text_holds_questions_answers_code_and_outputs_with_long_lines_whole(wri
         assert squeeze(expected) in text, expected
     assert "[31m" not in text and "\x1b" not in text           # terminal colours are not text
     assert "progress100%" in text and "progress10%" not in text   # a line rewritten with \r, as last written
+    assert "a       b" in "".join(texts)                          # a tab as the terminal shows it
 
 
 def test_each_inline_question_starts_a_page(written):
@@ -117,11 +119,12 @@ def test_segments_split_display_math_and_leave_code_alone():
                      ("markdown", "\nafter \ue0000\ue001", ["z"])]
 
 
-def test_display_math_mathtext_cannot_draw_stays_readable(tmp_path):
+def test_what_fpdf2_or_mathtext_cannot_draw_stays_readable(tmp_path):
     from pypdf import PdfReader
-    nb = {"cells": [markdown("$$\\begin{align} a &= \\beta \\end{align}$$"), markdown("![a plot](plot.png)")]}
+    nb = {"cells": [markdown("$$\\begin{align} a &= \\beta \\end{align}$$"), markdown("![a plot](plot.png)"),
+                    markdown("| loss | value |\n|---|---|\n| *mean* $L_i$ | `2.30` |\n")]}
     pdf.write(tmp_path / "m.pdf", [("n.ipynb", nb)], {}, [], [])
     reader = PdfReader(tmp_path / "m.pdf")
     text = "".join(page.extract_text() for page in reader.pages)
-    assert "β" in text and "[image: a plot]" in text
+    assert "β" in text and "[image: a plot]" in text and "mean Li" in text and "2.30" in text
     assert not [image for page in reader.pages for image in page.images]
