@@ -166,7 +166,10 @@ class Document:
                 self.formula(part[1])
                 continue
             pdf.set_font("Sans", "", TEXT_PT)
-            pdf.write_html(markdown_html(part[1], part[2]), font_family="Sans", tag_styles=self._styles())
+            try:
+                pdf.write_html(markdown_html(part[1], part[2]), font_family="Sans", tag_styles=self._styles())
+            except Exception:           # noqa: BLE001 - fpdf2 refuses some nestings of tags: show the text as written
+                self.text(re.sub("\ue000(\\d+)\ue001", lambda m: f"${part[2][int(m.group(1))]}$", part[1]))
         pdf.ln(1)
 
     def _styles(self):
@@ -194,13 +197,18 @@ class Document:
         self.text(label, size=7.5, color=110, font="Mono")
         self.pdf.set_fill_color(242, 242, 242)
         self.pdf.set_font("Mono", "", CODE_PT)
-        self.pdf.multi_cell(0, LINE, text.expandtabs(4) or " ", fill=True, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, LINE, text.expandtabs(4) or " ", fill=True, align="L", new_x="LMARGIN",
+                            new_y="NEXT")
         self.pdf.ln(1)
 
     def figure(self, png):
         """A PNG output at 96 dpi, made smaller where it would not fit the page's width or height."""
         from PIL import Image
-        width, height = (n * PX_MM for n in Image.open(io.BytesIO(png)).size)
+        try:
+            width, height = (n * PX_MM for n in Image.open(io.BytesIO(png)).size)
+        except (OSError, ValueError) as exc:                  # a figure that is not a readable PNG
+            self.text(f"[a figure that cannot be read: {exc}]", CODE_PT, color=(170, 0, 0))
+            return
         scale = min(1.0, self.pdf.epw / width, (self.pdf.eph - 10) / height)
         self.pdf.image(io.BytesIO(png), w=width * scale, h=height * scale)
         self.pdf.ln(1)

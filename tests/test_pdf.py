@@ -128,3 +128,17 @@ def test_what_fpdf2_or_mathtext_cannot_draw_stays_readable(tmp_path):
     text = "".join(page.extract_text() for page in reader.pages)
     assert "β" in text and "[image: a plot]" in text and "mean Li" in text and "2.30" in text
     assert not [image for page in reader.pages for image in page.images]
+
+
+def test_a_cell_fpdf2_refuses_and_an_unreadable_figure_are_shown_as_text(tmp_path, monkeypatch):
+    from fpdf import FPDF
+    from pypdf import PdfReader
+
+    def refuses(self, html, **kwargs):
+        raise NotImplementedError("Unsupported nested HTML tags")
+    monkeypatch.setattr(FPDF, "write_html", refuses)
+    nb = {"cells": [markdown("An answer with $x_i$ in it."),
+                    code("plot()", [{"output_type": "display_data", "data": {"image/png": "bm90IGEgcG5n"}}])]}
+    pdf.write(tmp_path / "r.pdf", [("n.ipynb", nb)], {}, [], [])
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "r.pdf").pages)
+    assert "An answer with $x_i$ in it." in text and "[a figure that cannot be read:" in text
