@@ -17,6 +17,8 @@ import io
 import re
 from pathlib import Path
 
+from atomic_write import atomic_write
+
 #: a markdown cell that starts an inline question: "### Inline question 1", CS231n's "**Inline Question 1**"
 QUESTION = re.compile(r"[#*\s]*(inline question\s*\d*)", re.I)
 ANSWER_TAG = "answer"
@@ -297,7 +299,7 @@ def cover(doc, files, verdicts, warnings):
 
 
 def write(out, notebooks, files, verdicts, warnings):
-    """Write the PDF of a hand-in to ``out``.
+    """Write the PDF of a hand-in to ``out``, atomically: a PDF already there stays whole if this fails.
 
     Inputs:
     - out: the path of the PDF to write (a str or Path).
@@ -315,5 +317,6 @@ def write(out, notebooks, files, verdicts, warnings):
                                    reset_page_indices=False)
     for path, nb in notebooks:
         notebook(doc, path, nb)
-    doc.pdf.output(str(out))
+    with atomic_write(out) as f:
+        f.write(doc.pdf.output())
     return doc.pdf.pages_count

@@ -9,14 +9,13 @@ sha256, the check verdicts and the warnings (see checks/pdf.py). The warnings: a
 does not compile, a notebook not run to the end (or saved before it was), an empty inline answer.
 """
 import argparse
-import contextlib
 import hashlib
 import json
-import os
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
+
+from atomic_write import atomic_write
 
 from .notebook_checks import code_name, is_empty_answer, named_cells
 from .workspace import working_folder
@@ -59,31 +58,6 @@ def notebook_warnings(root, path):
     return warnings
 
 
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextlib.contextmanager
-def replacing(out):
-    """A temporary path beside ``out`` that replaces ``out`` when the body succeeds, and is removed if it fails.
-
-    An earlier hand-in file is never half overwritten. The file gets the umask's permissions
-    (mkstemp makes it 0600; a file to hand in is readable).
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())
-        yield tmp
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
 def compile_warnings(path, source):
     """A warning when the .py file ``path`` (its bytes ``source``) is not valid Python."""
     try:
@@ -113,7 +87,7 @@ def build(root=ROOT, out=None):
     manifest = {"files": {p: hashlib.sha256(b).hexdigest() for p, b in sorted(files.items())},
                 "warnings": warnings}
     files["MANIFEST.json"] = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
-    with replacing(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+    with atomic_write(out) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
         for path in sorted(files):
             info = zipfile.ZipInfo(path, DATE)
             info.external_attr = 0o644 << 16
@@ -155,8 +129,7 @@ def build_pdf(root=ROOT, manifest=None, checked=(), out=None):
     out = Path(out) if out is not None else root / PDF
     notebooks = [(path, read_notebook(root, path)) for path in handin_files(root)
                  if path.endswith(".ipynb") and path in manifest["files"]]
-    with replacing(out) as tmp:
-        pages = pdf.write(tmp, notebooks, manifest["files"], list(checked), manifest["warnings"])
+    pages = pdf.write(out, notebooks, manifest["files"], list(checked), manifest["warnings"])
     return out, pages
 
 

@@ -162,19 +162,20 @@ def test_the_pdf_shows_the_notebooks_in_the_hand_in_order(tmp_path):
 
 
 def test_a_failed_pdf_leaves_the_earlier_one_whole(monkeypatch, tmp_path):
-    from fpdf import FPDF
     from checks import submit
     root = student(tmp_path)
     submit.submit(root)
     before = (root / "submission.pdf").read_bytes()
+    nb = json.loads((root / "notebooks/a.ipynb").read_text())
+    nb["cells"].insert(0, {"cell_type": "markdown", "metadata": {}, "source": "A new answer."})
+    (root / "notebooks/a.ipynb").write_text(json.dumps(nb))
+    _, manifest = submit.build(root)
 
-    def half_written(self, name):
-        with open(name, "wb") as f:
-            f.write(b"%PDF-1.3 half")
+    def full(*args):
         raise OSError("disk full")
-    monkeypatch.setattr(FPDF, "output", half_written)
+    monkeypatch.setattr(os, "replace", full)           # the last step of an atomic write: the new file is complete
     with pytest.raises(OSError, match="disk full"):
-        submit.submit(root)
+        submit.build_pdf(root, manifest, [])
     assert (root / "submission.pdf").read_bytes() == before
     assert sorted(p.name for p in root.iterdir()) == ["checks", "classifiers", "notebooks", "submission.pdf",
                                                       "submission.zip"]
