@@ -16,6 +16,8 @@ them shared with the linear classifier's recipe (``classifiers.recipe``):
 The network's regularization is the model's: TwoLayerNet adds
 ``0.5 * reg * sum(W**2)`` per weight matrix (CS231n's convention for networks).
 """
+import time
+
 import numpy as np
 
 from . import optim
@@ -123,15 +125,17 @@ def train(model, X, y, learning_rate=1e-2, num_epochs=10, batch_size=200, *, upd
       parameters of the last finite loss are kept.
 
     Returns the history, a dict: "loss" (one minibatch loss per step), "val_acc"
-    ((iteration, accuracy) pairs), "iterations", "epochs".
+    ((iteration, accuracy) pairs, one per epoch), "seconds" (the training time when
+    each accuracy was taken, the time spent scoring left out), "iterations", "epochs".
     """
     X, y, X_val, y_val = _check_data(model, X, y, X_val, y_val, mirror)
     rule, per_epoch, num_iters, average = _check_options(locals(), X.shape[0])
     rng = np.random if seed is None else np.random.default_rng(seed)
     configs = {p: {"momentum": momentum} if rule is optim.sgd_momentum else {} for p in model.params}
     averagers = {p: TailAverage(num_iters - average) for p in model.params}
-    history = {"loss": [], "val_acc": []}
+    history = {"loss": [], "val_acc": [], "seconds": []}
     last_finite = dict(model.params)
+    start = time.perf_counter()
     with progress_bar(progress, num_iters) as bar, np.errstate(over="ignore", invalid="ignore"):
         for it, batch in zip(range(num_iters), minibatches(rng, X.shape[0], batch_size, replace=False)):
             rate = learning_rate_at(it, learning_rate, lr_decay, per_epoch)
@@ -148,7 +152,10 @@ def train(model, X, y, learning_rate=1e-2, num_epochs=10, batch_size=200, *, upd
                 model.params[p], configs[p] = rule(model.params[p], grads[p], config)
                 averagers[p].add(it, model.params[p])
             if X_val is not None and ((it + 1) % per_epoch == 0 or it + 1 == num_iters):
+                scoring = time.perf_counter()
+                history["seconds"].append(scoring - start)
                 history["val_acc"].append((it + 1, accuracy(model, X_val, y_val)))
+                start += time.perf_counter() - scoring            # the time spent scoring is not training
             if bar is not None:
                 _show_progress(bar, it, per_epoch, value, history["val_acc"])
     model.params = {p: averagers[p].result(w) for p, w in model.params.items()}

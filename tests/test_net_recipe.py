@@ -134,6 +134,7 @@ def test_train_learns_and_records_its_history():
                                mirror=True, average_epochs=2, X_val=X[200:], y_val=y[200:], seed=0)
     assert history["iterations"] == 50 and history["epochs"] == 5.0 and len(history["loss"]) == 50
     assert [it for it, _ in history["val_acc"]] == [10, 20, 30, 40, 50]
+    assert len(history["seconds"]) == 5 and np.all(np.diff(history["seconds"]) > 0)
     assert net_recipe.accuracy(model, X[200:], y[200:]) > 0.9
     again = TwoLayerNet(6, 16, 3, weight_scale=0.3, reg=1e-3, seed=0)
     net_recipe.train(again, X[:200], y[:200], 0.1, num_epochs=5, batch_size=20, lr_decay=0.9, mirror=True,
@@ -177,3 +178,21 @@ def test_bad_input_is_named(kwargs, error, message):
         args["y"] = y[:len(args["X"])]
     with pytest.raises(error, match=message):
         net_recipe.train(TwoLayerNet(6, 5, 3), **args)
+
+
+def test_seconds_leave_out_the_time_spent_scoring(monkeypatch):
+    clock = {"now": 0.0}
+
+    def perf_counter():
+        clock["now"] += 1.0                      # every reading of the clock: one second of training
+        return clock["now"]
+
+    def slow_accuracy(model, X, y):
+        clock["now"] += 100.0                    # scoring takes 100 seconds
+        return 0.5
+    monkeypatch.setattr(net_recipe.time, "perf_counter", perf_counter)
+    monkeypatch.setattr(net_recipe, "accuracy", slow_accuracy)
+    X, y = images(40)
+    history = net_recipe.train(TwoLayerNet(6, 5, 3, seed=0), X, y, 0.1, num_epochs=3, batch_size=20,
+                               X_val=X, y_val=y)
+    assert np.all(np.diff(history["seconds"]) < 100) and history["seconds"][0] < 100
