@@ -80,32 +80,37 @@ default_loss = two_layer_loss_fast  # noqa: F811  (the fused kernel)
 # END SOLUTION
 
 
-def mirror_half(X, rng):
+#: where an image's width runs in a batch of images, for each layout
+WIDTH_AXIS = {"channels_first": -1, "channels_last": -2}
+
+
+def mirror_half(X, rng, layout="channels_first"):
     """Flip a random half (on average) of the images of a batch left to right, in place.
 
     Inputs:
-    - X: array (N, C, H, W) of images, channels first (CS231n's layout): the last
-      axis is the image's width. Modified in place.
+    - X: array of images, modified in place: (N, C, H, W) for layout "channels_first"
+      (CS231n's, the default) or (N, H, W, C) for "channels_last".
     - rng: numpy's global random state or a Generator: each image is flipped with
       probability 1/2.
+    - layout: "channels_first" or "channels_last".
 
     Returns X. Training on batches flipped this way is training on the data set
     augmented with every image's mirror image.
     """
     flip = rng.random(X.shape[0]) < 0.5
-    X[flip] = X[flip, ..., ::-1]
+    X[flip] = np.flip(X[flip], axis=WIDTH_AXIS[layout])
     return X
 
 
 def train(model, X, y, learning_rate=1e-2, num_epochs=10, batch_size=200, *, update_rule="sgd_momentum",
-          momentum=0.9, lr_decay=1.0, mirror=False, average_epochs=0, X_val=None, y_val=None, loss=default_loss,
-          seed=None, progress=False, on_diverge="warn"):
+          momentum=0.9, lr_decay=1.0, mirror=False, layout="channels_first", average_epochs=0, X_val=None,
+          y_val=None, loss=default_loss, seed=None, progress=False, on_diverge="warn"):
     """Train ``model`` (a TwoLayerNet, or any model with params and loss) with the recipe.
 
     Inputs:
     - model: its params are updated in place of the dict's values; its reg is used as is.
     - X: array (N, d_1, ..., d_k) of training examples, floating point; with
-      ``mirror``, images (N, C, H, W). y: array (N,) of their labels.
+      ``mirror``, images in the given layout. y: array (N,) of their labels.
     - learning_rate: the first epoch's learning rate (default 1e-2).
     - num_epochs: passes over the data (default 10), each N // batch_size steps of
       batch_size examples (default 200) from a fresh shuffle.
@@ -114,6 +119,8 @@ def train(model, X, y, learning_rate=1e-2, num_epochs=10, batch_size=200, *, upd
     - momentum: for sgd_momentum (default 0.9).
     - lr_decay: the learning rate is multiplied by it after every epoch, in (0, 1].
     - mirror: flip a random half of every batch left to right (mirror_half).
+    - layout: of the images, for mirror: "channels_first" (N, C, H, W), CS231n's and
+      the default, or "channels_last" (N, H, W, C).
     - average_epochs: keep the mean of the parameters over this many final epochs
       (0: the last parameters).
     - X_val, y_val: validation data, scored at every epoch's end into the history.
@@ -128,7 +135,7 @@ def train(model, X, y, learning_rate=1e-2, num_epochs=10, batch_size=200, *, upd
     ((iteration, accuracy) pairs, one per epoch), "seconds" (the training time when
     each accuracy was taken, the time spent scoring left out), "iterations", "epochs".
     """
-    X, y, X_val, y_val = _check_data(model, X, y, X_val, y_val, mirror)
+    X, y, X_val, y_val = _check_data(model, X, y, X_val, y_val, layout if mirror else None)
     rule, per_epoch, num_iters, average = _check_options(locals(), X.shape[0])
     rng = np.random if seed is None else np.random.default_rng(seed)
     configs = {p: {"momentum": momentum} if rule is optim.sgd_momentum else {} for p in model.params}
@@ -139,7 +146,7 @@ def train(model, X, y, learning_rate=1e-2, num_epochs=10, batch_size=200, *, upd
     with progress_bar(progress, num_iters) as bar, np.errstate(over="ignore", invalid="ignore"):
         for it, batch in zip(range(num_iters), minibatches(rng, X.shape[0], batch_size, replace=False)):
             rate = learning_rate_at(it, learning_rate, lr_decay, per_epoch)
-            X_batch = mirror_half(X[batch], rng) if mirror else X[batch]
+            X_batch = mirror_half(X[batch], rng, layout) if mirror else X[batch]
             value, grads = loss(model, X_batch, y[batch])
             if not np.isfinite(value):
                 model.params = last_finite
@@ -183,17 +190,21 @@ def _show_progress(bar, it, per_epoch, loss, val_history):
         bar.set_postfix(post, refresh=False)
 
 
-def _check_data(model, X, y, X_val, y_val, mirror):
-    """Check train's data against the model; returns X, y, X_val, y_val."""
+def _check_data(model, X, y, X_val, y_val, layout):
+    """Check train's data against the model (images in ``layout`` unless it is None);
+    returns X, y, X_val, y_val."""
     W1, W2 = model.params["W1"], model.params["W2"]
     X = np.asarray(X)
     X = check_finite(check_array(X, "X", max(X.ndim, 2)), "X")
     if X.shape[0] == 0 or int(np.prod(X.shape[1:])) != W1.shape[0]:
         raise InvalidValueError(f"X must hold N >= 1 examples of {W1.shape[0]} values each (the model's "
                                 f"input_dim), got shape {X.shape}")
-    if mirror and X.ndim != 4:
-        raise InvalidValueError(f"mirror flips images: X must be (N, C, H, W), got shape {X.shape}; reshape "
-                                f"rows of channels-first images with X.reshape(-1, 3, 32, 32)")
+    if layout:
+        check_choice(layout, "layout", tuple(WIDTH_AXIS))
+        if X.ndim != 4:
+            shape = "(N, C, H, W)" if layout == "channels_first" else "(N, H, W, C)"
+            raise InvalidValueError(f"mirror flips images: X must be {shape} for layout {layout!r}, got shape "
+                                    f"{X.shape}; reshape rows of images, e.g. X.reshape(-1, 3, 32, 32)")
     y = check_labels(y, "y", X.shape[0], W2.shape[1])
     if (X_val is None) != (y_val is None):
         raise InvalidValueError("pass both X_val and y_val, or neither")

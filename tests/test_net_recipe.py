@@ -56,6 +56,8 @@ def test_mirror_half_flips_about_half_of_the_images_in_place():
     assert np.all(flipped | kept) and 900 < flipped.sum() < 1100
     batch = X.copy()
     assert mirror_half(batch, np.random.default_rng(1)) is batch
+    last = mirror_half(X.transpose(0, 2, 3, 1).copy(), np.random.default_rng(1), layout="channels_last")
+    np.testing.assert_array_equal(last, out.transpose(0, 2, 3, 1))     # the same images flipped, channels last
 
 
 def recording_loss(seen):
@@ -77,14 +79,17 @@ def test_every_example_once_per_epoch():
     assert not np.array_equal(seen[0][0], seen[4][0])                # a fresh shuffle each epoch
 
 
-def test_mirror_trains_on_flipped_images_with_their_labels():
+@pytest.mark.parametrize("layout, width", [("channels_first", -1), ("channels_last", -2)])
+def test_mirror_trains_on_flipped_images_with_their_labels(layout, width):
     X, y = images(120)
+    if layout == "channels_last":
+        X = X.transpose(0, 2, 3, 1).copy()
     seen = []
     net_recipe.train(TwoLayerNet(6, 5, 3, seed=0), X, y, 0.1, num_epochs=1, batch_size=120, mirror=True,
-                     loss=recording_loss(seen), seed=0)
+                     layout=layout, loss=recording_loss(seen), seed=0)
     (batch, labels), = seen
     originals = {tuple(x.ravel()): label for x, label in zip(X, y)}
-    flips = {tuple(x[..., ::-1].ravel()): label for x, label in zip(X, y)}
+    flips = {tuple(np.flip(x, axis=width).ravel()): label for x, label in zip(X, y)}
     kinds = [tuple(x.ravel()) in flips for x in batch]
     assert 30 < sum(kinds) < 90
     for x, label, flipped in zip(batch, labels, kinds):
@@ -163,6 +168,7 @@ def test_divergence_warns_and_keeps_the_parameters_of_the_last_finite_loss():
 @pytest.mark.parametrize("kwargs, error, message", [
     (dict(X=np.zeros((10, 7))), ValueError, r"X must hold N >= 1 examples of 6 values each"),
     (dict(mirror=True, X=np.zeros((10, 6))), ValueError, r"mirror flips images: X must be \(N, C, H, W\)"),
+    (dict(mirror=True, layout="nchw"), ValueError, r"layout must be one of 'channels_first', 'channels_last'"),
     (dict(y=np.full(40, 3)), ValueError, r"y must hold labels in \[0, 3\)"),
     (dict(update_rule="sgdd"), ValueError, r"update_rule must be one of 'sgd', 'sgd_momentum'"),
     (dict(average_epochs=3), ValueError, r"average_epochs must be at most num_epochs"),
