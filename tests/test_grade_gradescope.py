@@ -57,7 +57,7 @@ def test_bundle_follows_gradescopes_layout(tmp_path):
     gradescope.main([str(bundle)])
     names = zipfile.ZipFile(bundle).namelist()
     assert {"setup.sh", "run_autograder", "instructor/grade.py", "instructor/harness.py",
-            "classifiers/softmax.py", "data_utils.py", "checks/notebook_checks.py"} <= set(names)
+            "classifiers/softmax.py", "data_utils/__init__.py", "checks/notebook_checks.py"} <= set(names)
     assert not any(n.startswith(("tests/", ".venv", "datasets/")) for n in names)
 
 
