@@ -9,8 +9,13 @@ so the gradient of each carries ``reg * W``. (The linear classifiers add
 """
 import numpy as np
 
+from . import losses, persistence
 from .layers import affine_backward, affine_forward, affine_relu_backward, affine_relu_forward, softmax_loss
 from .validation import check_batch, check_float_dtype, check_labels, check_nonnegative, check_positive
+
+FORMAT = "softmax-assignment/two-layer-net"
+#: the parameters and their number of dimensions, as the model files hold them
+PARAMS = {"W1": 2, "b1": 1, "W2": 2, "b2": 1}
 
 
 class TwoLayerNet:
@@ -107,3 +112,38 @@ class TwoLayerNet:
     def predict(self, X):
         """Predicted labels, an int array (N,): the class of the highest score for each example of X."""
         return np.argmax(self.loss(X), axis=1)
+
+    def predict_proba(self, X):
+        """Class probabilities, an array (N, C) whose rows sum to 1: the softmax of each example's scores."""
+        return losses.softmax(self.loss(X), 1)
+
+    # ------------------------------------------------------------------ persistence
+
+    def save(self, path, **extras):
+        """Save the parameters (and named ``extras``: arrays, numbers or strings) to ``path``; returns the path.
+
+        A path ending in .npz gets this package's format, read back without unpickling;
+        one ending in .npy gets CS231n's 2025 format, np.save of the dict ``params``
+        (no extras), which CS231n's own ``load`` reads. ``reg`` is not saved (nor is it
+        in CS231n's file): set it again to go on training with regularization. The
+        file is written atomically. See classifiers/persistence.py.
+        """
+        return persistence.save_model(path, FORMAT, type(self).__name__, self.params, extras)
+
+    @classmethod
+    def load(cls, path):
+        """Load a network saved by ``save``, or CS231n's .npy of its params; returns a new TwoLayerNet.
+
+        Unlike CS231n's ``load(fname)``, which fills in an existing object, this is a class
+        method: ``model = TwoLayerNet.load(path)``; its reg is 0 and ``extras`` holds what
+        was saved with it. Raises ValueError naming the file if it is not a model file of
+        this kind or its parameters do not fit together, FileNotFoundError if it does not exist.
+        """
+        _, params, extras = persistence.load_model(path, FORMAT, PARAMS, {cls.__name__: cls})
+        (D, H), (C,) = params["W1"].shape, params["b2"].shape
+        if params["b1"].shape != (H,) or params["W2"].shape != (H, C):
+            raise persistence.not_a_model_file(path, "its parameters do not fit together: " + ", ".join(
+                f"{k} {params[k].shape}" for k in PARAMS))
+        model = cls(D, H, C, weight_scale=0.0, dtype=params["W1"].dtype)
+        model.params, model.extras = params, extras
+        return model

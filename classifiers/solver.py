@@ -26,6 +26,8 @@ import warnings
 
 import numpy as np
 
+from atomic_write import atomic_write
+
 from . import optim
 from .linear_classifier import ON_DIVERGE, TrainingDiverged, TrainingDivergedWarning
 from .validation import (InvalidTypeError, InvalidValueError, check_array, check_choice, check_finite, check_interval,
@@ -190,7 +192,8 @@ class Solver:
                       val_acc_history=np.array(self.val_acc_history))
         if self.verbose:
             print('Saving checkpoint to "%s"' % path)
-        np.savez(path, **arrays)
+        with atomic_write(path) as f:
+            np.savez(f, **arrays)
 
 
 def _check_update_rule(update_rule):

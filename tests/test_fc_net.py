@@ -118,3 +118,46 @@ def test_matches_pytorch(torch):
     assert value == pytest.approx(loss.item(), rel=1e-12)
     for k in grads:
         np.testing.assert_allclose(grads[k], t[k].grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".npy"])
+def test_save_and_load_round_trip(tmp_path, suffix):
+    model = TwoLayerNet(6, 4, 3, weight_scale=0.2, seed=1, dtype=np.float32)
+    path = model.save(tmp_path / f"net{suffix}")
+    loaded = TwoLayerNet.load(path)
+    assert all(loaded.params[k].dtype == np.float32 and np.array_equal(loaded.params[k], model.params[k])
+               for k in model.params)
+    X = np.random.default_rng(0).standard_normal((5, 6)).astype(np.float32)
+    np.testing.assert_array_equal(loaded.loss(X), model.loss(X))
+
+
+def test_npy_files_are_cs231ns_format(tmp_path):
+    model = TwoLayerNet(6, 4, 3, weight_scale=0.2, seed=1)
+    model.save(tmp_path / "best_two_layer_net.npy")
+    params = np.load(tmp_path / "best_two_layer_net.npy", allow_pickle=True).item()     # what CS231n's load does
+    assert sorted(params) == ["W1", "W2", "b1", "b2"] and np.array_equal(params["W1"], model.params["W1"])
+    np.save(tmp_path / "theirs.npy", {k: v * 2 for k, v in model.params.items()})        # CS231n's save
+    np.testing.assert_array_equal(TwoLayerNet.load(tmp_path / "theirs.npy").params["W2"], 2 * model.params["W2"])
+
+
+def test_extras_are_kept_and_other_files_refused(tmp_path):
+    from classifiers import Softmax
+    model = TwoLayerNet(6, 4, 3, seed=1)
+    loaded = TwoLayerNet.load(model.save(tmp_path / "net.npz", mean=np.arange(3.0), note="hi"))
+    assert np.array_equal(loaded.extras["mean"], np.arange(3.0)) and str(loaded.extras["note"]) == "hi"
+    Softmax(np.zeros((6, 3))).save(tmp_path / "linear.npz")
+    with pytest.raises(ValueError, match=r"linear.npz is not a model file saved by this package"):
+        TwoLayerNet.load(tmp_path / "linear.npz")
+    np.save(tmp_path / "odd.npy", {"W1": np.ones((6, 4)), "b1": np.ones(5), "W2": np.ones((4, 3)), "b2": np.ones(3)})
+    with pytest.raises(ValueError, match=r"its parameters do not fit together: W1 \(6, 4\), b1 \(5,\)"):
+        TwoLayerNet.load(tmp_path / "odd.npy")
+    with pytest.raises(FileNotFoundError, match="no model file at"):
+        TwoLayerNet.load(tmp_path / "missing.npz")
+
+
+def test_predict_proba_is_the_softmax_of_the_scores():
+    model = TwoLayerNet(6, 4, 3, weight_scale=0.5, seed=1)
+    X = np.random.default_rng(0).standard_normal((5, 6))
+    scores = model.loss(X)
+    expected = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(model.predict_proba(X), expected, rtol=1e-12)
