@@ -31,3 +31,17 @@ def test_bad_input_is_named():
         visualize_grid(np.zeros((3, 4)))
     with pytest.raises(ValueError, match="padding must be a positive integer"):
         visualize_grid(np.zeros((1, 2, 2, 3)), padding=-1)
+
+
+@pytest.mark.parametrize("layout", ["channels_last", "channels_first"])
+def test_first_layer_weights_shows_each_unit_as_its_image(layout):
+    from classifiers.plots import first_layer_weights
+    red = np.zeros((32, 32, 3))
+    red[:, :16, 0] = 1.0                                   # unit 0: red on the left half of the image
+    unit = red if layout == "channels_last" else red.transpose(2, 0, 1)
+    W1 = np.random.default_rng(0).standard_normal((3072, 4)) * 0.01
+    W1[:, 0] = unit.ravel()
+    fig = first_layer_weights(W1, layout=layout, title="t")
+    shown = fig.axes[0].images[0].get_array()
+    assert shown.shape == (2 * 32 + 2, 2 * 32 + 2, 3)
+    np.testing.assert_array_equal(shown[:32, :32], (255 * red).astype(np.uint8))
