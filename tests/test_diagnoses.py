@@ -2,6 +2,7 @@
 when the tests run): the grader fails exactly the tests its mistake costs and names the mistake, and
 `make check` in a student edition holding the same files fails the same properties in the same words."""
 import atexit
+import os
 import functools
 import json
 import re
@@ -92,8 +93,8 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
     ("sgd_uphill", "sgd", {"one step": "the step goes up the gradient"}),
 ]
 
-# Made from the solution's own files when the tests run, so they never go stale: predict_proba with one
-# mistake in an otherwise solved file, and cross_entropy.ipynb's gradient cell with one.
+# Made from the solution's own files when the tests run, so they never go stale: LinearClassifier and
+# TwoLayerNet.loss with one mistake in an otherwise solved file, and cross_entropy.ipynb's gradient cell.
 PROBA_BODIES = {
     "proba_no_shift": ["S = np.exp(self.scores(X))  # no max shift",
                        "return S / S.sum(axis=1, keepdims=True)"],
@@ -102,6 +103,17 @@ PROBA_BODIES = {
                     "return S / S.sum(axis=0, keepdims=True)  # the wrong axis"],
 }
 CELL_BODIES = {"cell_not_divided": "p = L.softmax(logits, 1)\nonehot = np.eye(3)[targets]\nby_hand = p - onehot\n"}
+# LinearClassifier: (function, its region, the lines in its place) with one mistake each
+CLASSIFIER_BODIES = {
+    "train_full_batch": ("train", 0, 12, ["batch = np.arange(num_train)  # bug: the whole training set every step",
+                                          "X_batch, y_batch = X[batch], y[batch]"]),
+    "train_same_batch": ("train", 0, 12, ["batch = np.arange(batch_size)  # bug: the same first rows at every step",
+                                          "X_batch, y_batch = X[batch], y[batch]"]),
+    "train_fixed_lr": ("train", 1, 12, ["self.W = self.W - 1e-3 * grad  # bug: a fixed step, not learning_rate"]),
+    "predict_argmin": ("predict", 0, 8, ["return np.argmin(self.scores(X), axis=1)  # bug: argmin"]),
+    "predict_axis0": ("predict", 0, 8, ["return np.argmax(self.scores(X), axis=0).astype(float)  # bug: over the "
+                                        "examples, as floats"]),
+}
 # TwoLayerNet.loss's second part (the loss and the backward pass), with one mistake each
 NET_BACKWARD = ["dhidden, grads['W2'], grads['b2'] = affine_backward(dscores, scores_cache)",
                 "_, grads['W1'], grads['b1'] = affine_relu_backward(dhidden, hidden_cache)"]
@@ -151,6 +163,14 @@ def made():
         target = root / fixture / "classifiers" / "linear_classifier.py"
         target.parent.mkdir(parents=True)
         target.write_text(with_region((ROOT / "classifiers/linear_classifier.py").read_text(), "predict_proba", lines))
+    solution = (ROOT / "classifiers/linear_classifier.py").read_text()
+    bodies = {fixture: with_region(solution, function, lines, indent, part)
+              for fixture, (function, part, indent, lines) in CLASSIFIER_BODIES.items()}
+    bodies["train_no_history"] = solution.replace("        return loss_history\n",
+                                                  "        # bug: the history is never returned\n", 1)
+    for fixture, text in bodies.items():
+        (root / fixture / "classifiers").mkdir(parents=True)
+        (root / fixture / "classifiers/linear_classifier.py").write_text(text)
     for fixture, lines in NET_BODIES.items():
         (root / fixture / "classifiers").mkdir(parents=True)
         net = with_region((ROOT / "classifiers/fc_net.py").read_text(), "loss", lines, part=1)
@@ -259,5 +279,5 @@ def test_gradient_not_divided_by_n_is_set_aside_by_the_small_cases_test():
 
 def test_every_fixture_is_in_the_table():
     hand_written = {p.name for p in SUBMISSIONS.iterdir() if not p.name.startswith("hostile")} - {"cs231n_old"}
-    assert hand_written <= {d[0] for d in DIAGNOSES}
+    assert hand_written | set(os.listdir(made())) <= {d[0] for d in DIAGNOSES}
     assert all(by_name(d[1]) for d in DIAGNOSES)

@@ -82,8 +82,9 @@ def _shape_of(ctx, name):
     return "x of shape {}".format(ctx.inputs(name)["x"].shape)
 
 
-def judge_outputs(*keys):
-    """A judge: each output ``key`` right on every case, or the mistake named."""
+def judge_outputs(*keys, kept=None, why=""):
+    """A judge: each output ``key`` right on every case, or the mistake named; and the input ``kept``
+    (returned by the call as "<kept>_after") left as it was, else Failed saying ``why`` it matters."""
     def judge(ctx):
         for name in ctx.cases:
             for key in keys:
@@ -91,16 +92,11 @@ def judge_outputs(*keys):
                 if not close(got, want):
                     where = _shape_of(ctx, name) if "x" in ctx.inputs(name) else f"case {name}"
                     raise Failed(f"wrong {key} ({where}): {_named(ctx, name, key, got)}; {differ(key, want, got)}")
-        return "right"
+            if kept:
+                check(np.array_equal(ctx.value(name, f"{kept}_after"), ctx.inputs(name)[kept]),
+                      f"{kept} was modified in place: {why}")
+        return "right" + (f", {kept} left as it was" if kept else "")
     return judge
-
-
-def affine_forward_values(ctx):
-    judge_outputs("out")(ctx)
-    for name in ctx.cases:
-        check(np.array_equal(ctx.value(name, "x_after"), ctx.inputs(name)["x"]),
-              "x was modified in place: the backward pass needs it as the forward pass received it")
-    return "right on rows and on images, x left as it was"
 
 
 # ---------------------------------------------------------------- relu_forward and relu_backward
@@ -123,22 +119,6 @@ def call_relu_backward(module, case):
     dout = case.inputs["dout"].copy()
     dx = module.relu_backward(dout, case.inputs["x"].copy())
     return {"dx": dx, "dout_after": dout}
-
-
-def relu_forward_values(ctx):
-    judge_outputs("out")(ctx)
-    for name in ctx.cases:
-        check(np.array_equal(ctx.value(name, "x_after"), ctx.inputs(name)["x"]),
-              "x was modified in place (np.maximum(x, 0, out=x)?): the backward pass needs the input as it was")
-    return "right, x left as it was"
-
-
-def relu_backward_values(ctx):
-    judge_outputs("dx")(ctx)
-    for name in ctx.cases:
-        check(np.array_equal(ctx.value(name, "dout_after"), ctx.inputs(name)["dout"]),
-              "dout was modified in place: work on a copy, the upstream derivative may be needed elsewhere")
-    return "right, dout left as it was"
 
 
 # ---------------------------------------------------------------- softmax_loss and svm_loss
@@ -265,12 +245,15 @@ def _layer(function, path, call, cases, properties, mistakes=MISTAKES):
 
 EXERCISES = [
     _layer("affine_forward", LAYERS, call_affine_forward, affine_cases,
-           [Property("out on rows and images", 1, affine_forward_values)]),
+           [Property("out on rows and images", 1, judge_outputs(
+               "out", kept="x", why="the backward pass needs it as the forward pass received it"))]),
     _layer("affine_backward", LAYERS, call_affine_backward, affine_cases,
            [Property("dx", 1, judge_outputs("dx")), Property("dw", 1, judge_outputs("dw")),
             Property("db", 1, judge_outputs("db"))]),
-    _layer("relu_forward", LAYERS, call_relu_forward, relu_cases, [Property("out", 1, relu_forward_values)]),
-    _layer("relu_backward", LAYERS, call_relu_backward, relu_cases, [Property("dx", 1, relu_backward_values)]),
+    _layer("relu_forward", LAYERS, call_relu_forward, relu_cases, [Property("out", 1, judge_outputs(
+        "out", kept="x", why="the backward pass needs the input as it was (np.maximum(x, 0, out=x)?)"))]),
+    _layer("relu_backward", LAYERS, call_relu_backward, relu_cases, [Property("dx", 1, judge_outputs(
+        "dx", kept="dout", why="work on a copy, the upstream derivative may be needed elsewhere"))]),
     _layer("softmax_loss", LAYERS, call_scores_loss("softmax_loss"), score_cases,
            [Property("loss", 1, loss_of_scores), Property("dx", 1, gradient_of_scores),
             Property("stability with large scores", 1, scores_stability)]),
