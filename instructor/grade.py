@@ -101,64 +101,83 @@ def edition_modules():
     return modules
 
 
-def imported_names(source):
-    """The top-level names of the absolute imports in a Python source (``import a.b`` gives ``a``)."""
+def imported_modules(rel, source):
+    """The dotted names a repository file imports, relative imports resolved (``from . import a`` in
+    instructor/grade.py gives instructor and instructor.a)."""
+    parts = rel[:-3].split("/")
+    package = parts[:-1]
     names = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.split(".")[0])
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
     return names
 
 
-@functools.lru_cache(maxsize=None)
-def repo_sources(packages):
-    """{repo-relative path: bytes}: the .py files of ``packages`` (folders of this repository) and of
-    every top-level module or package of the repository they import, directly or through each other
-    (data_utils.py for classifiers/, checks/ for instructor/): what must travel with them."""
-    found, seen, todo = {}, set(packages), list(packages)
-    while todo:
-        name = todo.pop()
-        folder = os.path.join(REPO, name)
-        if os.path.isdir(folder) and (name in packages or os.path.isfile(os.path.join(folder, "__init__.py"))):
-            files = [f"{name}/{f}" for f in sorted(os.listdir(folder)) if f.endswith(".py")]
-        elif os.path.isfile(folder + ".py"):
-            files = [name + ".py"]
+def _module_files(dotted):
+    """The repository files importing ``dotted`` runs: each package's __init__.py, then the module."""
+    parts, files = dotted.split("."), []
+    for i in range(1, len(parts) + 1):
+        path = "/".join(parts[:i])
+        if os.path.isfile(os.path.join(REPO, path + ".py")):
+            files.append(path + ".py")
+        elif os.path.isfile(os.path.join(REPO, path, "__init__.py")):
+            files.append(path + "/__init__.py")
         else:
-            continue            # numpy, the standard library, ...
-        for rel in files:
-            with open(os.path.join(REPO, rel), "rb") as f:
-                found[rel] = f.read()
-            for imported in sorted(imported_names(found[rel]) - seen):
-                seen.add(imported)
-                todo.append(imported)
-    return found
+            break               # numpy, the standard library, a name imported from a module ...
+    return files
 
 
-def assemble(temp, sub, path):
-    """A package folder: the edition's classifiers/ modules, the submitted helpers, and the file graded.
+@functools.lru_cache(maxsize=None)
+def repo_sources(roots):
+    """{repo-relative path: bytes}: the files ``roots`` names (a folder stands for its .py files) and every
+    repository module they import, directly or through each other: what must travel with them."""
+    todo = []
+    for root in roots:
+        folder = os.path.join(REPO, root)
+        todo += ([f"{root}/{f}" for f in sorted(os.listdir(folder)) if f.endswith(".py")]
+                 if os.path.isdir(folder) else [root])
+    found = {}
+    while todo:
+        rel = todo.pop()
+        if rel in found:
+            continue
+        with open(os.path.join(REPO, rel), "rb") as f:
+            found[rel] = f.read()
+        for name in sorted(imported_modules(rel, found[rel])):
+            todo += [m for m in _module_files(name) if m not in found]
+    return dict(sorted(found.items()))
+
+
+def assemble(sub, path):
+    """{relative path: bytes}, the files the child may read: the edition's classifiers/ modules, the
+    submitted helpers and the file graded, and the repository modules they import (data_utils.py).
 
     The other graded files stay the edition's, so a mistake in one cannot cost another's tests, and
     nothing the student must write is supplied by the solution.
     """
-    folder = tempfile.mkdtemp(prefix="pkg-", dir=temp)
-    target = os.path.join(folder, "classifiers")
-    os.makedirs(target)
-    files = dict(edition_modules())
+    files = {f"classifiers/{name}": data for name, data in edition_modules().items()}
     for helper in submissions.HELPERS:
         if helper in sub.files:
-            files[os.path.basename(helper)] = sub.files[helper]
-    files[os.path.basename(path)] = sub.files[path]
-    for name, data in files.items():
-        with open(os.path.join(target, name), "wb") as f:
-            f.write(data)
+            files[helper] = sub.files[helper]
+    files[path] = sub.files[path]
     for rel, data in repo_sources(("classifiers",)).items():   # import data_utils, as from the repository's root
         if not rel.startswith("classifiers/"):
-            os.makedirs(os.path.join(folder, os.path.dirname(rel)), exist_ok=True)
-            with open(os.path.join(folder, rel), "wb") as f:
-                f.write(data)
-    return target
+            files[rel] = data
+    return files
+
+
+@functools.lru_cache(maxsize=1)
+def speed_reference(kind):
+    """The trusted reference the speed test times, in a child of its own: {"files", "task"}."""
+    with open(os.path.join(REPO, "instructor", "speed_reference.py"), "rb") as f:
+        source = f.read()
+    return {"files": {"speed_reference.py": source},
+            "task": {"module": "speed_reference", "function": f"{kind}_loss", "kind": "loss"}}
 
 
 def _test(function, test, score, max_score, output):
@@ -191,8 +210,9 @@ def grade_loss_function(sub, spec, options, temp):
     source = sub.files[path]
     case_list = cases.loss_cases(cases.seeded(sub.digest(), salt), vectorized, kind)
     task = {"module": "classifiers." + os.path.basename(path)[:-3], "function": function, "kind": "loss",
-            "package_dir": assemble(temp, sub, path), "cases": [c[1] for c in case_list]}
-    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
+            "cases": [c[1] for c in case_list]}
+    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp, files=assemble(sub, path),
+                            reference=speed_reference(kind) if vectorized else None)
     if run.missing:
         return _missing(function, tests, f"{function} is missing from {path}")
     if run.import_error:
@@ -212,13 +232,13 @@ def grade_classifier(sub, options, temp):
         why = f"not submitted ({path} was not found in the submission)"
         return _missing("LinearClassifier", TRAIN_TESTS, why) + _missing("LinearClassifier", PREDICT_TESTS, why)
     source = sub.files[path]
-    package = assemble(temp, sub, path)
+    files = assemble(sub, path)
     out = []
     for kind, case_list, tests in (("train", cases.train_cases(cases.seeded(sub.digest(), 5)), TRAIN_TESTS),
                                    ("predict", cases.predict_cases(cases.seeded(sub.digest(), 6)), PREDICT_TESTS)):
         task = {"module": "classifiers.linear_classifier", "function": kind, "kind": kind,
-                "package_dir": package, "cases": [c[1] for c in case_list]}
-        run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
+                "cases": [c[1] for c in case_list]}
+        run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp, files=files)
         if run.import_error:
             out += _missing("LinearClassifier", tests, f"{path} could not be imported: {run.import_error}")
             continue
@@ -234,8 +254,8 @@ def grade_proba(sub, options, temp):
         return []
     case_list = cases.proba_cases(cases.seeded(sub.digest(), 9))
     task = {"module": "classifiers.linear_classifier", "function": "predict_proba", "kind": "proba",
-            "package_dir": assemble(temp, sub, path), "cases": [c[1] for c in case_list]}
-    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
+            "cases": [c[1] for c in case_list]}
+    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp, files=assemble(sub, path))
     if run.import_error:
         return _missing(name, PROBA_TESTS, f"{path} could not be imported: {run.import_error}")
     return _run_tests(name, PROBA_TESTS, checks.Results("proba", case_list, run), (), _note(source))
@@ -250,8 +270,8 @@ def grade_activation(sub, spec, options, temp):
         return []
     case_list = cases.activation_cases(cases.seeded(sub.digest(), salt), log)
     task = {"module": "classifiers.losses", "function": function, "kind": "activation",
-            "package_dir": assemble(temp, sub, path), "cases": [c[1] for c in case_list]}
-    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
+            "cases": [c[1] for c in case_list]}
+    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp, files=assemble(sub, path))
     if run.missing:
         return _missing(name, tests, f"{function} is missing from {path}")
     if run.import_error:
@@ -300,8 +320,8 @@ def write_atomic(path, text):
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(sandbox.printable(text))
     os.replace(tmp, path)
 
 
@@ -318,22 +338,24 @@ def write_csv(path, results):
     rows = []
     for result in results:
         scores = {t["name"]: t["score"] for t in result["tests"]}
-        rows.append([result["submission"], result["score"]] + [scores.get(n, "") for n in names])
+        rows.append([sandbox.printable(result["submission"]), result["score"]] + [scores.get(n, "") for n in names])
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    with os.fdopen(fd, "w", newline="") as f:
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["submission", "score"] + names)
         writer.writerows(rows)
     os.replace(tmp, path)
 
 
-def summary(result):
+def summary(result, quiet=False):
+    """What is printed for one submission: its score and, unless quiet, each test lost with its
+    feedback; made printable (no terminal control sequences from a submission reach the screen)."""
     lines = [f"{result['submission']}: {result['output']}"]
-    for t in result["tests"]:
+    for t in [] if quiet else result["tests"]:
         if t["score"] < t["max_score"]:
             lines.append(f"  - {t['name']} ({t['score']:g}/{t['max_score']:g}): {t['output']}")
-    return "\n".join(lines)
+    return "\n".join(sandbox.printable(line).replace("\n", "\n    ") for line in lines)
 
 
 def report_names(paths):
@@ -364,7 +386,15 @@ def parse_args(argv):
     parser.add_argument("--accept-half-reg", action="store_true",
                         help="accept the 0.5 * reg * sum(W**2) convention in the regularization tests")
     parser.add_argument("--timeout", type=float, default=20.0, metavar="S", help="wall-clock limit per case")
-    parser.add_argument("--memory-mb", type=int, default=3072, metavar="MB", help="memory limit per child process")
+    parser.add_argument("--memory-mb", type=int, default=3072, metavar="MB",
+                        help="memory budget of a submission's processes together")
+    parser.add_argument("--sandbox", choices=("auto", "namespaces", "user"), default="auto",
+                        help="how submitted code is sealed off: namespaces (bubblewrap), user (a separate "
+                             "account per child, root only), or auto: namespaces where they work, else user")
+    parser.add_argument("--sandbox-user", action="append", default=[], metavar="USER",
+                        help="an account for user mode, one per job (repeat it, or USER1,USER2)")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run submitted code without a sandbox (where none is available; unsafe)")
     parser.add_argument("--quiet", action="store_true", help="print only each submission's score")
     args = parser.parse_args(argv)
     if args.jobs < 1:
@@ -374,17 +404,63 @@ def parse_args(argv):
     if args.json and len(args.submissions) != 1:
         parser.error(f"--json writes one results.json for one submission; got {len(args.submissions)} "
                      f"submissions (use --csv for several)")
+    args.sandbox_user = [u for value in args.sandbox_user for u in value.split(",") if u]
     return args
+
+
+def sealed_limits(args):
+    """The Limits of this run, once the sandbox they ask for is known to work: SandboxUnavailable
+    otherwise, or when in user mode an account can read the grader's files or a submission."""
+    limits = sandbox.Limits(timeout=args.timeout, memory_bytes=args.memory_mb << 20,
+                            isolation="none" if args.no_sandbox else args.sandbox, users=tuple(args.sandbox_user))
+    iso = sandbox.isolation(limits.isolation, limits.users)
+    exposed = sandbox.readable_by([os.path.join(REPO, "instructor"), os.path.join(REPO, "classifiers"),
+                                   *args.submissions], limits)
+    if exposed:
+        raise sandbox.SandboxUnavailable(
+            f"in user mode the sandbox's account can read {exposed[0]}: make the grader's files and the "
+            f"submissions unreadable to it (chmod -R go-rwx), as the Gradescope bundle's run_autograder does")
+    if iso.kind == "none":
+        print("warning: " + sandbox.NOT_PROTECTED.format(user=pwd_name()), file=sys.stderr)
+    return limits
+
+
+def pwd_name():
+    import pwd
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+def grade_safely(path, options):
+    """grade_one, with a grader error on one submission made that submission's result: the batch goes on."""
+    try:
+        return grade_one(path, options)
+    except sandbox.SandboxUnavailable:
+        raise
+    except Exception as exc:        # a grader bug must not cost the other submissions their grades
+        return {"score": 0.0, "tests": [], "submission": os.fspath(path), "unreadable": True,
+                "output": f"The grader failed on this submission ({type(exc).__name__}: {exc}); "
+                          f"please tell the instructor."}
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    options = Options(accept_half_reg=args.accept_half_reg,
-                      limits=sandbox.Limits(timeout=args.timeout, memory_bytes=args.memory_mb << 20))
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda p: grade_one(p, options), args.submissions))
+    try:
+        limits = sealed_limits(args)
+    except sandbox.SandboxUnavailable as exc:
+        print(f"python -m instructor grade: {exc}", file=sys.stderr)
+        return UNREADABLE
+    options = Options(accept_half_reg=args.accept_half_reg, limits=limits)
+    try:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            results = list(pool.map(lambda p: grade_safely(p, options), args.submissions))
+    except sandbox.SandboxUnavailable as exc:
+        print(f"python -m instructor grade: {exc}", file=sys.stderr)
+        return UNREADABLE
+    finally:
+        sandbox.close_references()
+    # every process of every submission has ended (run_cases waits for that): nothing can change these
     for result in results:
-        print(f"{result['submission']}: {result['output']}" if args.quiet else summary(result))
+        print(summary(result, args.quiet))
     if args.answers:
         os.makedirs(args.answers, exist_ok=True)
         for name, result in zip(report_names([r["submission"] for r in results]), results):
@@ -392,6 +468,6 @@ def main(argv=None):
             write_atomic(os.path.join(args.answers, name + ".md"), f"# {result['submission']}\n\n{report}")
     if args.csv:
         write_csv(args.csv, results)
-    if args.json:       # last: whatever a submission wrote there is replaced by the grader's own
+    if args.json:
         write_atomic(args.json, gradescope_json(results[0]))
     return UNREADABLE if any(r.get("unreadable") for r in results) else 0
