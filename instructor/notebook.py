@@ -1,9 +1,12 @@
-"""The notebook parts of a submission: the search cell's printed validation accuracy, and the
-inline answers collected into one report for the instructor. The notebook is only read as
-JSON here; nothing in it is executed.
+"""The notebook parts of a submission: the inline answers and the search cell's printed validation
+accuracy, collected into one report for the instructor. The notebook is only read as JSON here;
+nothing in it is executed, and a stored output is text a student can type: it earns no points
+(the instructor reads it in the report, as part of the manual grade).
 """
 import json
 import re
+
+from .sandbox import printable
 
 ACCURACY = re.compile(r"validation accuracy[^0-9\n]{0,60}?([01]?\.\d+)", re.I)
 ANSWER = re.compile(r"your answer|\*\*answer", re.I)
@@ -57,21 +60,24 @@ def answers(cells):
 
 
 def grade(data, min_accuracy):
-    """([tests], report) for a submitted softmax.ipynb given as bytes."""
+    """([tests], report) for a submitted softmax.ipynb given as bytes. The tests are worth nothing:
+    the answers and the printed accuracy go to the report, for the manual grade."""
     try:
         cells = json.loads(data.decode("utf-8"))["cells"]
         assert isinstance(cells, list) and all(isinstance(c, dict) for c in cells)
     except (ValueError, KeyError, TypeError, AssertionError, UnicodeDecodeError):
         return [{"name": "notebook: inline answers", "score": 0, "max_score": 0,
                  "output": "notebooks/softmax.ipynb is not a readable notebook"}], ""
-    report, count, total = answers(cells)
-    report = f"{count} of {total} answered\n\n{report}"
+    body, count, total = answers(cells)
+    report = f"{count} of {total} answered\n\n"
     tests = [{"name": "notebook: inline answers", "score": 0, "max_score": 0,
               "output": f"{count} of {total} answered, collected for the instructor's report (grade --answers DIR)"}]
     accuracy = search_accuracy(cells)
     if accuracy is not None:
-        ok = accuracy >= min_accuracy
-        tests.append({"name": "notebook: validation accuracy of the search", "score": 1 if ok else 0,
-                      "max_score": 1, "output": f"best printed validation accuracy {accuracy:.4f} "
-                                                f"({'at least' if ok else 'below'} {min_accuracy})"})
-    return tests, report
+        printed = (f"best printed validation accuracy {accuracy:.4f} "
+                   f"({'at least' if accuracy >= min_accuracy else 'below'} {min_accuracy}), as stored in the notebook")
+        report += f"Search: {printed}\n\n"
+        tests.append({"name": "notebook: validation accuracy of the search", "score": 0, "max_score": 0,
+                      "output": f"{printed}: a stored output is text anyone can type, so it earns no points "
+                                f"here; it is in the instructor's report, for the manual grade"})
+    return tests, printable(report + body)

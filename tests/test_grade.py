@@ -224,9 +224,7 @@ def test_half_reg_convention_accepted_by_the_instructor_option():
 
 @pytest.mark.parametrize("fixture, test, says, also_fails", [
     ("train_full_batch", "train: batch_size examples per step", "used 300 examples, expected batch_size = 17", []),
-    # a step 50 times too small also leaves the loss high
-    ("train_fixed_lr", "train: uses the learning rate", "expected learning_rate = 0.05",
-     ["train: the loss decreases on an easy problem"]),
+    ("train_fixed_lr", "train: uses the learning rate", "expected learning_rate = 0.005", []),
     ("train_no_history", "train: returns the loss history", "train must return the list of losses", []),
     ("predict_argmin", "predict: argmax of the scores", "This is np.argmin(scores, axis=1)", []),
     ("predict_axis0", "predict: argmax of the scores", "This is np.argmax(scores, axis=0)", []),
@@ -304,8 +302,9 @@ def notebook(accuracy):
     return {"cells": [question, answer, cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
-@pytest.mark.parametrize("accuracy, score", [(0.391, 1), (0.301, 0)])
-def test_notebook_search_accuracy_and_answers_report(tmp_path, accuracy, score):
+@pytest.mark.parametrize("accuracy, verdict", [(0.391, "at least 0.35"), (0.301, "below 0.35")])
+def test_notebook_search_accuracy_and_answers_report(tmp_path, accuracy, verdict):
+    """The printed accuracy goes to the report for the manual grade: a stored output earns nothing."""
     folder = tmp_path / "sub"
     folder.mkdir()
     (folder / "softmax.ipynb").write_text(json.dumps(notebook(accuracy)))
@@ -314,7 +313,7 @@ def test_notebook_search_accuracy_and_answers_report(tmp_path, accuracy, score):
     assert grade.main([str(folder), "--json", str(out), "--answers", str(answers), "--quiet"]) == 0
     tests = {t["name"]: t for t in json.loads(out.read_text())["tests"]}
     search = tests["notebook: validation accuracy of the search"]
-    assert search["score"] == score and f"{accuracy:.4f}" in search["output"]
+    assert search["score"] == search["max_score"] == 0 and f"{accuracy:.4f} ({verdict})" in search["output"]
     report = (answers / "sub.md").read_text()
     assert report.startswith(f"# {folder}\n")
     assert "Inline Question 1" in report and "all ten classes are equally likely" in report
