@@ -241,6 +241,29 @@ def disk_usage(folder, max_files):
     return used, count
 
 
+SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")     # where any account may write, without namespaces
+
+
+def remove_owned(uid):
+    """Remove what ``uid`` left at the top of the folders every account may write to (user mode, where the
+    child is not held to its scratch folder)."""
+    for folder in {*SHARED_FOLDERS, tempfile.gettempdir()}:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    remove_tree(entry.path)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+
+
 def remove_tree(path):
     """Remove a child's folder, whatever permissions it left inside."""
     def retry(function, failed, _):
@@ -445,6 +468,8 @@ class Isolation:
                 pass
             if child.process.poll() is not None and not any(alive(p) for p in seen) and not (
                     self.kind == "user" and child.account is not None and owned_by(child.account[0])):
+                if self.kind == "user" and child.account is not None:
+                    remove_owned(child.account[0])
                 return
             time.sleep(0.005)
         raise SandboxUnavailable("the processes of a submission could not be ended")
