@@ -1,15 +1,20 @@
-"""Time the autograder: one submission, and a batch graded with --jobs, extrapolated to 100.
+"""Time the autograder: one submission, and a batch graded with --jobs, with the sandbox and without
+(--no-sandbox), and optionally another checkout's grader on the same batch, in the same run.
 
-    python benchmarks/bench_grade.py [--count 20] [--jobs 2]
+    python benchmarks/bench_grade.py [--count 20] [--jobs 2] [--baseline DIR]
 
 The submissions are complete CS231n-layout submissions (all three graded files), each made
 distinct by a comment so every one gets its own inputs; a fifth of them carry one of the
 hand-written mistakes of tests/submissions/ in softmax.py, as a real class would. No part
 hits its time limit. Figures: the wall time of one submission, of ``count`` submissions with
-``jobs`` at a time, the time per submission, and 100 submissions extrapolated linearly.
+``jobs`` at a time, the time per submission, and 100 submissions extrapolated linearly; the
+ratios are measured within the run, so they hold on a busy machine where the times do not.
+``--baseline DIR`` also times ``python -m instructor grade`` run from DIR (e.g. an older
+checkout, made with ``git worktree add DIR COMMIT``).
 """
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,20 +52,40 @@ def timed(argv):
     return time.perf_counter() - start
 
 
+def timed_elsewhere(folder, argv):
+    """The same command run by the grader of another checkout, in a process of its own."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "instructor", "grade", *argv, "--quiet"], cwd=folder, check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=20, help="submissions in the batch")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--baseline", metavar="DIR", help="also time the grader of the checkout in DIR")
     args = parser.parse_args(argv)
+    figures = {}
     with tempfile.TemporaryDirectory() as tmp:
         paths = make_submissions(Path(tmp), args.count)
-        one = timed([paths[0]])
-        batch = timed(paths + ["--jobs", str(args.jobs), "--csv", str(Path(tmp) / "grades.csv")])
-    per = batch / args.count
-    print(f"one submission: {one:.1f} s")
-    print(f"{args.count} submissions with --jobs {args.jobs}: {batch:.1f} s, {per:.2f} s each")
-    print(f"100 submissions with --jobs {args.jobs} (extrapolated): {100 * per / 60:.1f} min")
-    return {"one": one, "batch": batch, "per": per}
+        batch = paths + ["--jobs", str(args.jobs), "--csv", str(Path(tmp) / "grades.csv")]
+        figures["one"] = timed([paths[0]])
+        figures["batch"] = timed(batch)
+        figures["no_sandbox"] = timed(batch + ["--no-sandbox"])
+        if args.baseline:
+            figures["baseline"] = timed_elsewhere(args.baseline, batch)
+    figures["per"] = figures["batch"] / args.count
+    print(f"one submission: {figures['one']:.1f} s")
+    runs = [("with the sandbox", figures["batch"]), ("without (--no-sandbox)", figures["no_sandbox"])]
+    if args.baseline:
+        runs.append((f"the grader of {args.baseline}", figures["baseline"]))
+    for name, seconds in runs:
+        print(f"{args.count} submissions with --jobs {args.jobs}, {name}: {seconds:.1f} s, "
+              f"{seconds / args.count:.2f} s each; {seconds / figures['batch']:.2f}x the sandboxed time")
+    print(f"100 submissions with --jobs {args.jobs} (extrapolated): {100 * figures['per'] / 60:.1f} min with the "
+          f"sandbox, {100 * figures['no_sandbox'] / args.count / 60:.1f} min without")
+    return figures
 
 
 if __name__ == "__main__":
