@@ -1,7 +1,7 @@
 """Time the autograder: one submission, and a batch graded with --jobs, with the sandbox and without
 (--no-sandbox), and optionally another checkout's grader on the same batch, in the same run.
 
-    python benchmarks/bench_grade.py [--count 20] [--jobs 2] [--baseline DIR]
+    python benchmarks/bench_grade.py [--count 20] [--jobs 2] [--rounds 1] [--baseline DIR]
 
 The submissions are complete CS231n-layout submissions (all three graded files), each made
 distinct by a comment so every one gets its own inputs; a fifth of them carry one of the
@@ -10,7 +10,9 @@ hits its time limit. Figures: the wall time of one submission, of ``count`` subm
 ``jobs`` at a time, the time per submission, and 100 submissions extrapolated linearly; the
 ratios are measured within the run, so they hold on a busy machine where the times do not.
 ``--baseline DIR`` also times ``python -m instructor grade`` run from DIR (e.g. an older
-checkout, made with ``git worktree add DIR COMMIT``).
+checkout, made with ``git worktree add DIR COMMIT``). ``--rounds R`` grades the batch R times with
+each grader, in alternating order (A B C, C B A, ...), so a load that changes during the run weighs on
+them alike; the figures are the totals over the rounds.
 """
 import argparse
 import shutil
@@ -64,28 +66,30 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=20, help="submissions in the batch")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=1, help="batches graded by each grader, alternating")
     parser.add_argument("--baseline", metavar="DIR", help="also time the grader of the checkout in DIR")
     args = parser.parse_args(argv)
-    figures = {}
     with tempfile.TemporaryDirectory() as tmp:
         paths = make_submissions(Path(tmp), args.count)
         batch = paths + ["--jobs", str(args.jobs), "--csv", str(Path(tmp) / "grades.csv")]
-        figures["one"] = timed([paths[0]])
-        figures["batch"] = timed(batch)
-        figures["no_sandbox"] = timed(batch + ["--no-sandbox"])
+        graders = {"with the sandbox": lambda: timed(batch), "without (--no-sandbox)": lambda: timed(
+            batch + ["--no-sandbox"])}
         if args.baseline:
-            figures["baseline"] = timed_elsewhere(args.baseline, batch)
-    figures["per"] = figures["batch"] / args.count
-    print(f"one submission: {figures['one']:.1f} s")
-    runs = [("with the sandbox", figures["batch"]), ("without (--no-sandbox)", figures["no_sandbox"])]
-    if args.baseline:
-        runs.append((f"the grader of {args.baseline}", figures["baseline"]))
-    for name, seconds in runs:
-        print(f"{args.count} submissions with --jobs {args.jobs}, {name}: {seconds:.1f} s, "
-              f"{seconds / args.count:.2f} s each; {seconds / figures['batch']:.2f}x the sandboxed time")
-    print(f"100 submissions with --jobs {args.jobs} (extrapolated): {100 * figures['per'] / 60:.1f} min with the "
-          f"sandbox, {100 * figures['no_sandbox'] / args.count / 60:.1f} min without")
-    return figures
+            graders[f"the grader of {args.baseline}"] = lambda: timed_elsewhere(args.baseline, batch)
+        one = timed([paths[0]])
+        totals = dict.fromkeys(graders, 0.0)
+        for k in range(args.rounds):
+            for name in list(graders)[::1 if k % 2 == 0 else -1]:
+                totals[name] += graders[name]()
+    graded = args.count * args.rounds
+    sandboxed = totals["with the sandbox"]
+    print(f"one submission: {one:.1f} s")
+    for name, seconds in totals.items():
+        print(f"{graded} submissions with --jobs {args.jobs}, {name}: {seconds:.1f} s, {seconds / graded:.2f} s each; "
+              f"{seconds / sandboxed:.2f}x the sandboxed time")
+    print(f"100 submissions with --jobs {args.jobs} (extrapolated): {100 * sandboxed / graded / 60:.1f} min with the "
+          f"sandbox, {100 * totals['without (--no-sandbox)'] / graded / 60:.1f} min without")
+    return {"one": one, "batch": sandboxed, "per": sandboxed / graded, "totals": totals}
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import cases, checks, notebook, sandbox
+from . import cases, checks, isolation, notebook, sandbox
 from . import submission as submissions
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -413,15 +413,15 @@ def sealed_limits(args):
     otherwise, or when in user mode an account can read the grader's files or a submission."""
     limits = sandbox.Limits(timeout=args.timeout, memory_bytes=args.memory_mb << 20,
                             isolation="none" if args.no_sandbox else args.sandbox, users=tuple(args.sandbox_user))
-    iso = sandbox.isolation(limits.isolation, limits.users)
-    exposed = sandbox.readable_by([os.path.join(REPO, "instructor"), os.path.join(REPO, "classifiers"),
+    iso = isolation.find(limits.isolation, limits.users)
+    exposed = isolation.readable_by([os.path.join(REPO, "instructor"), os.path.join(REPO, "classifiers"),
                                    *args.submissions], limits)
     if exposed:
-        raise sandbox.SandboxUnavailable(
+        raise isolation.SandboxUnavailable(
             f"in user mode the sandbox's account can read {exposed[0]}: make the grader's files and the "
             f"submissions unreadable to it (chmod -R go-rwx), as the Gradescope bundle's run_autograder does")
     if iso.kind == "none":
-        print("warning: " + sandbox.NOT_PROTECTED.format(user=pwd_name()), file=sys.stderr)
+        print("warning: " + isolation.NOT_PROTECTED.format(user=pwd_name()), file=sys.stderr)
     return limits
 
 
@@ -434,7 +434,7 @@ def grade_safely(path, options):
     """grade_one, with a grader error on one submission made that submission's result: the batch goes on."""
     try:
         return grade_one(path, options)
-    except sandbox.SandboxUnavailable:
+    except isolation.SandboxUnavailable:
         raise
     except Exception as exc:        # a grader bug must not cost the other submissions their grades
         return {"score": 0.0, "tests": [], "submission": os.fspath(path), "unreadable": True,
@@ -446,14 +446,14 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         limits = sealed_limits(args)
-    except sandbox.SandboxUnavailable as exc:
+    except isolation.SandboxUnavailable as exc:
         print(f"python -m instructor grade: {exc}", file=sys.stderr)
         return UNREADABLE
     options = Options(accept_half_reg=args.accept_half_reg, limits=limits)
     try:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             results = list(pool.map(lambda p: grade_safely(p, options), args.submissions))
-    except sandbox.SandboxUnavailable as exc:
+    except isolation.SandboxUnavailable as exc:
         print(f"python -m instructor grade: {exc}", file=sys.stderr)
         return UNREADABLE
     finally:

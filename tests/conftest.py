@@ -1,9 +1,8 @@
-"""Shared fixtures. In CI (CI=true) the full CIFAR-10 and PyTorch must be present:
-tests that need them fail there instead of skipping."""
+"""Shared fixtures. In CI (CI=true) the full CIFAR-10, PyTorch and the grader's sandbox (bubblewrap) must be
+present: tests that need them fail there instead of skipping."""
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -53,10 +52,10 @@ def random_problem(n, d, c, seed, dtype=np.float64, scale=1.0):
 
 def sandbox_problem():
     """Why the grader's sandbox cannot run here, or None."""
-    from instructor import sandbox
+    from instructor import isolation
     try:
-        sandbox.isolation("auto")
-    except sandbox.SandboxUnavailable as exc:
+        isolation.find("auto")
+    except isolation.SandboxUnavailable as exc:
         return str(exc)
     return None
 

@@ -152,7 +152,7 @@ def test_as_a_normal_user_with_bubblewrap(user_checkout, sandboxed):
                                    "--quiet"], folder)
     assert done.returncode == 0, done.stderr
     assert "good: 51 / 51" in done.stdout and "hostile: 0 / 51" in done.stdout
-    check = as_user("grader-test", [python, "-c", "from instructor import sandbox; print(sandbox.isolation().kind)"],
+    check = as_user("grader-test", [python, "-c", "from instructor import isolation; print(isolation.find().kind)"],
                     folder)
     assert check.stdout.strip() == "namespaces", check.stderr
 
