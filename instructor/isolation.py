@@ -210,12 +210,9 @@ class Isolation:
         self._lock = threading.Condition()
         self._root = None
 
-    def describe(self):
-        return {"namespaces": "namespaces (bubblewrap)", "user": "a separate user per child (no namespaces)",
-                "none": "no sandbox"}[self.kind]
-
-    # a child's account in user mode: one submission per account at a time
     def acquire(self, trusted):
+        """A child's account in user mode, waiting for one to be free (one child per account at a time);
+        None elsewhere, and for the trusted reference, which runs as the grader."""
         if self.kind != "user" or trusted:
             return None
         with self._lock:
