@@ -39,6 +39,7 @@ test-fast: $(STAMP)      ## skip the slow tests (full data set, notebooks)
 
 bench: $(VENV)/.extra-bench   ## speed and accuracy figures (needs the full data set)
 	$(PY) benchmarks/bench_loss.py
+	$(PY) benchmarks/bench_data.py
 	$(PY) benchmarks/bench_train.py
 
 notebook: $(VENV)/.extra-notebooks   ## open the notebooks in Jupyter

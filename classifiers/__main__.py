@@ -2,8 +2,8 @@
 
 Every failure the user can cause (a bad flag or value, missing or corrupt
 data, an unwritable folder, a file that is not one of our models) raises one
-of the package's own exceptions (``validation.ClassifierError``, or
-``data_utils.DataError`` / ``DownloadError``) and ends with one line on stderr
+of the package's own exceptions (``validation.ClassifierError``, data_utils'
+DataError and DownloadError included) and ends with one line on stderr
 and exit status 2. Any other exception is a bug and shows its traceback. Every
 setting is checked before any data is loaded. ``predict`` reports each
 unreadable image, classifies the others and then exits with 2. Ctrl-C during
@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import data_utils
+from .models import KINDS, describe
 from .pipeline import CLASSIC, CifarModel, Interrupted, TrainConfig
 from .validation import ClassifierError
 
@@ -66,6 +67,8 @@ def build_parser(prog="python -m classifiers"):
                        description="Train a linear softmax classifier on CIFAR-10 with a learning rate x "
                                    "regularization search on the validation split, then report train, "
                                    "validation and test accuracy and save the model, results.json and plots.")
+    t.add_argument("--model", choices=tuple(KINDS), default=d.model,
+                   help=f"the model to train [default: {d.model}]")
     g = t.add_argument_group("data and output")
     source = g.add_mutually_exclusive_group()
     source.add_argument("--data-dir", help="folder holding cifar-10-batches-py/; without it: datasets/, downloaded "
@@ -85,8 +88,8 @@ def build_parser(prog="python -m classifiers"):
     r = t.add_argument_group("recipe")
     r.add_argument("--classic", action="store_true",
                    help="the classic assignment recipe: mean subtraction only, plain SGD with replacement, "
-                        "lr 1e-7, reg 2.5e4, 1500 iterations, no mirroring or averaging (flags given after "
-                        "it still apply)")
+                        "lr 1e-7, reg 2.5e4, 1500 iterations, no mirroring or averaging; the other flags given, "
+                        "before or after it, still apply (--classic --lr 3e-7 searches 3e-7)")
     r.add_argument("--preprocess", choices=("standardize", "mean"), default=None,
                    help=f"standardize pixels, or only subtract the mean image [default: {d.preprocess}]")
     r.add_argument("--dtype", choices=("float32", "float64"), default=d.dtype,
@@ -128,7 +131,17 @@ def build_parser(prog="python -m classifiers"):
     dl = sub.add_parser("download", help="download CIFAR-10 into datasets/ (or --data-dir)")
     dl.add_argument("--data-dir", default=str(data_utils.DATASETS_DIR),
                     help="where cifar-10-batches-py/ goes [default: datasets/]")
+    parser.commands = {"train": t, "evaluate": e, "predict": p, "download": dl}
     return parser
+
+
+def parse(parser, argv=None):
+    """The arguments; a flag the command does not know is reported by that command's parser
+    ("python -m classifiers train: error: ..."), not by the top-level one."""
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        parser.commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def config_from_args(args):
@@ -141,9 +154,9 @@ def config_from_args(args):
             values[field] = tuple(value) if isinstance(value, list) else value
     if args.epochs is not None and args.num_iters is None:
         values["num_iters"] = None
-    return TrainConfig(data_dir=args.data_dir, download=args.download, sample=args.sample, out=args.out,
-                       seed=args.seed, dtype=args.dtype, batch_size=args.batch_size, progress=not args.quiet,
-                       jobs=args.jobs, **values)
+    return TrainConfig(model=args.model, data_dir=args.data_dir, download=args.download, sample=args.sample,
+                       out=args.out, seed=args.seed, dtype=args.dtype, batch_size=args.batch_size,
+                       progress=not args.quiet, jobs=args.jobs, **values)
 
 
 def say(*parts):
@@ -159,7 +172,7 @@ def cmd_train(args):
     results = train(config_from_args(args), log=say)
     say()
     say(summary_table(results))
-    say(f"\nbest: lr={results['best']['learning_rate']:g} reg={results['best']['reg']:g}")
+    say(f"\nbest: {describe(KINDS[args.model], results['best'])}")
     say(f"train accuracy {results['train_acc']:.4f}   validation accuracy {results['val_acc']:.4f}   "
         f"test accuracy {results['test_acc']:.4f}")
     s = results["seconds"]
@@ -200,7 +213,7 @@ def cmd_download(args):
 def main(argv=None):
     # `softmax-cifar10 --help` names itself; `python -m classifiers` runs this file as __main__.py
     name = Path(sys.argv[0]).name if argv is None else "__main__.py"
-    args = build_parser("python -m classifiers" if name == "__main__.py" else name).parse_args(argv)
+    args = parse(build_parser("python -m classifiers" if name == "__main__.py" else name), argv)
     command = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict,
                "download": cmd_download}[args.command]
     try:
@@ -211,7 +224,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (ClassifierError, data_utils.DataError, data_utils.DownloadError) as exc:
+    except ClassifierError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except NotImplementedError as exc:            # the student edition: names the function to write first

@@ -6,22 +6,17 @@ extension point: ``Softmax`` and ``LinearSVM`` differ only in it, and any
 subclass that overrides it trains with it. The package's own recipe (momentum,
 schedules, averaging, early stopping ...) lives in ``classifiers.recipe``.
 """
-import os
-import pickle
-import tempfile
 import warnings
-import zipfile
 
 import numpy as np
 
-import data_utils
+from . import persistence
 from .linear_svm import svm_loss_vectorized
 from .softmax import softmax_loss_vectorized
-from .validation import (ClassifierError, InvalidTypeError, InvalidValueError, MissingFileError, check_array,
-                         check_choice, check_finite, check_labels, check_nonnegative, check_positive)
+from .validation import (ClassifierError, InvalidValueError, check_array, check_choice, check_finite, check_labels,
+                         check_nonnegative, check_positive)
 
 FORMAT = "softmax-assignment/linear-classifier"
-FORMAT_VERSION = 1
 ON_DIVERGE = ("warn", "raise")
 NO_LOSS = ("LinearClassifier is a base class without a loss: a subclass must override "
            "loss(X_batch, y_batch, reg) -> (loss, dW); use Softmax or LinearSVM")
@@ -180,125 +175,34 @@ class LinearClassifier:
     # ------------------------------------------------------------------ persistence
 
     def save(self, path, **extras):
-        """Save W (and named ``extras``: arrays, numbers or strings) to ``path``.
+        """Save W (and named ``extras``: arrays, numbers or strings) to ``path``; returns the path.
 
-        A path ending in .npz gets this package's format: W, the classifier's kind
-        and the extras, loadable without unpickling. A path ending in .npy gets
-        CS231n's 2025 template format, np.save of the dict {'W': W} (no extras),
-        which the template's own ``load`` reads with np.load(path, allow_pickle=True).
-        The template saves under cs231n/saved/; this saves at ``path`` as given.
-        The file is written under a temporary name in the same folder and renamed
-        into place only when complete, so an existing file is never left half written.
+        A path ending in .npz gets this package's format, loadable without unpickling;
+        one ending in .npy gets CS231n's 2025 template format, np.save of {'W': W} (no
+        extras), which the template's own ``load`` reads. The file is written atomically:
+        an existing file is never left half written. See classifiers/persistence.py.
         """
         if self.W is None:
             raise InvalidValueError("this classifier has no weights to save: call train() first")
-        path = os.fspath(path)
-        if path.endswith(".npy"):
-            if extras:
-                raise InvalidValueError(f"a .npy file (CS231n's format) holds only W; save extras "
-                                        f"{sorted(extras)} to an .npz path instead")
-            write = lambda f: np.save(f, {"W": self.W})        # noqa: E731
-        else:
-            arrays = {"format": np.array(FORMAT), "version": np.array(FORMAT_VERSION),
-                      "kind": np.array(type(self).__name__), "W": self.W}
-            for name, value in extras.items():
-                value = np.asarray(value)
-                if value.dtype == object:
-                    raise InvalidTypeError(f"extra {name!r} must be an array of numbers or strings, not objects")
-                arrays["extra/" + name] = value
-            write = lambda f: np.savez(f, **arrays)            # noqa: E731
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=os.path.dirname(os.path.abspath(path)))
-        try:
-            with os.fdopen(fd, "wb") as f:
-                write(f)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)                      # mkstemp's 0600 -> what open() would give
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
-        return path
+        return persistence.save_model(path, FORMAT, type(self).__name__, {"W": self.W}, extras)
 
     @classmethod
     def load(cls, path):
         """Load a classifier saved by ``save``, or by CS231n's template; returns a new instance.
 
-        - An .npz saved by ``save``: a classifier of the saved kind.
-          ``LinearClassifier.load`` accepts any kind; ``Softmax.load`` only a
-          Softmax file, and so on.
-        - An .npy in CS231n's 2025 template format (np.save of {'W': W}), or a
-          bare W saved with np.save: a classifier of the class it is called on.
-          The template's pickle is read by a restricted unpickler that rebuilds
-          only numpy arrays, dicts, numbers and strings, so a file cannot run code.
-
-        Unlike the template's ``load(fname)``, which fills in an existing object
-        and returns True, this is a class method: ``clf = Softmax.load(path)``.
-        Raises ValueError naming the file if it is not one of these, of the wrong
-        kind or malformed, and FileNotFoundError if it does not exist.
+        An .npz file gives a classifier of the saved kind (``Softmax.load`` accepts only a
+        Softmax file; ``LinearClassifier.load`` any kind). An .npy file (CS231n's
+        {'W': W}, read without running code, or a bare W) gives one of the class called.
+        Unlike the template's ``load(fname)``, which fills in an existing object, this is a
+        class method: ``clf = Softmax.load(path)``. Raises ValueError naming the file if
+        it is not a model file or is malformed, FileNotFoundError if it does not exist.
         """
-        path = os.fspath(path)
-        if not os.path.isfile(path):
-            raise MissingFileError(f"no model file at {path}")
-        if path.endswith(".npy"):
-            return cls(_read_npy_weights(path))
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                contents = {k: data[k] for k in data.files}
-        except (ValueError, OSError, zipfile.BadZipFile, EOFError, AttributeError) as exc:
-            raise InvalidValueError(f"{path} is not a model file saved by LinearClassifier.save ({exc})") from None
-        if str(contents.get("format", "")) != FORMAT or "W" not in contents or "kind" not in contents:
-            raise InvalidValueError(f"{path} is not a model file saved by LinearClassifier.save "
-                                    f"(it has entries {sorted(contents)})")
-        if int(contents["version"]) > FORMAT_VERSION:
-            raise InvalidValueError(f"{path} was saved by a newer version (format {int(contents['version'])}); "
-                                    f"upgrade")
-        kind = str(contents["kind"])
         kinds = {k.__name__: k for k in (Softmax, LinearSVM)}
-        if kind not in kinds:
-            raise InvalidValueError(f"{path} holds an unknown classifier kind {kind!r}")
-        if cls is not LinearClassifier and kinds[kind] is not cls:
-            raise InvalidValueError(f"{path} holds a {kind} classifier, not a {cls.__name__}; "
-                                    f"load it with {kind}.load or LinearClassifier.load")
-        model = kinds[kind](_checked_weights(contents["W"], path))
-        model.extras = {k[len("extra/"):]: v for k, v in contents.items() if k.startswith("extra/")}
+        kind, params, extras = persistence.load_model(path, FORMAT, {"W": 2}, kinds,
+                                                      None if cls is LinearClassifier else cls)
+        model = (kind or cls)(params["W"])
+        model.extras = extras
         return model
-
-
-def _checked_weights(W, path):
-    """W read from ``path``, checked to be a finite 2-D float array."""
-    if not isinstance(W, np.ndarray):
-        raise InvalidValueError(f"{path} holds W as a {type(W).__name__}, expected a 2-D float array (D, C)")
-    if W.ndim != 2 or not np.issubdtype(W.dtype, np.floating) or min(W.shape) < 1:
-        raise InvalidValueError(f"{path} holds weights of the wrong shape or type: W has shape {W.shape} "
-                                f"and dtype {W.dtype}, expected a 2-D float array (D, C)")
-    if not np.isfinite(W).all():
-        raise InvalidValueError(f"{path} holds weights with NaN or infinity")
-    return W
-
-
-def _read_npy_weights(path):
-    """W from an .npy file: CS231n's pickled {'W': W}, read by a restricted unpickler, or a bare array."""
-    try:
-        with open(path, "rb") as f:
-            version = np.lib.format.read_magic(f)
-            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
-                           (2, 0): np.lib.format.read_array_header_2_0}.get(version)
-            if read_header is None:
-                raise ValueError(f"unsupported .npy version {version}")
-            shape, _, dtype = read_header(f)
-            if dtype != object:
-                return _checked_weights(np.load(path, allow_pickle=False), path)
-            params = data_utils.unpickle_arrays(f)
-    except (ValueError, OSError, EOFError, pickle.UnpicklingError) as exc:
-        raise InvalidValueError(f"{path} is not a CS231n model file, np.save of {{'W': W}} ({exc})") from None
-    if isinstance(params, np.ndarray) and params.shape == () and params.dtype == object:
-        params = params.item()
-    if not isinstance(params, dict) or "W" not in params:
-        raise InvalidValueError(f"{path} is not a CS231n model file: expected np.save of a dict "
-                                f"{{'W': W}}, found a {type(params).__name__}")
-    return _checked_weights(params["W"], path)
 
 
 class Softmax(LinearClassifier):

@@ -45,6 +45,8 @@ import numbers
 
 import numpy as np
 
+from .validation import InvalidTypeError, InvalidValueError, check_choice
+
 __all__ = ["softmax", "log_softmax", "nll_loss", "cross_entropy", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "kl_div"]
 
@@ -58,16 +60,14 @@ def _input(name, x, min_ndim=0):
     if not isinstance(x, np.ndarray):
         x = np.asarray(x)
     if not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(f"{name} must be a floating-point array, got dtype {x.dtype}")
+        raise InvalidTypeError(f"{name} must be a floating-point array, got dtype {x.dtype}")
     if x.ndim < min_ndim:
-        raise ValueError(f"{name} must have at least {min_ndim} dimension(s), got shape {x.shape}")
+        raise InvalidValueError(f"{name} must have at least {min_ndim} dimension(s), got shape {x.shape}")
     return x
 
 
 def _reduction(reduction, allowed=_REDUCTIONS):
-    if reduction not in allowed:
-        raise ValueError(f"reduction must be one of {', '.join(map(repr, allowed))}, got {reduction!r}")
-    return reduction
+    return check_choice(reduction, "reduction", allowed)
 
 
 def _weight(weight, num_classes, dtype):
@@ -75,19 +75,19 @@ def _weight(weight, num_classes, dtype):
         return None
     w = np.asarray(weight)
     if not np.issubdtype(w.dtype, np.floating) and not np.issubdtype(w.dtype, np.integer):
-        raise TypeError(f"weight must be a numeric array of length C = {num_classes}, got dtype {w.dtype}")
+        raise InvalidTypeError(f"weight must be a numeric array of length C = {num_classes}, got dtype {w.dtype}")
     if w.ndim != 1 or w.shape[0] != num_classes:
-        raise ValueError(f"weight must be a 1-D array with one entry per class (length C = {num_classes}), "
-                         f"got shape {w.shape}")
+        raise InvalidValueError(f"weight must be a 1-D array with one entry per class (length C = {num_classes}), "
+                                f"got shape {w.shape}")
     return w.astype(dtype, copy=False)
 
 
 def _same_shape(name, t, input_shape, dtype):
     t = np.asarray(t)
     if t.shape != input_shape:
-        raise ValueError(f"{name} must have the same shape as input {input_shape}, got shape {t.shape}")
+        raise InvalidValueError(f"{name} must have the same shape as input {input_shape}, got shape {t.shape}")
     if not np.issubdtype(t.dtype, np.floating):
-        raise TypeError(f"{name} must be a floating-point array, got dtype {t.dtype}")
+        raise InvalidTypeError(f"{name} must be a floating-point array, got dtype {t.dtype}")
     return t.astype(dtype, copy=False)
 
 
@@ -98,9 +98,9 @@ def _broadcastable(name, w, shape, dtype):
     try:
         np.broadcast_shapes(w.shape, shape)
     except ValueError:
-        raise ValueError(f"{name} of shape {w.shape} cannot be broadcast to the input's shape {shape}") from None
+        raise InvalidValueError(f"{name} of shape {w.shape} cannot be broadcast to the input's shape {shape}") from None
     if not (np.issubdtype(w.dtype, np.floating) or np.issubdtype(w.dtype, np.integer)):
-        raise TypeError(f"{name} must be numeric, got dtype {w.dtype}")
+        raise InvalidTypeError(f"{name} must be numeric, got dtype {w.dtype}")
     return w.astype(dtype, copy=False)
 
 
@@ -113,39 +113,39 @@ def _index_target(target, x, ignore_index):
     """Check a class-index target against input x; return it and the mask of ignored entries."""
     t = np.asarray(target)
     if t.dtype == bool or not np.issubdtype(t.dtype, np.integer):
-        raise TypeError(f"target must hold integer class indices (or be a float array of class "
-                        f"probabilities with the input's shape {x.shape}), got dtype {t.dtype} "
-                        f"and shape {t.shape}")
+        raise InvalidTypeError(f"target must hold integer class indices (or be a float array of class "
+                               f"probabilities with the input's shape {x.shape}), got dtype {t.dtype} "
+                               f"and shape {t.shape}")
     axis = _class_axis(x)
     expected = x.shape[:axis] + x.shape[axis + 1:]
     if t.shape != expected:
         if x.ndim >= 2 and t.ndim >= 1 and t.shape[0] != x.shape[0]:
-            raise ValueError(f"batch size mismatch: input has {x.shape[0]} rows (shape {x.shape}) "
-                             f"but target has {t.shape[0]} (shape {t.shape})")
-        raise ValueError(f"target must have shape {expected} for input of shape {x.shape} "
-                         f"(the input's shape without the class axis), got {t.shape}")
+            raise InvalidValueError(f"batch size mismatch: input has {x.shape[0]} rows (shape {x.shape}) "
+                                    f"but target has {t.shape[0]} (shape {t.shape})")
+        raise InvalidValueError(f"target must have shape {expected} for input of shape {x.shape} "
+                                f"(the input's shape without the class axis), got {t.shape}")
     _integer_ignore_index(ignore_index)
     ignored = t == ignore_index
     c = x.shape[axis]
     bad = ~ignored & ((t < 0) | (t >= c))
     if bad.any():
-        raise ValueError(f"target holds class index {t[bad].flat[0]}, out of range for C = {c} classes "
-                         f"(valid: 0 to {c - 1}, or ignore_index = {ignore_index})")
+        raise InvalidValueError(f"target holds class index {t[bad].flat[0]}, out of range for C = {c} classes "
+                                f"(valid: 0 to {c - 1}, or ignore_index = {ignore_index})")
     return t, ignored
 
 
 def _integer_ignore_index(ignore_index):
     if not isinstance(ignore_index, numbers.Integral) or isinstance(ignore_index, bool):
-        raise TypeError(f"ignore_index must be an integer, got {ignore_index!r}")
+        raise InvalidTypeError(f"ignore_index must be an integer, got {ignore_index!r}")
 
 
 def _no_ignore_index(ignore_index):
     """Probability targets have no class index to ignore: only PyTorch's negative 'unset' values pass."""
     _integer_ignore_index(ignore_index)
     if ignore_index >= 0:
-        raise ValueError(f"ignore_index is not supported with probability targets (a float target of the "
-                         f"input's shape), got ignore_index={ignore_index}; leave it at its default -100 or "
-                         f"pass integer class indices")
+        raise InvalidValueError(f"ignore_index is not supported with probability targets (a float target of the "
+                                f"input's shape), got ignore_index={ignore_index}; leave it at its default -100 or "
+                                f"pass integer class indices")
 
 
 def _target_terms(logp, t, ignored, weight):
@@ -182,8 +182,8 @@ def _upstream(grad_output, reduction, loss_shape, dtype):
     g = np.asarray(grad_output, dtype=dtype)
     want = loss_shape if reduction == "none" else ()
     if g.shape != want:
-        raise ValueError(f"grad_output must have the output's shape {want} for reduction={reduction!r}, "
-                         f"got shape {g.shape}")
+        raise InvalidValueError(f"grad_output must have the output's shape {want} for reduction={reduction!r}, "
+                                f"got shape {g.shape}")
     return g
 
 
@@ -303,14 +303,14 @@ def _cast(input, dtype, return_grad):
     try:
         dtype = np.dtype(dtype)
     except TypeError:
-        raise TypeError(f"dtype must be a floating-point dtype such as np.float64, got {dtype!r}") from None
+        raise InvalidTypeError(f"dtype must be a floating-point dtype such as np.float64, got {dtype!r}") from None
     if not np.issubdtype(dtype, np.floating):
-        raise TypeError(f"dtype must be a floating-point dtype such as np.float64, got {dtype}")
+        raise InvalidTypeError(f"dtype must be a floating-point dtype such as np.float64, got {dtype}")
     x = np.asarray(input)
     if return_grad and not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(f"the gradient needs a floating-point input, got dtype {x.dtype}")
+        raise InvalidTypeError(f"the gradient needs a floating-point input, got dtype {x.dtype}")
     if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
-        raise TypeError(f"input must be a numeric array, got dtype {x.dtype}")
+        raise InvalidTypeError(f"input must be a numeric array, got dtype {x.dtype}")
     return x.astype(dtype), x.dtype
 
 
@@ -321,10 +321,10 @@ def _max(x, dim):
 
 def _dim(dim, x):
     if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
-        raise TypeError(f"dim must be an integer axis, got {dim!r}")
+        raise InvalidTypeError(f"dim must be an integer axis, got {dim!r}")
     nd = max(x.ndim, 1)
     if not -nd <= dim < nd:
-        raise ValueError(f"dim {dim} is out of range for an input of shape {x.shape}")
+        raise InvalidValueError(f"dim {dim} is out of range for an input of shape {x.shape}")
     return dim % nd if x.ndim else None
 
 
@@ -392,7 +392,7 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     reduction = _reduction(reduction)
     if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real) \
             or not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+        raise InvalidValueError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
     axis = _class_axis(x)
     c = x.shape[axis]
     w = _weight(weight, c, x.dtype)
@@ -446,8 +446,8 @@ def binary_cross_entropy(input, target, weight=None, *, reduction="mean",
     reduction = _reduction(reduction)
     t = _same_shape("target", target, x.shape, x.dtype)
     if np.isnan(x).any() or (x < 0).any() or (x > 1).any():
-        raise ValueError("input of binary_cross_entropy must hold probabilities in [0, 1]; "
-                         "for raw scores use binary_cross_entropy_with_logits")
+        raise InvalidValueError("input of binary_cross_entropy must hold probabilities in [0, 1]; "
+                                "for raw scores use binary_cross_entropy_with_logits")
     w = _broadcastable("weight", weight, x.shape, x.dtype)
     with np.errstate(divide="ignore"):
         log_x = np.maximum(np.log(x), -100)

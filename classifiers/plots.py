@@ -7,26 +7,40 @@ open windows.
 import numpy as np
 from matplotlib import ticker
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 
-def loss_curve(loss_history, val_acc=None, title="Training loss", final_acc=None, note=None):
+def loss_curve(loss_history, val_acc=None, title="Training loss", final_acc=None, note=None, kept=None,
+               iters_per_epoch=None):
     """The minibatch loss per iteration (log scale), and validation accuracy in a second panel if given.
 
     Inputs:
     - loss_history: list of minibatch losses, one per iteration.
     - val_acc: optional list of (iteration, accuracy) pairs, measured on the weights of that iteration.
-    - final_acc: optional validation accuracy of the weights kept at the end (after tail
-      averaging they differ from the last iteration's), drawn as a dashed line.
+    - final_acc: optional validation accuracy of the weights kept at the end, drawn as a dashed line.
+    - kept: optional description of those weights, e.g. "the average of the last 585 iterations'
+      weights": an average differs from every single iterate, so its line need not match the last point.
+    - iters_per_epoch: optional; the validation panel then gets an epoch axis on top.
     - note: optional line under the title, e.g. that the run used the bundled sample.
 
     The loss axis is logarithmic: a run that starts at a loss of hundreds (the classic
-    recipe's large regularization) and ends near 2 stays readable all the way.
+    recipe's large regularization) and ends near 2 stays readable all the way. A running
+    mean over about a fiftieth of the run (at least 10 iterations when the run has 40 or
+    more) shows the trend under the minibatch noise.
     """
-    fig = Figure(figsize=(7, 5.5 if val_acc else 4), layout="constrained")
+    fig = Figure(figsize=(7, 6.5 if val_acc else 4), layout="constrained")
     axes = fig.subplots(2 if val_acc else 1, 1, sharex=True, squeeze=False)[:, 0]
+    _plot_loss(axes[0], loss_history)
+    fig.suptitle(title if note is None else f"{title}\n{note}")
+    if val_acc:
+        _plot_validation(axes[1], val_acc, final_acc, kept, iters_per_epoch)
+    axes[-1].set_xlabel("iteration (minibatch step)")
+    return fig
+
+
+def _plot_loss(ax, loss_history):
     its = np.arange(1, len(loss_history) + 1)
-    ax = axes[0]
-    window = max(len(loss_history) // 50, 1)
+    window = max(len(loss_history) // 50, min(10, len(loss_history) // 4))
     ax.plot(its, loss_history, lw=0.5 if window > 1 else 1, color="tab:blue", alpha=0.5 if window > 1 else 1,
             label="minibatch loss")
     if window > 1:  # the running mean shows the trend under the minibatch noise
@@ -39,25 +53,31 @@ def loss_curve(loss_history, val_acc=None, title="Training loss", final_acc=None
     ax.yaxis.set_minor_formatter(plain)
     ax.set_ylabel("loss (log scale)")
     ax.legend(loc="upper right")
-    fig.suptitle(title if note is None else f"{title}\n{note}")
-    if val_acc:
-        ax = axes[1]
-        steps, accs = zip(*val_acc)
-        ax.plot(steps, accs, "o-", color="tab:orange", label="validation accuracy of the current weights")
-        if final_acc is not None:
-            ax.axhline(final_acc, color="tab:green", ls="--",
-                       label=f"validation accuracy of the kept weights: {final_acc:.4f}")
-        ax.set_ylabel("validation accuracy")
-        ax.legend(loc="best")
-    axes[-1].set_xlabel("iteration")
-    return fig
 
 
-def weight_templates(W, class_names):
+def _plot_validation(ax, val_acc, final_acc, kept, iters_per_epoch):
+    steps, accs = zip(*val_acc)
+    ax.plot(steps, accs, "o-", color="tab:orange",
+            label="current weights, at the end of each epoch" if iters_per_epoch else "current weights")
+    if final_acc is not None:
+        ax.axhline(final_acc, color="tab:green", ls="--",
+                   label=f"kept weights ({kept}): {final_acc:.4f}" if kept else f"kept weights: {final_acc:.4f}")
+        ax.set_title("validation accuracy: the kept weights are what the run scores and saves"
+                     + ("\nan average of the weights, they need not match the last point" if kept and "average" in kept
+                        else ""), fontsize=9)
+    if iters_per_epoch:
+        epochs = ax.secondary_xaxis("top", functions=(lambda it: it / iters_per_epoch,
+                                                      lambda epoch: epoch * iters_per_epoch))
+        epochs.set_xlabel("epoch")
+    ax.set_ylabel("validation accuracy")
+    ax.legend(loc="lower right", fontsize=9)
+
+
+def weight_templates(W, class_names, title=None):
     """The learned weights of each class shown as a 32x32 color image (bias row dropped).
 
     Each template is rescaled to 0..255 over the range of all templates, as in
-    the assignment, so their contrasts can be compared.
+    the assignment, so their contrasts can be compared. ``title`` (optional) goes above the grid.
     """
     C = W.shape[1]
     w = W[:32 * 32 * 3].reshape(32, 32, 3, C)
@@ -69,29 +89,38 @@ def weight_templates(W, class_names):
         ax.imshow(images[:, :, :, c].astype(np.uint8))
         ax.set_title(class_names[c], fontsize=9)
         ax.axis("off")
+    if title:
+        fig.suptitle(title)
     return fig
 
 
-def search_heatmap(results):
-    """Validation accuracy over the (learning rate, regularization) grid.
+def search_heatmap(results, y="learning_rate", x="reg", chosen=None):
+    """Validation accuracy over the grid of two hyperparameters (rows ``y``, columns ``x``).
 
-    ``results`` is a list of dicts with keys learning_rate, reg and val_acc.
+    ``results`` is a list of dicts holding the hyperparameters and val_acc; with ``x``
+    None the grid has one column (a search over ``y`` alone). ``chosen`` (optional), the
+    row of the configuration kept, is outlined and named in the title.
     """
-    lrs = sorted({r["learning_rate"] for r in results})
-    regs = sorted({r["reg"] for r in results})
-    grid = np.full((len(lrs), len(regs)), np.nan)
+    ys = sorted({r[y] for r in results})
+    xs = sorted({r[x] for r in results}) if x else [None]
+    grid = np.full((len(ys), len(xs)), np.nan)
     for r in results:
-        grid[lrs.index(r["learning_rate"]), regs.index(r["reg"])] = r["val_acc"]
-    fig = Figure(figsize=(1.4 * len(regs) + 2.5, 0.8 * len(lrs) + 1.8), layout="constrained")
+        grid[ys.index(r[y]), xs.index(r[x] if x else None)] = r["val_acc"]
+    fig = Figure(figsize=(1.4 * len(xs) + 2.5, 0.8 * len(ys) + 1.8), layout="constrained")
     ax = fig.add_subplot()
     im = ax.imshow(grid, cmap="viridis", aspect="auto")
-    ax.set_xticks(range(len(regs)), [f"{r:g}" for r in regs])
-    ax.set_yticks(range(len(lrs)), [f"{lr:g}" for lr in lrs])
-    ax.set_xlabel("regularization strength")
-    ax.set_ylabel("learning rate")
+    ax.set_xticks(range(len(xs)), [f"{v:g}" for v in xs] if x else [""])
+    ax.set_yticks(range(len(ys)), [f"{v:g}" for v in ys])
+    ax.set_xlabel(_AXIS_NAMES.get(x, x or ""))
+    ax.set_ylabel(_AXIS_NAMES.get(y, y))
     ax.set_title("validation accuracy")
-    for i in range(len(lrs)):
-        for j in range(len(regs)):
+    if chosen is not None:
+        i, j = ys.index(chosen[y]), xs.index(chosen[x] if x else None)
+        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="red", lw=3))
+        named = ", ".join(f"{_SHORT_NAMES.get(k, k)}={chosen[k]:g}" for k in (y, x) if k)
+        ax.set_title(f"validation accuracy\noutlined: the configuration kept ({named})")
+    for i in range(len(ys)):
+        for j in range(len(xs)):
             if np.isfinite(grid[i, j]):
                 r, g, b, _ = im.cmap(im.norm(grid[i, j]))
                 dark_cell = 0.299 * r + 0.587 * g + 0.114 * b < 0.5      # perceived brightness of the colour
@@ -99,6 +128,10 @@ def search_heatmap(results):
                         fontsize=9)
     fig.colorbar(im, ax=ax, label="validation accuracy")
     return fig
+
+
+_AXIS_NAMES = {"learning_rate": "learning rate", "reg": "regularization strength"}
+_SHORT_NAMES = {"learning_rate": "lr"}
 
 
 def confusion_matrix(y_true, y_pred, num_classes):

@@ -31,6 +31,14 @@ class MissingFileError(ClassifierError, FileNotFoundError):
     """A file the user named does not exist."""
 
 
+class DataError(ClassifierError, ValueError):
+    """CIFAR-10 files are missing, incomplete, corrupt or unsafe (raised by data_utils)."""
+
+
+class DownloadError(ClassifierError, OSError):
+    """The download failed; the message says what to do instead (raised by data_utils)."""
+
+
 def describe(a):
     """Short description of an array for error messages: its shape and dtype."""
     return f"shape {a.shape} and dtype {a.dtype}"
@@ -72,8 +80,14 @@ def check_labels(y, name, n, num_classes):
     return y
 
 
-def check_nonnegative(value, name):
-    """Return ``value`` as a float, checking it is a finite real number >= 0."""
+def check_nonnegative(value, name, integer=False):
+    """Return ``value`` checked to be a finite number >= 0: a float, or an int when ``integer``."""
+    if integer:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise InvalidTypeError(f"{name} must be an integer >= 0, got {type(value).__name__} {value!r}")
+        if value < 0:
+            raise InvalidValueError(f"{name} must be an integer >= 0, got {value!r}")
+        return int(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InvalidTypeError(f"{name} must be a real number >= 0, got {type(value).__name__} {value!r}")
     value = float(value)

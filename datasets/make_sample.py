@@ -17,6 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import data_utils  # noqa: E402
+from atomic_write import atomic_write  # noqa: E402
 
 PER_CLASS_TRAIN, PER_CLASS_TEST = 250, 50
 
@@ -29,8 +30,9 @@ def first_per_class(labels, k):
 def main(folder, out=data_utils.SAMPLE_PATH):
     Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(folder, dtype=np.uint8)
     tr, te = first_per_class(ytr, PER_CLASS_TRAIN), first_per_class(yte, PER_CLASS_TEST)
-    np.savez_compressed(out, x_train=Xtr[tr], y_train=ytr[tr].astype(np.uint8), x_test=Xte[te],
-                        y_test=yte[te].astype(np.uint8), label_names=np.array(data_utils.class_names(folder)))
+    with atomic_write(out) as f:
+        np.savez_compressed(f, x_train=Xtr[tr], y_train=ytr[tr].astype(np.uint8), x_test=Xte[te],
+                            y_test=yte[te].astype(np.uint8), label_names=np.array(data_utils.class_names(folder)))
     print(f"{out}: {len(tr)} training and {len(te)} test images, {Path(out).stat().st_size / 1e6:.1f} MB")
 
 

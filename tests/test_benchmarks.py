@@ -20,3 +20,8 @@ def test_bench_loss_runs_and_reports_every_method(capsys):
     assert (500, "float64", "naive") in seen and (49000, "float64", "naive") not in seen   # --skip-naive
     for n, dtype, name, seconds, vs_read, _ in rows:
         assert seconds > 0 and vs_read > 0
+
+
+def test_bench_train_reports_memory_in_mb_of_a_million_bytes():
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_train.py"))
+    assert bench["megabytes"](1_000_000) == pytest.approx(1024)              # ru_maxrss is in KiB

@@ -2,22 +2,22 @@
 import contextlib
 import json
 import os
-import pickle
 import re
 import shutil
+import socket
 import subprocess
 import sys
-from pathlib import Path
+import urllib.error
 
 import numpy as np
 import pytest
 from PIL import Image
 
 import data_utils
-from classifiers import Softmax, pipeline
+from classifiers import Softmax, pipeline, search
 from classifiers.__main__ import main
 from classifiers.pipeline import CifarModel
-from conftest import ROOT, require
+from conftest import ROOT, require, write_cifar_folder
 
 FAST = ["--sample", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "3e-2", "--quiet"]
 
@@ -94,9 +94,9 @@ def test_predict_and_evaluate(sample_run, tmp_path):
     (["train", "--sample", "--out", "/proc/forbidden/run"], "cannot write to the output folder"),
     (["train", "--data-dir", "{missing}", "--no-download"], "no CIFAR-10 data in"),
     (["train", "--data-dir", "{corrupt}"], "is truncated or corrupt"),
-    (["evaluate", "{foreign}"], "is not a model file saved by LinearClassifier.save"),
-    (["predict", "{foreign}", "x.png"], "is not a model file saved by LinearClassifier.save"),
-    (["predict", "{bare}", "x.png"], "not a CIFAR-10 model saved by `python -m classifiers train`"),
+    (["evaluate", "{foreign}"], "foreign.npz is not a model file saved by this package (it has entries"),
+    (["predict", "{foreign}", "x.png"], "foreign.npz is not a model file saved by this package (it has entries"),
+    (["predict", "{bare}", "x.png"], "bare.npz holds a Softmax classifier without the preprocessing statistics"),
     (["evaluate", "{missing}/model.npz"], "no model file at"),
 ], ids=["unknown flag", "zero lr", "negative lr", "negative lr exponent", "negative reg",
         "negative lr exponent spaced", "negative reg exponent", "lr not a number", "zero batch",
@@ -127,7 +127,7 @@ def test_console_script_is_installed():
 def test_help_explains_every_flag():
     proc = run_cli("train", "--help")
     assert proc.returncode == 0
-    for flag in ("--data-dir", "--no-download", "--sample", "--out", "--seed", "--classic", "--preprocess",
+    for flag in ("--model", "--data-dir", "--no-download", "--sample", "--out", "--seed", "--classic", "--preprocess",
                  "--dtype", "--lr", "--reg", "--epochs", "--num-iters", "--batch-size", "--momentum",
                  "--lr-decay", "--average-epochs", "--no-mirror", "--quiet", "--jobs"):
         assert flag in proc.stdout
@@ -135,7 +135,7 @@ def test_help_explains_every_flag():
 
 def interrupt_after(count, monkeypatch):
     """Make Ctrl-C arrive in the search's parent after ``count`` configurations have finished."""
-    original = pipeline._finished_configurations
+    original = search._finished_configurations
 
     def interrupted(*args):
         finished = original(*args)
@@ -146,7 +146,7 @@ def interrupt_after(count, monkeypatch):
         finally:
             finished.close()
 
-    monkeypatch.setattr(pipeline, "_finished_configurations", interrupted)
+    monkeypatch.setattr(search, "_finished_configurations", interrupted)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -194,26 +194,36 @@ def test_a_diverging_configuration_is_reported_and_skipped(tmp_path):
 
 # ============================================================================ messages and behaviour (issue 12)
 
-def write_cifar_folder(root, corrupt=()):
-    """A cifar-10-batches-py folder whose every batch holds the sample's test images; ``corrupt`` ones truncated."""
-    _, _, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
-    folder = root / data_utils.FOLDER
-    folder.mkdir(parents=True)
-    for name in data_utils.TRAIN_BATCHES + (data_utils.TEST_BATCH,):
-        if name in corrupt:
-            (folder / name).write_bytes(b"\x80\x02}q\x00(U\x04data")
-        else:
-            with open(folder / name, "wb") as f:
-                pickle.dump({"data": Xte.transpose(0, 3, 1, 2).reshape(len(Xte), -1), "labels": yte.tolist()}, f)
-    return folder, Xte, yte
-
-
 def offline_download(root, log=print, **kwargs):
     """What download_CIFAR10 does on a machine without network."""
     log(f"downloading https://example.invalid/cifar-10-python.tar.gz to {root}")
     raise data_utils.DownloadError("could not download CIFAR-10 from https://example.invalid/cifar-10-python.tar.gz "
                                    "([Errno -2] Name or service not known). Without network: copy the official "
                                    "folder, or pass --data-dir pointing at it")
+
+
+def offline_urlopen(*args, **kwargs):
+    """What urllib does on a machine without network."""
+    raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+
+def test_a_data_dir_is_not_created_when_nothing_is_downloaded_into_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data_utils.download.urllib.request, "urlopen", offline_urlopen)
+    code = main(["train", "--data-dir", str(tmp_path / "nonexistent" / "cifar"), "--quiet", "--out",
+                 str(tmp_path / "run")])
+    assert code == 2 and "could not download" in capsys.readouterr().err
+    assert not (tmp_path / "nonexistent").exists()
+    assert main(["download", "--data-dir", str(tmp_path / "other")]) == 2
+    assert not (tmp_path / "other").exists()
+
+
+def test_offline_the_data_home_is_not_created_by_a_run_on_the_sample(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data_utils.download.urllib.request, "urlopen", offline_urlopen)
+    monkeypatch.setattr(data_utils.layout, "DATASETS_DIR", tmp_path / "softmax_data")     # as when pip-installed
+    assert main(["train", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "--quiet", "--out",
+                 str(tmp_path / "run")]) == 0
+    assert "notice: using the bundled sample" in capsys.readouterr().out
+    assert not (tmp_path / "softmax_data").exists()
 
 
 def test_seed_is_checked_and_named_before_any_data_is_loaded(tmp_path, monkeypatch):
@@ -227,15 +237,21 @@ def test_seed_is_checked_and_named_before_any_data_is_loaded(tmp_path, monkeypat
 
 
 @pytest.mark.parametrize("command", ["evaluate", "predict"])
-@pytest.mark.parametrize("kind", ["png", "text", "results.json"])
-def test_a_file_that_is_not_a_model_gets_a_plain_message(sample_run, tmp_path, command, kind):
+@pytest.mark.parametrize("kind", ["png", "text", "results.json", "foreign npz", "classifier npz"])
+def test_a_file_that_is_not_a_model_gets_one_plain_message(sample_run, tmp_path, command, kind):
+    """Whatever the file is, one wording: "PATH is not a model file saved by this package (why)"."""
     out, _ = sample_run
-    path = {"png": out / "loss.png", "results.json": out / "results.json", "text": tmp_path / "notes.txt"}[kind]
+    path = {"png": out / "loss.png", "results.json": out / "results.json", "text": tmp_path / "notes.txt",
+            "foreign npz": tmp_path / "foreign.npz", "classifier npz": tmp_path / "other.npz"}[kind]
     if kind == "text":
         path.write_text("not a model\n")
+    if kind == "foreign npz":
+        np.savez(path, weights=np.zeros(3))
+    if kind == "classifier npz":                   # an .npz of another format (an older model's, another tool's)
+        np.savez(path, format=np.array("someone-else/classifier"), W=np.zeros((3073, 10)))
     proc = run_cli(command, str(path), *([str(out / "loss.png")] if command == "predict" else []))
     assert proc.returncode == 2
-    assert f"{path} is not a model saved by `python -m classifiers train`" in proc.stderr
+    assert proc.stderr.startswith(f"error: {path} is not a model file saved by this package (")
     assert "pickle" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
@@ -266,7 +282,7 @@ def test_predict_reports_an_unreadable_image_and_predicts_the_rest(sample_run, t
 
 
 def test_a_missing_data_dir_is_not_told_to_pass_data_dir(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data_utils, "download_CIFAR10", offline_download)
+    monkeypatch.setattr(data_utils.loading, "download_CIFAR10", offline_download)
     code = main(["train", "--data-dir", str(tmp_path / "nothing"), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and f"no CIFAR-10 data in {tmp_path / 'nothing'}" in err
@@ -278,9 +294,9 @@ def test_a_partial_data_folder_names_the_missing_files_and_is_not_downloaded_aga
     for name in ("data_batch_3", "data_batch_4", "data_batch_5"):
         (folder / name).unlink()
     downloads = []
-    monkeypatch.setattr(data_utils, "download_CIFAR10", lambda *a, **k: downloads.append(a))
+    monkeypatch.setattr(data_utils.loading, "download_CIFAR10", lambda *a, **k: downloads.append(a))
     for data_dir in (tmp_path, None):
-        monkeypatch.setattr(data_utils, "DATASETS_DIR", tmp_path)
+        monkeypatch.setattr(data_utils.layout, "DATASETS_DIR", tmp_path)
         code = main(["train", "--quiet", "--out", str(tmp_path / "run")]
                     + (["--data-dir", str(data_dir)] if data_dir else []))
         err = capsys.readouterr().err
@@ -290,8 +306,8 @@ def test_a_partial_data_folder_names_the_missing_files_and_is_not_downloaded_aga
 
 
 def test_offline_the_fallback_to_the_sample_is_said_once(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data_utils, "download_CIFAR10", offline_download)
-    monkeypatch.setattr(data_utils, "DATASETS_DIR", tmp_path / "datasets")
+    monkeypatch.setattr(data_utils.loading, "download_CIFAR10", offline_download)
+    monkeypatch.setattr(data_utils.layout, "DATASETS_DIR", tmp_path / "datasets")
     assert main(["train", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "--quiet",
                  "--out", str(tmp_path / "r")]) == 0
     said = [line for line in capsys.readouterr().out.splitlines() if "sample" in line or "download" in line]
@@ -343,6 +359,31 @@ def test_contradictory_or_abbreviated_flags_are_refused(tmp_path, monkeypatch, c
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
 
 
+@pytest.mark.parametrize("args,prog,extra", [
+    (["train", "--epoch", "3"], "train", "--epoch 3"),
+    (["train", "--sample", "--bogus"], "train", "--bogus"),
+    (["evaluate", "runs/x", "--top", "2"], "evaluate", "--top 2"),
+    (["download", "--out", "x"], "download", "--out x"),
+], ids=["abbreviated flag", "unknown flag", "another command's flag", "download"])
+def test_an_unknown_flag_is_reported_by_its_command(capsys, args, prog, extra):
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == f"python -m classifiers {prog}: error: unrecognized arguments: {extra} (see --help)\n"
+
+
+def test_classic_takes_the_flags_given_before_it_too_and_its_help_says_so():
+    from classifiers.__main__ import build_parser, config_from_args, parse
+    for args in (["--lr", "3e-7", "--classic", "--epochs", "2"], ["--epochs", "2", "--classic", "--lr", "3e-7"]):
+        config = config_from_args(parse(build_parser(), ["train", *args]))
+        assert config.learning_rates == (3e-7,) and config.epochs == 2 and config.num_iters is None
+        assert config.momentum == 0.0 and config.regs == (2.5e4,)                 # the rest stays classic
+    text = " ".join(run_cli("train", "--help").stdout.split())
+    start = text.index("--classic the classic")
+    classic = text[start:text.index("--preprocess", start)]
+    assert "before or after it" in classic and "flags given after it" not in classic
+
+
 def test_a_failed_or_early_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["train", "--data-dir", str(tmp_path / "missing"), "--no-download"]) == 2
@@ -385,62 +426,6 @@ def test_the_console_script_names_itself_in_usage():
     assert run_cli("--help").stdout.startswith("usage: python -m classifiers")
 
 
-# ============================================================================ set-up (issue 12)
-
-def make(*args):
-    require(shutil.which("make"), "make is not installed")
-    return subprocess.run(["make", "-C", str(ROOT), *args], capture_output=True, text=True)
-
-
-def test_make_alone_lists_the_targets():
-    proc = make()
-    assert proc.returncode == 0
-    for target in ("train", "test", "bench", "notebook", "data", "help"):
-        assert re.search(rf"^\s+{target}\s+\S", proc.stdout, re.MULTILINE), target
-
-
-def test_make_notebook_allows_root_only_as_root():
-    assert "jupyter notebook --allow-root notebooks/" in make("-n", "notebook", "USER_ID=0").stdout
-    assert "--allow-root" not in make("-n", "notebook", "USER_ID=1000").stdout
-
-
-@pytest.mark.parametrize("target,extra", [("notebook", "notebooks"), ("bench", "bench")])
-def test_make_installs_an_extra_once(tmp_path, target, extra):
-    venv = tmp_path / "venv"
-    venv.mkdir()
-    assert f'pip install -e ".[{extra}]"' in make("-n", target, f"VENV={venv}").stdout
-    for stamp in (".installed", f".extra-{extra}"):   # what the first call leaves behind
-        (venv / stamp).touch()
-    assert "pip install" not in make("-n", target, f"VENV={venv}").stdout
-
-
-def test_get_datasets_runs_without_the_system_python_having_the_dependencies(tmp_path):
-    shim = tmp_path / "bin"
-    shim.mkdir()
-    (shim / "python3").write_text("#!/bin/sh\necho \"ModuleNotFoundError: No module named 'numpy'\" >&2\nexit 1\n")
-    (shim / "python3").chmod(0o755)
-    write_cifar_folder(tmp_path / "data")
-    venv = Path(sys.executable).parent.parent                 # the environment running these tests
-    env = {k: v for k, v in os.environ.items() if k != "PYTHON"}
-    env.update(PATH=f"{shim}:{os.environ['PATH']}", VENV=str(venv))
-    proc = subprocess.run(["bash", str(ROOT / "datasets" / "get_datasets.sh"), "--data-dir", str(tmp_path / "data")],
-                          capture_output=True, text=True, env=env)
-    assert proc.returncode == 0, proc.stderr
-    assert f"CIFAR-10 is in {tmp_path / 'data' / data_utils.FOLDER}" in proc.stdout
-
-
-def test_a_symlinked_data_folder_is_ignored_by_git(tmp_path):
-    require(shutil.which("git"), "git is not installed")
-    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
-    (tmp_path / "datasets").mkdir()
-    (tmp_path / "elsewhere").mkdir()
-    (tmp_path / "datasets" / data_utils.FOLDER).symlink_to(tmp_path / "elsewhere")
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    status = subprocess.run(["git", "-C", str(tmp_path), "status", "--porcelain", "--untracked-files=all"],
-                            capture_output=True, text=True, check=True).stdout
-    assert status.split() == ["??", ".gitignore"]
-
-
 # ============================================================================ the parallel search (issue 12)
 
 def strip_seconds(rows):
@@ -466,14 +451,14 @@ def test_the_search_gives_the_same_results_for_any_number_of_jobs_and_any_order(
 
 def test_the_search_trains_in_worker_processes_with_one_blas_thread_each(tmp_path, monkeypatch):
     from threadpoolctl import threadpool_info
-    original = pipeline.train_configuration
+    original = search.train_configuration
 
     def recording(*args):
         row, W, history = original(*args)
         row.update(pid=os.getpid(), blas_threads=sorted({pool["num_threads"] for pool in threadpool_info()}))
         return row, W, history
 
-    monkeypatch.setattr(pipeline, "train_configuration", recording)     # inherited by the forked workers
+    monkeypatch.setattr(search, "train_configuration", recording)       # inherited by the forked workers
     config = pipeline.TrainConfig(sample=True, epochs=1, learning_rates=(1e-3, 2e-3), regs=(1e-2,), jobs=2,
                                   progress=False, out=str(tmp_path / "run"))
     rows = pipeline.train(config, log=lambda message: None)["search"]
@@ -487,18 +472,6 @@ def test_one_progress_bar_shows_the_accuracy_the_search_keeps(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "search, 2 at once" in err and "lr=" not in err                    # no bar per configuration
     assert f"best validation accuracy {results['val_acc']:.4f}" in err
-
-
-def test_memory_is_in_one_unit_mb_of_a_million_bytes():
-    import runpy
-    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_train.py"))
-    assert bench["megabytes"](1_000_000) == pytest.approx(1024)              # ru_maxrss is in KiB
-    readme = " ".join((ROOT / "README.md").read_text().split())           # unwrapped
-    assert "MiB" not in readme and "KiB" not in readme
-    tarball_mb = round(170498071 / 1e6)                    # cifar-10-python.tar.gz, from its official site
-    assert f"CIFAR-10 ({tarball_mb} MB)" in readme
-    sample_mb = data_utils.SAMPLE_PATH.stat().st_size / 1e6
-    assert f"The bundled sample is {sample_mb:.1f} MB" in readme
 
 
 def test_only_the_packages_own_errors_become_one_line(monkeypatch, capsys, tmp_path):
@@ -519,3 +492,42 @@ def test_only_the_packages_own_errors_become_one_line(monkeypatch, capsys, tmp_p
     monkeypatch.setattr(pipeline, "load_splits", bad_input)
     assert main(["train", *FAST, "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err == "error: a message for the user\n"
+
+
+# ============================================================================ the model seam (issue 19)
+
+def test_a_second_model_kind_plugs_into_the_search_run_folder_evaluate_and_predict(tmp_path, monkeypatch):
+    """A kind with one hyperparameter and CS231n's plain training loop: the search, the table, the run
+    folder, evaluate and predict take it as they take the default one."""
+    from classifiers import models
+
+    class PlainSGD(models.SoftmaxKind):
+        name = "plain-sgd"
+        hyperparameters = {"learning_rate": "lr"}
+
+        def grid(self, config):
+            return [{"learning_rate": lr} for lr in config.learning_rates]
+
+        def train(self, hyper, data, options, seed):
+            clf = Softmax()
+            loss = clf.train(data["X_train"], data["y_train"], hyper["learning_rate"], 1e-3, num_iters=30, seed=seed)
+            return clf, {"loss": loss, "val_acc": []}
+
+    monkeypatch.setitem(models.KINDS, "plain-sgd", PlainSGD())
+    config = pipeline.TrainConfig(model="plain-sgd", sample=True, learning_rates=(1e-4, 1e-3), progress=False,
+                                  jobs=2, out=str(tmp_path / "run"))
+    said = []
+    results = pipeline.train(config, log=said.append)
+    assert [sorted(row) for row in results["search"]] == [["final_loss", "learning_rate", "seconds", "val_acc"]] * 2
+    assert any(line.startswith("[1/2] lr=") for line in said)
+    table = pipeline.summary_table(results).splitlines()
+    assert table[0].split() == ["learning", "rate", "val", "acc", "seconds"] and len(table) == 3
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["confusion.png", "loss.png", "model.npz",
+                                                                   "results.json", "search.png", "weights.png"]
+    model = CifarModel.load(tmp_path / "run")
+    assert model.hyperparams["learning_rate"] == results["best"]["learning_rate"]
+    _, _, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    assert np.mean(model.predict(Xte) == yte) == pytest.approx(results["test_acc"])
+    assert len(pipeline.evaluate(tmp_path / "run", log=said.append)["per_class"]) == 10
+    Image.fromarray(Xte[0]).save(tmp_path / "cat.png")
+    assert main(["predict", str(tmp_path / "run"), str(tmp_path / "cat.png")]) == 0

@@ -126,9 +126,9 @@ def test_sample_loads_with_the_same_api():
 
 def test_data_home_is_the_checkout_then_the_variable_then_a_user_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("SOFTMAX_DATA", str(tmp_path / "mine"))
-    assert data_utils.get_data_home() == data_utils._CHECKOUT_DATASETS            # run from a checkout
+    assert data_utils.get_data_home() == data_utils.layout._CHECKOUT_DATASETS     # run from a checkout
     assert (data_utils.get_data_home() / "get_datasets.sh").is_file()
-    monkeypatch.setattr(data_utils, "_CHECKOUT_DATASETS", tmp_path / "site-packages" / "datasets")  # installed
+    monkeypatch.setattr(data_utils.layout, "_CHECKOUT_DATASETS", tmp_path / "site-packages" / "datasets")  # installed
     assert data_utils.get_data_home() == tmp_path / "mine"
     monkeypatch.delenv("SOFTMAX_DATA")
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -145,9 +145,10 @@ def test_load_dataset_falls_back_to_the_sample_with_a_notice(tmp_path):
         data_utils.load_dataset(tmp_path, download=False, allow_sample=False)
 
 
-def test_get_cifar10_data_splits_and_preprocessing(tmp_path):
+def test_linear_classifier_data_splits_and_preprocessing(tmp_path):
     folder, written = write_folder(tmp_path, n=30)
-    d = data_utils.get_CIFAR10_data(folder, num_training=100, num_validation=50, num_test=10, num_dev=7, seed=0)
+    d = data_utils.get_linear_classifier_data(folder, num_training=100, num_validation=50, num_test=10, num_dev=7,
+                                              seed=0)
     assert d["X_train"].shape == (100, 3073) and d["X_val"].shape == (50, 3073)
     assert d["X_test"].shape == (10, 3073) and d["X_dev"].shape == (7, 3073)
     assert np.all(d["X_train"][:, -1] == 1)                                      # bias trick
@@ -156,18 +157,19 @@ def test_get_cifar10_data_splits_and_preprocessing(tmp_path):
     Xtr, ytr, _, _ = data_utils.load_CIFAR10(folder, dtype=np.float64)
     np.testing.assert_allclose(d["X_val"][:, :-1] + d["mean_image"].reshape(-1), Xtr[100:150].reshape(50, -1))
     np.testing.assert_array_equal(d["y_val"], ytr[100:150])
-    d2 = data_utils.get_CIFAR10_data(folder, 100, 50, 10, 7, bias_trick=False, standardize=True,
-                                     dtype=np.float32, seed=0)
+    d2 = data_utils.get_linear_classifier_data(folder, 100, 50, 10, 7, bias_trick=False, standardize=True,
+                                               dtype=np.float32, seed=0)
     assert d2["X_train"].shape == (100, 3072) and d2["X_train"].dtype == np.float32
     np.testing.assert_allclose(d2["X_train"].std(axis=0), 1, rtol=1e-3)
     with pytest.raises(ValueError, match="exceeds the 150 training images"):
-        data_utils.get_CIFAR10_data(folder, num_training=149, num_validation=2)
+        data_utils.get_linear_classifier_data(folder, num_training=149, num_validation=2)
 
 
 @pytest.mark.parametrize("standardize", [False, True])
-def test_get_cifar10_data_without_mean_subtraction(tmp_path, standardize):
+def test_linear_classifier_data_without_mean_subtraction(tmp_path, standardize):
     folder, _ = write_folder(tmp_path, n=30)
-    d = data_utils.get_CIFAR10_data(folder, 100, 50, 10, 7, subtract_mean=False, standardize=standardize, seed=0)
+    d = data_utils.get_linear_classifier_data(folder, 100, 50, 10, 7, subtract_mean=False, standardize=standardize,
+                                              seed=0)
     Xtr = data_utils.load_CIFAR10(folder)[0].reshape(150, -1)
     std = Xtr[:100].std(axis=0) if standardize else 1                # statistics of the training rows only
     np.testing.assert_allclose(d["X_train"][:, :-1], Xtr[:100] / std, rtol=1e-12)
@@ -175,19 +177,86 @@ def test_get_cifar10_data_without_mean_subtraction(tmp_path, standardize):
     np.testing.assert_array_equal(d["mean_image"], 0)
 
 
-def test_get_cifar10_data_from_loaded_images_with_its_preprocessor(tmp_path):
+def test_linear_classifier_data_from_loaded_images_with_its_preprocessor(tmp_path):
     folder, _ = write_folder(tmp_path, n=30)
     images = data_utils.load_CIFAR10(folder, dtype=np.uint8)
-    d, pre = data_utils.get_CIFAR10_data(data=images, num_training=100, num_validation=50, num_test=10,
-                                         num_dev=7, standardize=True, dtype=np.float32, seed=0,
-                                         return_preprocessor=True)
-    from_folder = data_utils.get_CIFAR10_data(folder, 100, 50, 10, 7, standardize=True, dtype=np.float32, seed=0)
+    d, pre = data_utils.get_linear_classifier_data(data=images, num_training=100, num_validation=50, num_test=10,
+                                                   num_dev=7, standardize=True, dtype=np.float32, seed=0,
+                                                   return_preprocessor=True)
+    from_folder = data_utils.get_linear_classifier_data(folder, 100, 50, 10, 7, standardize=True, dtype=np.float32,
+                                                        seed=0)
     for key in from_folder:
         np.testing.assert_array_equal(d[key], from_folder[key])
     np.testing.assert_array_equal(pre.transform(images[2][:10]), d["X_test"])   # the same transformation
     assert all(isinstance(v, np.ndarray) for v in d.values())     # CS231n's notebooks print each v.shape
     with pytest.raises(ValueError, match="data must be the 4 arrays .* got 2 items"):
-        data_utils.get_CIFAR10_data(data=images[:2])
+        data_utils.get_linear_classifier_data(data=images[:2])
+
+
+def cs231n_reference(folder, num_training, num_validation, num_test, subtract_mean=True):
+    """CS231n's get_CIFAR10_data written out step by step: float64 images, slices, mean, channels first."""
+    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(folder, dtype=np.float64)
+    X_val, y_val = Xtr[num_training:num_training + num_validation], ytr[num_training:num_training + num_validation]
+    X_train, y_train = Xtr[:num_training], ytr[:num_training]
+    X_test, y_test = Xte[:num_test], yte[:num_test]
+    if subtract_mean:
+        mean_image = np.mean(X_train, axis=0)
+        X_train, X_val, X_test = X_train - mean_image, X_val - mean_image, X_test - mean_image
+    return {"X_train": X_train.transpose(0, 3, 1, 2), "y_train": y_train, "X_val": X_val.transpose(0, 3, 1, 2),
+            "y_val": y_val, "X_test": X_test.transpose(0, 3, 1, 2), "y_test": y_test}
+
+
+@pytest.mark.parametrize("subtract_mean", [True, False])
+def test_get_cifar10_data_is_cs231ns(tmp_path, subtract_mean):
+    folder, _ = write_folder(tmp_path, n=30)
+    d = data_utils.get_CIFAR10_data(100, 40, 10, subtract_mean, cifar10_dir=folder)     # CS231n's positions
+    expected = cs231n_reference(folder, 100, 40, 10, subtract_mean)
+    assert list(d) == ["X_train", "y_train", "X_val", "y_val", "X_test", "y_test"]       # no dev, no mean_image
+    assert d["X_train"].shape == (100, 3, 32, 32) and d["X_val"].shape == (40, 3, 32, 32)
+    assert d["X_test"].shape == (10, 3, 32, 32)                                         # image-shaped, no bias
+    for key, value in expected.items():
+        assert d[key].dtype == value.dtype                                              # float64 and int64
+        assert d[key].flags.c_contiguous
+        np.testing.assert_allclose(d[key], value, rtol=0, atol=1e-9)
+    if subtract_mean:
+        np.testing.assert_allclose(d["X_train"].mean(axis=0), 0, atol=1e-10)
+
+
+def test_get_cifar10_data_keeps_its_defaults_and_takes_loaded_images(tmp_path):
+    import inspect
+    defaults = {k: v.default for k, v in inspect.signature(data_utils.get_CIFAR10_data).parameters.items()}
+    assert list(defaults)[:4] == ["num_training", "num_validation", "num_test", "subtract_mean"]
+    assert [defaults[k] for k in list(defaults)[:4]] == [49000, 1000, 1000, True]
+    folder, _ = write_folder(tmp_path, n=30)
+    images = data_utils.load_CIFAR10(folder, dtype=np.uint8)
+    d = data_utils.get_CIFAR10_data(100, 50, 20, data=images, dtype=np.float32)
+    assert d["X_train"].dtype == np.float32 and d["X_test"].shape == (20, 3, 32, 32)
+    np.testing.assert_allclose(d["X_val"], cs231n_reference(folder, 100, 50, 20)["X_val"], atol=1e-4)
+    with pytest.raises(ValueError, match="exceeds the 150 training images"):
+        data_utils.get_CIFAR10_data(101, 50, data=images)
+
+
+@pytest.mark.parametrize("call,exc,pattern", [
+    (lambda d: data_utils.get_CIFAR10_data(1.5, data=d), TypeError, "num_training must be a positive integer, got "
+                                                                     "float 1.5"),
+    (lambda d: data_utils.get_CIFAR10_data(0, data=d), ValueError, "num_training must be a positive integer, got 0"),
+    (lambda d: data_utils.get_CIFAR10_data(10, -1, data=d), ValueError, "num_validation must be an integer >= 0, "
+                                                                         "got -1"),
+    (lambda d: data_utils.get_linear_classifier_data(data=d, num_training=10, num_test=10, num_dev=11), ValueError,
+     "num_dev = 11 exceeds num_training = 10"),
+    (lambda d: data_utils.get_CIFAR10_data(data=d[:3]), ValueError, "data must be the 4 arrays"),
+    (lambda d: data_utils.Preprocessor("whiten"), ValueError, "mode must be one of 'mean', 'standardize', got "
+                                                              "'whiten'"),
+    (lambda d: data_utils.Preprocessor().transform(d[0]), ValueError, r"call fit\(\) before transform\(\)"),
+    (lambda d: data_utils.load_CIFAR10("/nonexistent/cifar"), DataError, "does not exist"),
+], ids=["float count", "no training images", "negative count", "dev too large", "three arrays", "unknown mode",
+        "transform before fit", "missing folder"])
+def test_bad_arguments_get_the_packages_errors(tmp_path, call, exc, pattern):
+    from classifiers.validation import ClassifierError
+    images = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    with pytest.raises(exc, match=pattern) as raised:
+        call(images)
+    assert isinstance(raised.value, ClassifierError)      # raised through validation.py: the CLI's one-line errors
 
 
 def test_mirror_permutation_flips_images():
@@ -256,7 +325,7 @@ def test_download_checksum_mismatch_leaves_nothing(server, tmp_path):
     with pytest.raises(DownloadError, match="checksum mismatch.*expected 0+"):
         data_utils.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5="0" * 32, retries=1,
                                     progress=False, log=lambda m: None)
-    assert list(dest.iterdir()) == []
+    assert not dest.exists()                                   # not even the folder, which held nothing
 
 
 def test_download_refuses_member_outside_target(server, tmp_path):
@@ -287,8 +356,8 @@ def test_download_offline_fails_at_once_without_retrying(tmp_path, monkeypatch):
         attempts.append(url)
         raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
 
-    monkeypatch.setattr(data_utils.urllib.request, "urlopen", offline)
-    monkeypatch.setattr(data_utils.time, "sleep", sleeps.append)
+    monkeypatch.setattr(data_utils.download.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(data_utils.download.time, "sleep", sleeps.append)
     with pytest.raises(DownloadError, match="could not download.*Name or service not known"):
         data_utils.download_CIFAR10(tmp_path, url="http://no-such-host.invalid/cifar.tar.gz", retries=3,
                                     progress=False, log=said.append)
@@ -307,7 +376,12 @@ def test_full_cifar10(cifar10_dir):
     with open(cifar10_dir / "data_batch_1", "rb") as f:           # the plain way, trusting the file
         raw = pickle.load(f, encoding="bytes")
     np.testing.assert_array_equal(Xtr[:10000], raw[b"data"].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))
-    d = data_utils.get_CIFAR10_data(cifar10_dir, dtype=np.float32, seed=0)
+    d = data_utils.get_linear_classifier_data(cifar10_dir, dtype=np.float32, seed=0)
     assert d["X_train"].shape == (49000, 3073) and d["X_val"].shape == (1000, 3073)
     assert d["X_test"].shape == (1000, 3073) and d["X_dev"].shape == (500, 3073)
     np.testing.assert_array_equal(d["y_val"], ytr[49000:50000])
+    del d
+    d = data_utils.get_CIFAR10_data(dtype=np.float32)            # CS231n's call: the data home's folder
+    assert d["X_train"].shape == (49000, 3, 32, 32) and d["X_test"].shape == (1000, 3, 32, 32)
+    np.testing.assert_allclose(d["X_train"].mean(axis=0), 0, atol=1e-3)
+    np.testing.assert_array_equal(d["y_test"], yte[:1000])

@@ -69,8 +69,8 @@ def test_bundle_holds_only_what_the_grader_needs(tmp_path):
     gradescope.main([str(bundle)])
     names = set(zipfile.ZipFile(bundle).namelist())
     assert {"setup.sh", "run_autograder", "instructor/grade.py", "instructor/harness.py",
-            "instructor/speed_reference.py", "instructor/sandbox.py", "classifiers/softmax.py",
-            "data_utils.py"} <= names
+            "instructor/speed_reference.py", "instructor/sandbox.py", "instructor/isolation.py",
+            "classifiers/softmax.py"} <= names
     assert names == {"setup.sh", "run_autograder"} | set(grade.repo_sources(gradescope.SOURCES))
     assert not names & {"instructor/release.py", "instructor/gradescope.py", "instructor/expected.py",
                         "checks/submit.py", "gradient_check.py"}

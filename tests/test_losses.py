@@ -7,6 +7,7 @@ import pytest
 
 from classifiers import losses as L
 from classifiers.softmax import softmax_loss_vectorized
+from classifiers.validation import ClassifierError
 from gradient_check import eval_numerical_gradient_array, rel_error
 
 LOG = math.log
@@ -241,5 +242,6 @@ BAD = [
 
 @pytest.mark.parametrize("call,exc,pattern", [b[1:] for b in BAD], ids=[b[0] for b in BAD])
 def test_bad_input_gets_a_clear_error(call, exc, pattern):
-    with pytest.raises(exc, match=pattern):
+    with pytest.raises(exc, match=pattern) as raised:
         call()
+    assert isinstance(raised.value, ClassifierError)      # raised through validation.py: the CLI's one-line errors
