@@ -411,7 +411,7 @@ def parse_args(argv):
 def sealed_limits(args):
     """The Limits of this run, once the sandbox they ask for is known to work: SandboxUnavailable
     otherwise, or when in user mode an account can read the grader's files or a submission."""
-    limits = sandbox.Limits(timeout=args.timeout, memory_bytes=args.memory_mb << 20,
+    limits = sandbox.Limits(timeout=args.timeout, memory_bytes=args.memory_mb * sandbox.MB,
                             isolation="none" if args.no_sandbox else args.sandbox, users=tuple(args.sandbox_user))
     iso = isolation.find(limits.isolation, limits.users)
     exposed = isolation.readable_by([os.path.join(REPO, "instructor"), os.path.join(REPO, "classifiers"),

@@ -40,6 +40,7 @@ import numpy as np
 from .isolation import SandboxUnavailable, disk_usage, find, remove_tree, resident_bytes
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness.py")
+MB = 10 ** 6                     # the unit of every size the grader states
 MAX_RESULT_BYTES = 256 << 20     # all result lines of one child together
 MAX_OUTPUT_KEPT = 4000           # characters of the child's printing kept for feedback
 WATCH_EVERY = 0.05               # seconds between two looks at a child's memory and disk
@@ -58,10 +59,10 @@ class Limits:
       grader is root), "namespaces", "user" or "none"; users: the accounts for user mode.
     """
     timeout: float = 20.0
-    memory_bytes: int = 3 << 30
-    file_bytes: int = 1 << 20
+    memory_bytes: int = 3072 * MB
+    file_bytes: int = 1 * MB
     processes: int = 64
-    disk_bytes: int = 256 << 20
+    disk_bytes: int = 256 * MB
     disk_files: int = 2000
     isolation: str = field(default_factory=lambda: DEFAULT_ISOLATION)
     users: tuple = ()
@@ -304,12 +305,12 @@ class Child:
             return f"it started more than the {self.limits.processes} processes a submission may have at once"
         memory = resident_bytes(pids)
         if memory > self.limits.memory_bytes:
-            return (f"its processes together held {memory / 2 ** 20:.0f} MB, past the memory budget of "
-                    f"{self.limits.memory_bytes / 2 ** 20:.0f} MB (a memory limit holds for all of them together)")
+            return (f"its processes together held {memory / MB:.0f} MB, past the memory budget of "
+                    f"{self.limits.memory_bytes / MB:.0f} MB (a memory limit holds for all of them together)")
         used, count = disk_usage(self.scratch, self.limits.disk_files)
         if used > self.limits.disk_bytes or count > self.limits.disk_files:
             return (f"it wrote more than the disk budget of its scratch folder "
-                    f"({self.limits.disk_bytes / 2 ** 20:.0f} MB in at most {self.limits.disk_files} files)")
+                    f"({self.limits.disk_bytes / MB:.0f} MB in at most {self.limits.disk_files} files)")
         return None
 
     def close(self):

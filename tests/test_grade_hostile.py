@@ -342,10 +342,10 @@ def test_one_memory_budget_for_all_the_processes_of_a_submission(tmp_path, sandb
     """Each call forks 12 processes of 150 MB: each under the 1 GB limit, together past it. Before the
     sandbox the limit was per process, and the call got full marks."""
     folder = copy_with(tmp_path, "hostile_fork_memory", FORKS=12, MB=150)
-    limits = sandbox.Limits(timeout=20.0, memory_bytes=1 << 30)   # memory is filled slowly on a busy machine
+    limits = sandbox.Limits(timeout=20.0, memory_bytes=1000 * sandbox.MB)   # memory fills slowly on a busy machine
     tests = grade_softmax(folder, limits, only={"softmax_loss_naive"})["softmax_loss_naive"]
     assert all(t["score"] == 0 for t in tests)
-    assert "past the memory budget of 1024 MB" in tests[0]["output"], tests[0]
+    assert "past the memory budget of 1000 MB" in tests[0]["output"], tests[0]
 
 
 def test_one_disk_budget_for_the_scratch_folder(tmp_path, sandboxed):
@@ -353,7 +353,7 @@ def test_one_disk_budget_for_the_scratch_folder(tmp_path, sandboxed):
     into /tmp and /dev/shm: before the sandbox, 36 MB each, with full marks."""
     token = uuid.uuid4().hex
     limits = sandbox.Limits(timeout=5.0, memory_bytes=1 << 30)
-    limits.disk_bytes = 16 << 20
+    limits.disk_bytes = 16 * 10 ** 6
     try:
         tests = grade_softmax(copy_with(tmp_path, "hostile_fill_disk", COUNT=40, TOKEN=token), limits,
                               only={"softmax_loss_naive"})["softmax_loss_naive"]

@@ -7,7 +7,7 @@ import numpy as np
 
 
 def _fill_disk():
-    chunk = b"x" * (900 << 10)
+    chunk = b"x" * 900_000
     for folder in (os.getcwd(), tempfile.gettempdir(), "/tmp", "/dev/shm"):
         for k in range(@COUNT@):
             try:

@@ -12,7 +12,7 @@ def _hold_memory():
     for _ in range(@FORKS@):
         try:
             if os.fork() == 0:
-                block = np.ones((@MB@ << 20) // 8)      # every page written: resident
+                block = np.ones(@MB@ * 10 ** 6 // 8)      # every page written: resident
                 os.write(done, b"x")
                 time.sleep(5 + 0 * block[0])
                 os._exit(0)
