@@ -191,6 +191,7 @@ class Child:
         except OSError:
             pass
         os.set_blocking(self.request, False)
+        os.set_blocking(self.results, False)
         self.output = self.process.stdout.fileno()
         self.poller = select.poll()
         self.poller.register(self.results, select.POLLIN)
@@ -206,7 +207,7 @@ class Child:
         """
         outgoing = [chunk for chunk in send if len(chunk)]
         if outgoing:
-            self.buffer = b""       # what the child wrote before this case started answers nothing
+            self._discard_pending()     # what the child wrote before this case started answers nothing
             self.poller.register(self.request, select.POLLOUT)
         start = time.perf_counter()
         while True:
@@ -253,10 +254,25 @@ class Child:
             self.poller.unregister(self.request)
         return outgoing
 
+    def _discard_pending(self):
+        """Drop what the results pipe holds now, read or not."""
+        self.buffer = b""
+        while self.results in self.open_fds:
+            try:
+                data = os.read(self.results, 1 << 20)
+            except BlockingIOError:
+                return
+            if not data:
+                self._close_fd(self.results)
+            self.received_bytes += len(data)
+
     def _receive(self, wanted):
         """Read from the results pipe: (the first complete message ``wanted`` accepts, None), or
         (None, why the child is cut off), or (None, None) for now."""
-        data = os.read(self.results, 1 << 20)
+        try:
+            data = os.read(self.results, 1 << 20)
+        except BlockingIOError:
+            return None, None
         if not data:
             self._close_fd(self.results)
             return None, None

@@ -4,6 +4,7 @@ fails (tests/no_namespaces.py), where each child runs as the account setup.sh ma
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -212,6 +213,18 @@ def test_without_namespaces_the_attacks_still_fail(autograder_image, tmp_path):
 
         results = run("hostile_fork_bomb", MOST=1000)
         assert results["score"] == 11, results
+
+        heard = []
+        with socket.socket() as listener:       # without a network namespace, seccomp refuses the socket
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(4)
+            listener.settimeout(0.1)
+            results = run("hostile_network", PORT=listener.getsockname()[1], TOKEN=token)
+            try:
+                heard.append(listener.accept())
+            except OSError:
+                pass
+        assert results["score"] == 11 and heard == []
     finally:
         from test_grade_hostile import kill_processes_with
         kill_processes_with(token)
