@@ -207,7 +207,6 @@ class Child:
         """
         outgoing = [chunk for chunk in send if len(chunk)]
         if outgoing:
-            self._discard_pending()     # what the child wrote before this case started answers nothing
             self.poller.register(self.request, select.POLLOUT)
         start = time.perf_counter()
         while True:
@@ -253,18 +252,6 @@ class Child:
         if not outgoing:
             self.poller.unregister(self.request)
         return outgoing
-
-    def _discard_pending(self):
-        """Drop what the results pipe holds now, read or not."""
-        self.buffer = b""
-        while self.results in self.open_fds:
-            try:
-                data = os.read(self.results, 1 << 20)
-            except BlockingIOError:
-                return
-            if not data:
-                self._close_fd(self.results)
-            self.received_bytes += len(data)
 
     def _receive(self, wanted):
         """Read from the results pipe: (the first complete message ``wanted`` accepts, None), or

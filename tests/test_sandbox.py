@@ -106,9 +106,9 @@ def softmax_loss_naive(W, X, y, reg):
         kill_processes_with(token)
 
 
-def test_a_result_written_before_its_case_started_answers_nothing(sandboxed):
-    """The first call also writes, into the result pipe, a result for the next case: it is dropped when
-    that case starts, and the next call's own answer counts."""
+def test_a_result_for_another_case_answers_nothing(sandboxed):
+    """The first call also writes, into the result pipe, a result for the next case: each case takes
+    the result that names it, sent after its inputs, so each call's own answer counts."""
     source = """
 import json, os, sys
 calls = []
