@@ -123,6 +123,24 @@ def softmax_loss_naive(W, X, y, reg):
     assert [o.out["loss"]["number"] for o in run.outcomes] == [1.0, 2.0]
 
 
+def test_the_harness_computes_no_right_answer():
+    """Every function of the harness that takes a loss's arguments (W, X, y, reg) returns neither the
+    softmax nor the SVM loss or gradient: a submission in its process finds no answer to take."""
+    import inspect
+    from classifiers.linear_svm import svm_loss_vectorized
+    from classifiers.softmax import softmax_loss_vectorized
+    from instructor import harness
+    rng = np.random.default_rng(0)
+    W, X, y = rng.standard_normal((5, 4)), rng.standard_normal((8, 5)), rng.integers(0, 4, 8)
+    answers = [v for f in (softmax_loss_vectorized, svm_loss_vectorized) for v in f(W, X, y, 0.1)]
+    takers = [f for _, f in inspect.getmembers(harness, inspect.isfunction)
+              if list(inspect.signature(f).parameters)[:4] == ["W", "X", "y", "reg"]]
+    assert takers == [harness.least_squares]
+    for f in takers:
+        for value in f(W.copy(), X.copy(), y.copy(), 0.1, np):
+            assert not any(np.shape(value) == np.shape(a) and np.allclose(value, a) for a in answers)
+
+
 def test_printable_removes_controls_and_escapes_surrogates():
     assert sandbox.printable("a\x1b[2Jb\x9bc\u202ed\ud800e\tf\ng") == "a[2Jbcd\\ud800e\tf\ng"
     sandbox.printable("\udcff").encode("utf-8")      # writable as UTF-8
