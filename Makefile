@@ -51,7 +51,7 @@ data: $(STAMP)           ## download CIFAR-10 into datasets/
 clean:                   ## remove .venv and build leftovers
 	rm -rf $(VENV) .pytest_cache build *.egg-info
 
-check: $(STAMP)          ## the exercises' self-checks, in seconds (make check ARGS=softmax_loss_naive)
+check: $(STAMP)          ## the exercises' self-checks, in seconds (make check ARGS=NAME: those whose name or file has NAME)
 	$(PY) -m checks $(ARGS)
 
 submit: $(STAMP)         ## write submission.zip: your edited files, executed notebooks, MANIFEST.json

@@ -16,28 +16,27 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .notebook_checks import code_name, is_empty_answer, named_cells
+from . import run_all
+from .exercises import EXERCISES, notebooks
+from .framework import BLOCKED, FAIL
 
 ROOT = Path(__file__).resolve().parent.parent
-#: the files to hand in; the student edition lists its own in checks/handin.json
-DEFAULT_FILES = ["classifiers/linear_classifier.py", "classifiers/linear_svm.py", "classifiers/losses.py",
-                 "classifiers/softmax.py", "notebooks/cross_entropy.ipynb", "notebooks/softmax.ipynb"]
 DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def handin_files(root=ROOT):
-    listed = root / "checks" / "handin.json"
-    files = json.loads(listed.read_text())["files"] if listed.is_file() else DEFAULT_FILES
-    return sorted(f for f in files if not f.startswith("datasets/"))
+def handin_files():
+    """The files to hand in: those the exercises are written in."""
+    return sorted({exercise.path for exercise in EXERCISES})
 
 
 def notebook_warnings(root, path):
     """What is missing from a notebook: a code cell that was not run or stopped with an error; an empty answer."""
     warnings = []
-    named = named_cells(root / path)
-    code = [(title, c) for title, c, text in named if c["cell_type"] == "code" and text.strip()]
-    unrun = list(dict.fromkeys(code_name(t) for t, c in code if c.get("execution_count") is None))
-    failed = list(dict.fromkeys(code_name(t) for t, c in code
+    cells = notebooks.parse((root / path).read_bytes())
+    named = list(zip(notebooks.headings(cells), cells))
+    code = [(title, c) for title, c in named if c.get("cell_type") == "code" and notebooks.source(c).strip()]
+    unrun = list(dict.fromkeys(notebooks.code_name(t) for t, c in code if c.get("execution_count") is None))
+    failed = list(dict.fromkeys(notebooks.code_name(t) for t, c in code
                                 if any(o.get("output_type") == "error" for o in c.get("outputs", []))))
     if code and all(c.get("execution_count") is None for _, c in code):
         warnings.append(f"{path} was not run: run it top to bottom (Kernel > Restart & Run All) and save it")
@@ -45,7 +44,7 @@ def notebook_warnings(root, path):
         warnings.append(f"{path} was not run to the end: {', '.join(unrun)} has not run")
     if failed:
         warnings.append(f"{path}: {', '.join(failed)} stopped with an error")
-    warnings += [f"{path}: {title} has no answer yet" for title, c, text in named if is_empty_answer(c, text)]
+    warnings += [f"{path}: {title} has no answer yet" for title, _, _, ok in notebooks.questions(cells) if not ok]
     return warnings
 
 
@@ -72,7 +71,7 @@ def build(root=ROOT, out=None):
     root = Path(root)
     out = Path(out) if out is not None else root / "submission.zip"
     files, warnings = {}, []
-    for path in handin_files(root):
+    for path in handin_files():
         if not (root / path).is_file():
             warnings.append(f"{path} is missing: it is not in the submission")
             continue
@@ -109,7 +108,10 @@ def main(argv=None):
     for warning in manifest["warnings"]:
         print(f"warning: {warning}")
     print(f"wrote {out.name if args.output is None else out}: {len(manifest['files'])} files")
-    print("hand in that file" + (" after fixing the warnings above" if manifest["warnings"] else ""))
+    failing = [o.exercise.name for o in run_all() if o.verdict in (FAIL, BLOCKED)]
+    if failing:
+        print(f"the checks of {', '.join(failing)} fail (make check says why): fix them, then run make submit again")
+    print("hand in that file" + (" after fixing the warnings above" if manifest["warnings"] or failing else ""))
     return 0
 
 

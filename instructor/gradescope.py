@@ -1,11 +1,11 @@
 """python -m instructor gradescope OUT.zip [--accept-half-reg] [--timeout S]
 
 Builds an autograder zip per Gradescope's specification: ``setup.sh`` (a virtual environment with
-numpy, bubblewrap where the image allows it, and the account ``student`` that submitted code runs
+numpy and threadpoolctl, bubblewrap where the image allows it, and the account ``student`` that submitted code runs
 as where namespaces are forbidden), ``run_autograder`` (grades /autograder/submission and writes
 /autograder/results/results.json) and the sources it runs: the grader's modules (what
-instructor/grade.py imports, directly or not), the files it hands its children, and the solution's
-classifiers/, which it cuts into the student edition's modules. Nothing of it is readable by
+instructor/grade.py imports, directly or not), the harness it hands its children, and the solution's
+classifiers/ and checks/, which it cuts into the student edition's. Nothing of it is readable by
 ``student``.
 ``AUTOGRADER_ROOT``, ``AUTOGRADER_PYTHON`` (run_autograder) and ``AUTOGRADER_SETUP_PYTHON``
 (setup.sh) redirect them, for testing them locally.
@@ -16,8 +16,7 @@ import zipfile
 
 from .grade import repo_sources
 
-SOURCES = ("instructor/__main__.py", "instructor/grade.py", "instructor/harness.py", "instructor/speed_reference.py",
-           "classifiers")
+SOURCES = ("instructor/__main__.py", "instructor/grade.py", "instructor/harness.py", "classifiers", "checks")
 ACCOUNT = "student"     # the account submitted code runs as where namespaces are forbidden
 
 SETUP = """#!/usr/bin/env bash
@@ -34,8 +33,8 @@ command -v bwrap >/dev/null || {{ apt-get update && apt-get install -y bubblewra
 id -u {account} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin {account}
 # a virtual environment: a Python marked externally managed (PEP 668) refuses to install outside one
 "$PYTHON" -m venv "$ROOT/venv"
-"$ROOT/venv/bin/python" -m pip install --quiet --disable-pip-version-check "numpy>=1.22"
-chmod -R a+rX "$ROOT/venv"                    # {account} runs this Python and numpy,
+"$ROOT/venv/bin/python" -m pip install --quiet --disable-pip-version-check "numpy>=1.22" "threadpoolctl>=3.1"
+chmod -R a+rX "$ROOT/venv"                    # {account} runs this Python, numpy and threadpoolctl,
 chmod -R go-rwx "$ROOT/source"                # and reads nothing of the grader
 """
 

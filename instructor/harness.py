@@ -1,25 +1,26 @@
-"""The child side of the grader: runs one submitted function on the cases the grader sends.
+"""The child side of the grader: runs one exercise's call on the cases the grader sends.
 
 Started by ``instructor.sandbox`` inside its sandbox as ``python -I -S harness.py REQUEST_FD RESULT_FD``
-in a folder that holds this file, task.json and the files the grader chose (never imported by
-the grader). Before anything submitted is imported it lowers its own resource limits and
-installs a seccomp filter that refuses network sockets; then it supplies the old-Python shims,
-imports the submitted module and answers the grader's cases one at a time.
+in a folder that holds this file, task.json and the files the grader chose (the student edition's
+classifiers/ and checks/, its answers cut out, and the submitted files); never imported by the
+grader. Before anything submitted is imported it lowers its own resource limits and installs a
+seccomp filter that refuses network sockets; then it supplies the old-Python shims, imports the
+submitted module (or reads the submitted notebook) and, for each case, calls the exercise as its
+definition says (``checks/exercises/``), or, in the trusted child that times the reference, the
+exercise's baseline.
 
 The protocol, one case at a time:
 - grader -> child, on REQUEST_FD: a JSON line {"case", "options", "arrays": [[name, dtype, shape,
   offset]], "size"} followed by ``size`` bytes holding the arrays. A case's inputs arrive only
   when the grader starts that case (and its clock, for a timed case).
-- child -> grader, on RESULT_FD: JSON lines {"event": "ready" | "import" | "result", ...};
-  numbers as JSON, arrays as base64 .npy bytes saved with allow_pickle=False.
-Nothing here computes a right answer: the train case records the steps with a least-squares
-loss that no exercise asks for, and the grader compares every value itself.
+- child -> grader, on RESULT_FD: JSON lines {"event": "ready" | "import" | "result", ...}; the
+  outputs as ``checks.values`` encodes them (numbers, .npy bytes saved with allow_pickle=False).
+Nothing here computes an answer or decides a grade, and nothing here times anything: the grader
+judges the values and keeps the time itself.
 """
-import base64
 import builtins
 import ctypes
 import importlib
-import io
 import json
 import os
 import platform
@@ -128,27 +129,6 @@ def make_package(root):
     sys.path.insert(0, root)
 
 
-def encode(value, np):
-    """A value as JSON: plain numbers, arrays as .npy bytes, anything else only by its type's name."""
-    if type(value) in (bool, int, float):
-        return {"number": float(value)}
-    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
-        value = np.asarray(value)
-    if isinstance(value, np.ndarray):
-        array = value.view(np.ndarray)
-        if array.dtype.kind not in "biuf":
-            return {"unsupported": f"array of dtype {array.dtype}"}
-        buffer = io.BytesIO()
-        np.save(buffer, array, allow_pickle=False)
-        return {"npy": base64.b64encode(buffer.getvalue()).decode("ascii")}
-    if isinstance(value, list):        # a loss history
-        try:
-            return encode(np.array([float(v) for v in value]), np)
-        except (TypeError, ValueError, OverflowError):
-            return {"unsupported": "list of non-numbers"}
-    return {"unsupported": type(value).__name__}
-
-
 def describe(exc):
     """'Type: message' of an exception, even one whose __str__ raises."""
     try:
@@ -188,68 +168,15 @@ class Channel:
         return header["case"], header["options"], arrays
 
 
-# ---------------------------------------------------------------- the kinds of case
-
-def run_loss_case(function, inputs, case, np):
-    W, X, y, reg = inputs["W"], inputs["X"], inputs["y"], float(inputs["reg"])
-    result = function(W, X, y, reg)
-    out = {}
-    if isinstance(result, tuple) and len(result) == 2:
-        out["loss"], out["dW"] = encode(result[0], np), encode(result[1], np)
-    else:
-        out["returned"] = encode(result, np) if not isinstance(result, tuple) else {
-            "unsupported": f"tuple of {len(result)} values"}
-    if case.get("return_inputs"):
-        out["W_after"], out["X_after"], out["y_after"] = (encode(a, np) for a in (W, X, y))
-    return out
-
-
-def least_squares(W, X, y, reg, np):
-    """0.5 * mean squared distance of X @ W to the one-hot targets + reg * sum(W**2), and its gradient:
-    a loss that falls on separable data and that no exercise asks for."""
-    n = X.shape[0]
-    residual = X @ W
-    residual[np.arange(n), y] -= 1
-    return (0.5 * np.sum(residual ** 2) / n + reg * np.sum(W * W), X.T @ residual / n + 2 * reg * W)
-
-
-def run_train_case(module, inputs, case, np):
-    """Train a subclass whose loss records each step and answers with least squares."""
-    steps = []
-
-    def recorded_loss(W, X_batch, y_batch, reg):
-        loss, grad = least_squares(W, X_batch, y_batch, reg, np)
-        steps.append((np.array(W, copy=True), np.array(X_batch, copy=True), np.array(y_batch, copy=True), loss, grad))
-        return loss, grad
-
-    class Graded(module.LinearClassifier):
-        def loss(self, X_batch, y_batch, reg):      # CS231n's extension point: train calls it each step
-            return recorded_loss(self.W, X_batch, y_batch, reg)
-
-    np.random.seed(int(inputs["seed"]))
-    model = Graded()
-    history = model.train(inputs["X"], inputs["y"], learning_rate=float(inputs["learning_rate"]),
-                          reg=float(inputs["reg"]), num_iters=int(inputs["num_iters"]),
-                          batch_size=int(inputs["batch_size"]), verbose=False)
-    out = {"history": encode(history, np), "steps": len(steps), "final_W": encode(getattr(model, "W", None), np)}
-    keep = steps[:case.get("keep_steps", 5)]
-    for name, index in (("W", 0), ("X_batch", 1), ("y_batch", 2), ("grad", 4)):
-        out[f"step_{name}"] = [encode(step[index], np) for step in keep]
-    out["step_losses"] = encode(np.array([float(step[3]) for step in steps]), np)
-    out["batch_sizes"] = encode(np.array([step[1].shape[0] for step in steps]), np)
-    return out
-
-
-def run_predict_case(module, inputs, case, np):
-    model = module.LinearClassifier()
-    model.W = inputs["W"]
-    return {"predicted": encode(model.predict(inputs["X"]), np)}
-
-
-def run_proba_case(module, inputs, case, np):
-    model = module.Softmax()
-    model.W = inputs["W"]
-    return {"proba": encode(model.predict_proba(inputs["X"]), np)}
+def load(exercise, root):
+    """The imported module of a .py exercise, or the cells of the submitted notebook."""
+    for module in exercise.imports:
+        importlib.import_module(module)
+    if exercise.module:
+        return importlib.import_module(exercise.module)
+    from checks.exercises import notebooks
+    with open(os.path.join(root, exercise.path), "rb") as f:
+        return notebooks.parse(f.read())
 
 
 def main():
@@ -258,38 +185,41 @@ def main():
         task = json.load(f)
     limit_resources(task)
     sealed = install_seccomp(NO_NETWORK)
-    sys.path.insert(0, task["site"])
+    sys.path[:0] = task["sites"]
     import numpy as np
     supply_shims(np)
     make_package(HERE)
     channel.send({"event": "ready", "seccomp": sealed})
     if task["require_seccomp"] and not sealed:     # user mode's only guard against the network
         return
-    try:
-        module = importlib.import_module(task["module"])
-    except BaseException as exc:   # a syntax error, sys.exit or KeyboardInterrupt at import
-        channel.send({"event": "import", "ok": False, "error": describe(exc)})
-        return
-    function = None
-    if task["kind"] in ("loss", "activation"):
-        function = module.__dict__.get(task["function"])
-        if not callable(function):     # the file imports, but the function is not in it
-            channel.send({"event": "import", "ok": False, "missing": True, "error": task["function"]})
+    from checks import values
+    from checks.exercises import by_name
+    from checks.framework import Case
+    exercise = by_name(task["exercise"])
+    if task.get("baseline"):        # the trusted child timing the reference: no submission to import
+        def call(_, case):
+            exercise.baseline(case)
+            return {}
+        target = None
+    else:
+        try:
+            target = exercise.target(load(exercise, HERE))
+        except BaseException as exc:   # a syntax error, sys.exit or KeyboardInterrupt at import; the function missing
+            missing = type(exc).__name__ == "Missing"
+            channel.send({"event": "import", "ok": False, "missing": missing,
+                          "error": str(exc) if missing else describe(exc)})
             return
+        call = exercise.call
     channel.send({"event": "import", "ok": True})
-    runners = {"loss": lambda inp, case: run_loss_case(function, inp, case, np),
-               "train": lambda inp, case: run_train_case(module, inp, case, np),
-               "predict": lambda inp, case: run_predict_case(module, inp, case, np),
-               "proba": lambda inp, case: run_proba_case(module, inp, case, np),
-               "activation": lambda inp, case: {"y": encode(function(inp["x"], case["dim"]), np)}}
     while True:
         request = channel.receive(np)
         if request is None:
             return
-        index, case, inputs = request
+        index, options, inputs = request
         try:
-            out = runners[task["kind"]](inputs, case)
-            message = {"event": "result", "case": index, "ok": True, "out": out}
+            out = call(target, Case(str(index), inputs, options))
+            message = {"event": "result", "case": index, "ok": True,
+                       "out": {key: values.encode(value) for key, value in out.items()}}
         except BaseException as exc:   # the submission's exception, whatever it is, costs this case
             message = {"event": "result", "case": index, "ok": False, "error": describe(exc)}
         channel.send(message)

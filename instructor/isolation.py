@@ -11,6 +11,7 @@
 """
 import atexit
 import functools
+import importlib.util
 import os
 import pwd
 import re
@@ -22,7 +23,6 @@ import tempfile
 import threading
 import time
 
-import numpy as np
 
 ISOLATIONS = ("auto", "namespaces", "user", "none")
 NOT_PROTECTED = ("--no-sandbox: submitted code runs as {user}, with every file, process and network "
@@ -171,11 +171,26 @@ def remove_tree(path):
 
 # ---------------------------------------------------------------- the isolation: how a child is started and ended
 
-def _numpy():
-    """(numpy's folder, numpy's bundled libraries or None): the one package a child gets."""
-    numpy_dir = os.path.dirname(os.path.realpath(np.__file__))
-    libs = os.path.join(os.path.dirname(numpy_dir), "numpy.libs")
-    return numpy_dir, libs if os.path.isdir(libs) else None
+RUNTIME = ("numpy", "threadpoolctl")    # the packages a child gets: what the edition's code imports
+
+
+@functools.lru_cache(maxsize=1)
+def _packages():
+    """[(path, name)]: the installed files of the packages a child gets (a package's folder, a module's
+    file, and numpy's bundled libraries), as this grader's Python finds them."""
+    found = []
+    for name in RUNTIME:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            continue
+        path = os.path.realpath(spec.origin)
+        if spec.submodule_search_locations:         # a package: its folder
+            path = os.path.dirname(path)
+        found.append((path, os.path.basename(path)))
+        libs = os.path.join(os.path.dirname(path), name + ".libs")
+        if os.path.isdir(libs):
+            found.append((os.path.realpath(libs), name + ".libs"))
+    return found
 
 
 def _prefix_of(python):
@@ -264,27 +279,27 @@ class Isolation:
                 os.chmod(os.path.join(folder, name), 0o640)
 
     def command(self, box, scratch, fds, account, script="harness.py"):
-        """(argv, environment, working folder, the site folder as the child sees it)."""
-        numpy_dir, libs = _numpy()
+        """(argv, environment, working folder, the folders the child finds its packages in)."""
         env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         if self.kind == "namespaces":
             env.update(HOME="/scratch", TMPDIR="/scratch")
-            argv = [self.bwrap, *self.bwrap_flags, *self._binds(numpy_dir, libs),
+            argv = [self.bwrap, *self.bwrap_flags, *self._binds(),
                     *[arg for name, value in sorted(env.items()) for arg in ("--setenv", name, value)],
                     "--ro-bind", box, "/box", "--bind", scratch, "/scratch", "--chdir", "/scratch",
                     "--remount-ro", "/", self.python, "-I", "-S", f"/box/{script}", *map(str, fds)]
             if self.drop is not None:
                 argv = [*_as_account(self.drop), "--", *argv]
-            return argv, {}, box, "/runtime/site"
+            return argv, {}, box, ["/runtime/site"]
         argv = [self.python, "-I", "-S", os.path.join(box, script), *map(str, fds)]
         if account is not None:
             argv = [*_as_account(account), "--no-new-privs", "--", *argv]
-        return argv, dict(env, HOME=scratch, TMPDIR=scratch), scratch, os.path.dirname(numpy_dir)
+        sites = list(dict.fromkeys(os.path.dirname(path) for path, _ in _packages()))
+        return argv, dict(env, HOME=scratch, TMPDIR=scratch), scratch, sites
 
-    def _binds(self, numpy_dir, libs):
+    def _binds(self):
         """bubblewrap's view: the system's libraries and the Python runtime read-only, the site folders
-        hidden, numpy in /runtime/site, a fresh /proc and a read-only /dev."""
+        hidden, numpy (and threadpoolctl) in /runtime/site, a fresh /proc and a read-only /dev."""
         bound, args = [], []
         for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
             if os.path.islink(top):
@@ -301,9 +316,8 @@ class Isolation:
         for hidden in _site_folders(prefix):
             if any(hidden.startswith(b + "/") for b in bound):
                 args += ["--tmpfs", hidden, "--remount-ro", hidden]
-        args += ["--ro-bind", numpy_dir, "/runtime/site/numpy"]
-        if libs:
-            args += ["--ro-bind", libs, "/runtime/site/numpy.libs"]
+        for path, name in _packages():
+            args += ["--ro-bind", path, f"/runtime/site/{name}"]
         return args + ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]
 
     def works(self):
@@ -312,10 +326,10 @@ class Isolation:
         base, box, scratch = self.folder(None, account)
         try:
             with open(os.path.join(box, "probe.py"), "w") as f:
-                f.write("import sys\nsys.path.insert(0, sys.argv[1])\nimport numpy\n")
+                f.write(f"import sys\nsys.path[:0] = sys.argv[1:]\nimport {', '.join(RUNTIME)}\n")
             self.seal_box(box, account)
-            argv, env, cwd, site = self.command(box, scratch, (), account, script="probe.py")
-            code, text = _run_quietly([*argv, site], cwd=cwd, env=env)
+            argv, env, cwd, sites = self.command(box, scratch, (), account, script="probe.py")
+            code, text = _run_quietly([*argv, *sites], cwd=cwd, env=env)
             return code == 0, text
         finally:
             remove_tree(base)
