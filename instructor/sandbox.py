@@ -403,12 +403,14 @@ def run_cases(task, case_inputs, limits=None, temp_root=None, files=None, refere
     """Run ``task`` over ``case_inputs`` in sandboxed children.
 
     Inputs:
-    - task: dict for the harness: module, function, kind, and cases (a list of per-case options; a
-      case with {"timed": True} is timed on this process's clock).
+    - task: dict for the harness: exercise (its name in checks/exercises/) and cases (a list of per-case
+      options; a case with {"timed": True} is timed on this process's clock).
     - case_inputs: list (same length) of dicts of arrays, sent to the child when its case starts.
     - limits: a Limits; temp_root: where the children's folders go (a new temporary folder by default).
     - files: {relative path: bytes}, the files the child may read besides the harness (the package).
-    - reference: {"files", "task"} of a trusted reference, timed on the timed cases in a child of its own.
+    - reference: {"files", "task"} of a trusted child (the harness with {"baseline": True} in its task
+      calls the exercise's baseline), timed on the timed cases, the best of REFERENCE_ROUNDS, before the
+      submission's child starts; Outcome.reference_seconds.
 
     Returns a Run: one Outcome per case, the import error if the module could not be imported, and
     the start of what the child printed.
