@@ -1,7 +1,7 @@
 """Time the autograder: one submission, and a batch graded with --jobs, with the sandbox and without
 (--no-sandbox), and optionally another checkout's grader on the same batch, in the same run.
 
-    python benchmarks/bench_grade.py [--count 20] [--jobs 2] [--rounds 1] [--baseline DIR]
+    python benchmarks/bench_grade.py [--count 20] [--jobs 2] [--rounds 1] [--baseline DIR ...]
 
 The submissions are complete CS231n-layout submissions (all three graded files), each made
 distinct by a comment so every one gets its own inputs; a fifth of them carry one of the
@@ -9,8 +9,8 @@ hand-written mistakes of tests/submissions/ in softmax.py, as a real class would
 hits its time limit. Figures: the wall time of one submission, of ``count`` submissions with
 ``jobs`` at a time, the time per submission, and 100 submissions extrapolated linearly; the
 ratios are measured within the run, so they hold on a busy machine where the times do not.
-``--baseline DIR`` also times ``python -m instructor grade`` run from DIR (e.g. an older
-checkout, made with ``git worktree add DIR COMMIT``). ``--rounds R`` grades the batch R times with
+``--baseline DIR`` (repeatable) also times ``python -m instructor grade`` run from DIR (e.g. an
+older checkout, made with ``git worktree add DIR COMMIT``). ``--rounds R`` grades the batch R times with
 each grader, in alternating order (A B C, C B A, ...), so a load that changes during the run weighs on
 them alike; the figures are the totals over the rounds.
 """
@@ -67,15 +67,16 @@ def main(argv=None):
     parser.add_argument("--count", type=int, default=20, help="submissions in the batch")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1, help="batches graded by each grader, alternating")
-    parser.add_argument("--baseline", metavar="DIR", help="also time the grader of the checkout in DIR")
+    parser.add_argument("--baseline", metavar="DIR", action="append", default=[],
+                        help="also time the grader of the checkout in DIR (repeatable)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         paths = make_submissions(Path(tmp), args.count)
         batch = paths + ["--jobs", str(args.jobs), "--csv", str(Path(tmp) / "grades.csv")]
         graders = {"with the sandbox": lambda: timed(batch), "without (--no-sandbox)": lambda: timed(
             batch + ["--no-sandbox"])}
-        if args.baseline:
-            graders[f"the grader of {args.baseline}"] = lambda: timed_elsewhere(args.baseline, batch)
+        for folder in args.baseline:
+            graders[f"the grader of {folder}"] = lambda folder=folder: timed_elsewhere(folder, batch)
         one = timed([paths[0]])
         totals = dict.fromkeys(graders, 0.0)
         for k in range(args.rounds):
