@@ -223,8 +223,8 @@ def review(sub, exercise):
                  "output": f"{exercise.path} is {exc}"}], ""
     asked = notebooks.questions(cells)
     count = sum(ok for *_, ok in asked)
-    parts = [f"## {exercise.name}, {title}\n\n" + "\n".join("> " + line for line in question.splitlines())
-             + f"\n\n{answer if ok else '(not answered)'}\n" for title, question, answer, ok in asked]
+    parts = [f"## {name}\n\n*{exercise.name}*\n\n" + "\n".join("> " + line for line in question.splitlines())
+             + f"\n\n{answer if ok else '(not answered)'}\n" for name, question, answer, ok in asked]
     test = {"name": f"{exercise.name}: graded by hand", "score": 0, "max_score": 0,
             "output": f"{count} of {len(asked)} inline questions answered, collected for the instructor's "
                       f"report (grade --answers DIR); stored outputs earn no points here"}
