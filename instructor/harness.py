@@ -92,7 +92,7 @@ def load(exercise, root):
         return notebooks.parse(f.read())
 
 
-def run_case(exercise, target, case, values, rounds=3):
+def run_case(exercise, target, case, values, rounds=5):
     """One call (the best of ``rounds`` when the case is timed): its outputs encoded, and its wall time."""
     seconds = float("inf")
     for _ in range(rounds if case.options.get("timed") else 1):
