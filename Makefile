@@ -54,5 +54,5 @@ clean:                   ## remove .venv and build leftovers
 check: $(STAMP)          ## the exercises' self-checks, in seconds (make check ARGS=NAME: those whose name or file has NAME)
 	$(PY) -m checks $(ARGS)
 
-submit: $(STAMP)         ## write submission.zip: your edited files, executed notebooks, MANIFEST.json
+submit: $(STAMP)         ## write submission.zip (your edited files, executed notebooks, MANIFEST.json) and submission.pdf
 	$(PY) -m checks.submit $(ARGS)

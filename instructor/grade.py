@@ -11,6 +11,7 @@ same), or when no sandbox can run (nothing is graded then, unless ``--no-sandbox
 import argparse
 import ast
 import csv
+import dataclasses
 import functools
 import json
 import os
@@ -31,7 +32,7 @@ from .context import GraderContext, seeded
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UNREADABLE = 2      # the exit status when a submission could not be read, or when no sandbox can run
-TIMED_ROUNDS = 3    # a timed case is timed this many times, on inputs of its own each, the fastest judged
+TIMED_ROUNDS = 5    # a timed case is timed this many times, on inputs of its own each, the fastest judged
 
 
 @dataclass
@@ -195,7 +196,7 @@ def grade_exercise(sub, exercise, options, temp):
     if path not in sub.files:
         return _missing(exercise, f"not submitted ({path} was not found in the submission)")
     cases = exercise.cases(seeded(sub.digest(), exercise), False)
-    rounds = timed_rounds(sub, exercise)
+    rounds = timed_rounds(sub, exercise, cases)
     source = sub.files[path] if exercise.module else None
     task = {"exercise": exercise.name, "cases": [case.options for case in cases + rounds]}
     run = sandbox.run_cases(task, [case.inputs for case in cases + rounds], options.limits, temp,
@@ -211,11 +212,14 @@ def grade_exercise(sub, exercise, options, temp):
     return judge(exercise, ctx, _note(source))
 
 
-def timed_rounds(sub, exercise):
-    """More rounds of each timed case, each with inputs of its own (the same case drawn with another
-    seed), so a result cannot be reused from one round to the next."""
-    return [case for r in range(1, TIMED_ROUNDS) for case in exercise.cases(seeded(sub.digest(), exercise, r), False)
-            if case.options.get("timed")]
+def timed_rounds(sub, exercise, cases):
+    """More rounds of each timed case of ``cases``, each with inputs of its own (the same case drawn with
+    another seed), so a result cannot be reused from one round to the next; a round's baseline is its
+    first round's (the baseline's time depends on the sizes only)."""
+    first = {case.name: index for index, case in enumerate(cases) if case.options.get("timed")}
+    return [dataclasses.replace(case, options=dict(case.options, baseline_as=first[case.name]))
+            for r in range(1, TIMED_ROUNDS) for case in exercise.cases(seeded(sub.digest(), exercise, r), False)
+            if case.name in first]
 
 
 def fastest(cases, rounds, run):

@@ -379,7 +379,7 @@ def _time_reference(iso, reference, cases, inputs, limits):
     calls each, in a sandboxed child of its own, timed as the submission is (the reference is trusted, so
     repeating it on the same inputs is no loophole); before the submission's child starts, so nothing of
     it runs meanwhile."""
-    timed = [i for i, case in enumerate(cases) if case.get("timed")]
+    timed = [i for i, case in enumerate(cases) if case.get("timed") and "baseline_as" not in case]
     if not timed or reference is None:
         return {}
     key, child = _reference_child(iso, reference, limits)
@@ -396,6 +396,9 @@ def _time_reference(iso, reference, cases, inputs, limits):
     if child is not None:
         with _idle_lock:
             _idle.setdefault(key, []).append(child)
+    for i, case in enumerate(cases):      # a case of the same sizes as one timed already
+        if case.get("timed") and case.get("baseline_as") in seconds:
+            seconds[i] = seconds[case["baseline_as"]]
     return seconds
 
 
@@ -404,7 +407,8 @@ def run_cases(task, case_inputs, limits=None, temp_root=None, files=None, refere
 
     Inputs:
     - task: dict for the harness: exercise (its name in checks/exercises/) and cases (a list of per-case
-      options; a case with {"timed": True} is timed on this process's clock).
+      options; a case with {"timed": True} is timed on this process's clock; {"baseline_as": k}: its
+      reference's time is case k's, of the same sizes).
     - case_inputs: list (same length) of dicts of arrays, sent to the child when its case starts.
     - limits: a Limits; temp_root: where the children's folders go (a new temporary folder by default).
     - files: {relative path: bytes}, the files the child may read besides the harness (the package).

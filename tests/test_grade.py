@@ -268,3 +268,27 @@ def test_bench_grade_runs_and_reports(capsys):
     assert figures["batch"] > 0 and figures["per"] == pytest.approx(figures["batch"] / 5)
     # the fifth carries log10 in softmax_loss_naive: its loss value test fails, and only it
     assert re.search(rf"student004: {CS231N_TOTAL - 2:g} / {CS231N_TOTAL:g}", out), out
+
+
+def test_answers_report_reads_a_cs231n_layout_hand_in(tmp_path):
+    """CS231n's notebook holds each question and its prompt in one cell, at the top of the zip: only what
+    follows the prompt is the answer, and a prompt left as it was ("*Fill this in*") is not answered."""
+    import zipfile
+    prompt = "$\\color{blue}{\\textit Your %s:}$"
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": source} for source in (
+        f"**Inline Question 1**\n\nWhy is the first loss near log 10?\n\n{prompt % 'Answer'} *Fill this in*",
+        f"**Inline Question 2** - *True or False*\n\nA claim.\n\n{prompt % 'Answer'} True\n\n"
+        f"{prompt % 'Explanation'} the hinge is flat past the margin",
+        f"**Inline question 3**\n\nDescribe the weights.\n\n{prompt % 'Answer'}\n\n\n{prompt % 'Explanation'}\n")]
+    with zipfile.ZipFile(tmp_path / "a1_code_submission.zip", "w") as z:
+        z.writestr("softmax.ipynb", json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    answers = tmp_path / "answers"
+    assert grade.main([str(tmp_path / "a1_code_submission.zip"), "--answers", str(answers), "--quiet"]) == 0
+    report = (answers / "a1_code_submission.zip.md").read_text()
+    assert "1 of 3 answered" in report
+    sections = dict(part.split("\n", 1) for part in report.split("## ")[1:])
+    assert list(sections) == ["Inline Question 1", "Inline Question 2", "Inline question 3"]
+    assert sections["Inline Question 1"].strip().endswith("(not answered)")
+    assert sections["Inline question 3"].strip().endswith("(not answered)")
+    assert "> Why is the first loss near log 10?" in sections["Inline Question 1"]
+    assert "the hinge is flat past the margin" in sections["Inline Question 2"]

@@ -357,10 +357,12 @@ def execute(path, cwd):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, first", [("softmax.ipynb", "softmax_loss_naive is not written yet: open "
-                                                          "classifiers/softmax.py"),
-                                         ("cross_entropy.ipynb", "is not written yet: open classifiers/losses.py")])
-def test_edition_notebooks_run_until_the_first_exercise(edition, name, first, kernel_env, monkeypatch):
+@pytest.mark.parametrize("name, first, verdict", [
+    ("softmax.ipynb", "softmax_loss_naive is not written yet: open classifiers/softmax.py",
+     "[not written yet] softmax_loss_naive (classifiers/softmax.py)"),
+    ("cross_entropy.ipynb", "is not written yet: open classifiers/losses.py",
+     "[not written yet] losses.softmax (classifiers/losses.py)")])
+def test_edition_notebooks_run_until_the_first_exercise(edition, name, first, verdict, kernel_env, monkeypatch):
     dest, _ = edition
     monkeypatch.setenv("JUPYTER_PATH", str(kernel_env))
     monkeypatch.setenv("PYTHONPATH", str(dest))        # the kernel imports the edition, not this repository
@@ -369,6 +371,8 @@ def test_edition_notebooks_run_until_the_first_exercise(edition, name, first, ke
     ran = [c for c in nb.cells if c.cell_type == "code" and c.get("outputs")]
     errors = [o for c in ran for o in c.outputs if o.get("output_type") == "error"]
     assert len(errors) == 1 and errors[0]["ename"] == "NotImplementedError"
+    checked = ran[-2]                            # the check cell just before said so, and raised nothing
+    assert checked.source.startswith("check(") and verdict in checked.outputs[0]["text"], checked.outputs
 
 
 @pytest.mark.slow
@@ -416,6 +420,17 @@ def test_edition_notebooks_hold_no_solution(edition):
         assert "SOLUTION" not in text and "**Answer" not in text and "softmax_loss_fast" not in text
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"] if c["cell_type"] == "code")
         assert not any("solution" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
+
+
+def test_edition_readme_says_how_to_work_on_colab(edition):
+    import re
+    dest, _ = edition
+    readme = (dest / "README.md").read_text()
+    first = next(c for c in json.loads((dest / "notebooks/softmax.ipynb").read_text())["cells"]
+                 if c["cell_type"] == "code")
+    default = re.search(r'^FOLDERNAME = "([^"]+)"', "".join(first["source"]), re.M).group(1)
+    assert f'named `{default}`' in readme and f'`FOLDERNAME = "{default}"`' in readme
+    assert 'check("softmax_loss_naive")' in readme and "`hand_in()`" in readme and "submission.pdf" in readme
 
 
 def test_edition_readme_gives_the_download_size_of_get_datasets_sh(edition):

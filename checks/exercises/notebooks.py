@@ -22,7 +22,9 @@ SOLUTION_TAG = "solution"
 YOUR_ANSWER = "*Your answer:*"
 NOT_WRITTEN = "is not written yet"
 #: an answer's prompt: this edition's "*Your answer:*", CS231n's "$\\color{blue}{\\textit Your Answer:}$ *fill this in*"
-PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?\**your answer\s*:?\s*\**\}?\$?(\s*\*?fill this in\.?\*?)?", re.I)
+#: (and its "Your Explanation:" of a true-or-false question)
+PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?\**your (answer|explanation)\s*:?\s*\**\}?\$?"
+                    r"(\s*\*?fill this in\.?\*?)?", re.I)
 
 
 # ---------------------------------------------------------------- reading a notebook
@@ -79,22 +81,29 @@ def answered(text):
     return bool(re.sub(r"[\s*_${}:.\\]", "", text))
 
 
+def label(title, question):
+    """How an inline question is named: its "Inline question N" line when it has one (CS231n's are bold,
+    not headings), else the heading above it."""
+    first = question.strip().splitlines()[0] if question.strip() else ""
+    found = re.match(r"[#*\s]*(inline question\s*\d*)", first, re.I)
+    return found.group(1).strip() if found else title
+
+
 def questions(cells):
-    """[(title, question, answer, answered)] of every inline question: a markdown cell tagged ``answer``
+    """[(name, question, answer, answered)] of every inline question: a markdown cell tagged ``answer``
     with the markdown cell above it as its question, or a cell holding both, the question before the
     prompt (CS231n's notebooks)."""
-    titles = headings(cells)
     out, last_markdown = [], ""
-    for title, cell in zip(titles, cells):
+    for title, cell in zip(headings(cells), cells):
         if cell.get("cell_type") != "markdown":
             continue
         text = source(cell)
         prompt = PROMPT.search(text)
         if is_answer(cell):
-            out.append((title, last_markdown.strip(), text.strip(), answered(text)))
+            out.append((label(title, last_markdown), last_markdown.strip(), text.strip(), answered(text)))
         elif prompt:
-            question, answer = text[:prompt.start()], text[prompt.start():]
-            out.append((title, (question.strip() or last_markdown.strip()), answer.strip(), answered(answer)))
+            question, answer = text[:prompt.start()].strip() or last_markdown.strip(), text[prompt.start():]
+            out.append((label(title, question), question, answer.strip(), answered(answer)))
         else:
             last_markdown = text
     return out
