@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 EXPECTED = HERE / "expected.json"
 PUBLIC_SEED = 231
-TIMING_ROUNDS = 6
+TIMING_ROUNDS = 10
 
 
 def public_rng(exercise):
