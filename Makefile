@@ -40,6 +40,7 @@ test-fast: $(STAMP)      ## skip the slow tests (full data set, notebooks)
 bench: $(VENV)/.extra-bench   ## speed and accuracy figures (needs the full data set)
 	$(PY) benchmarks/bench_loss.py
 	$(PY) benchmarks/bench_train.py
+	$(PY) benchmarks/bench_two_layer.py
 
 notebook: $(VENV)/.extra-notebooks   ## open the notebooks in Jupyter
 	$(VENV)/bin/jupyter notebook $(ALLOW_ROOT) notebooks/

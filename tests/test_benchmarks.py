@@ -1,6 +1,8 @@
-"""The benchmark scripts keep running: one quick pass of the loss benchmark, its rows checked."""
+"""The benchmark scripts keep running: one quick pass of the loss benchmark, its rows checked; each contender
+of the two-layer benchmark on a tiny problem."""
 import runpy
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
@@ -25,3 +27,50 @@ def test_bench_loss_runs_and_reports_every_method(capsys):
 def test_bench_train_reports_memory_in_mb_of_a_million_bytes():
     bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_train.py"))
     assert bench["megabytes"](1_000_000) == pytest.approx(1024)              # ru_maxrss is in KiB
+
+
+def tiny_images(n, seed):
+    """n random (32, 32, 3) float32 images in three classes that the brightness of their left edge tells apart."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(3, size=n)
+    X = rng.standard_normal((n, 32, 32, 3)).astype(np.float32)
+    X[:, :, 0, :] += 2.0 * y[:, None, None]
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def two_layer_bench():
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_two_layer.py"))
+    settings = bench["recipe"](4e-2, 1e-3, epochs=2)
+    settings.update(hidden_dim=20, batch_size=20)
+    return bench, settings, (*tiny_images(400, 0), *tiny_images(100, 1))
+
+
+def check_contender(per_epoch, final):
+    assert len(per_epoch) == 2 and per_epoch[1][0] > per_epoch[0][0] > 0     # training seconds, growing
+    assert all(0 <= acc <= 1 for _, acc in per_epoch) and per_epoch[-1][1] > 0.5 and final > 0.5
+
+
+def test_bench_two_layer_settings_are_the_default_commands():
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_two_layer.py"))
+    s = bench["recipe"](4e-2, 1e-3)
+    assert (s["hidden_dim"], s["epochs"], s["batch_size"], s["momentum"], s["lr_decay"], s["average_epochs"]) == \
+        (500, 10, 200, 0.9, 0.8, 3)
+    assert bench["first_at"]([(1.0, 0.5), (2.0, 0.56), (3.0, 0.6)]) == 2.0 and bench["first_at"]([(1.0, 0.5)]) is None
+
+
+def test_bench_two_layer_numpy_contender_runs(two_layer_bench):
+    bench, settings, data = two_layer_bench
+    check_contender(*bench["run_numpy"](settings, *data))
+
+
+@pytest.mark.oracle
+def test_bench_two_layer_torch_contender_runs(two_layer_bench, torch):
+    bench, settings, data = two_layer_bench
+    check_contender(*bench["run_torch"](settings, *data, 1))
+
+
+def test_bench_two_layer_sklearn_contender_runs(two_layer_bench):
+    pytest.importorskip("sklearn", reason="scikit-learn is an optional reference of the benchmark (the bench extra)")
+    bench, settings, data = two_layer_bench
+    check_contender(*bench["run_sklearn"](settings, *data))
