@@ -3,8 +3,8 @@
 The package's recipe in numpy, the same network and recipe in PyTorch (CPU), and
 scikit-learn's MLPClassifier, side by side in one run:
 
-    python benchmarks/bench_two_layer.py [--data-dir DIR] [--threads N] [--only JOB,JOB] [--epochs E]
-                                         [--lr LR --reg REG]
+    python benchmarks/bench_two_layer.py [--data-dir DIR] [--threads N] [--repeats R] [--only JOB,JOB]
+                                         [--epochs E] [--lr LR --reg REG]
 
 Each job runs in its own process (so its peak memory is its own), one after the other, on
 the same data: CIFAR-10's first 49,000 training images, pixels standardized with their
@@ -31,8 +31,9 @@ test images after every epoch, outside the timing:
 
 The BLAS and PyTorch threads are ``--threads`` (default: every core) for all three single
 runs. "to 0.55" is the training time (scoring left out) at the end of the first epoch whose
-test accuracy reached 0.55; the ratios divide each job's time by numpy's. Memory is the peak
-resident set of the job's process in MB of 10^6 bytes.
+test accuracy reached 0.55; the ratios divide each job's time by numpy's. With ``--repeats R``
+the single jobs run R times in turn and the run of median training time is shown. Memory is
+the peak resident set of the job's process in MB of 10^6 bytes.
 """
 import argparse
 import json
@@ -212,9 +213,17 @@ def run_job(job, args):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def median_run(runs):
+    """The run of median training time among a job's repeats (its accuracies are the same every time)."""
+    return sorted(runs, key=lambda r: r["train_s"])[(len(runs) - 1) // 2]
+
+
 def report(results, args):
     print(f"CIFAR-10, 49,000 training images, accuracy on the 10,000 test images; single runs at lr={args.lr:g} "
-          f"reg={args.reg:g} with {args.threads} threads each; memory in MB (10^6 bytes)")
+          f"reg={args.reg:g} with {args.threads} threads each, the median of {args.repeats} run(s) taken in turn; "
+          f"memory in MB (10^6 bytes)")
+    runs = results
+    results = {job: median_run(r) for job, r in runs.items()}
     base = results.get("numpy", {}).get("to_target")
     print(f"{'job':>8} {'test acc':>9} {'train s':>8} {f'to {TARGET}':>8} {'x numpy':>8} {'total s':>8} "
           f"{'peak MB':>8}   test accuracy after each epoch")
@@ -225,6 +234,9 @@ def report(results, args):
         curve = " ".join(f"{acc:.3f}" for _, acc in r["epochs"])
         print(f"{job:>8} {r['test_acc']:9.4f} {r['train_s']:8.1f} {reached} {ratio:>8} {r['total_s']:8.1f} "
               f"{r['peak_mb']:8.0f}   {curve}")
+        if len(runs[job]) > 1:
+            seconds = ", ".join(f"{run['train_s']:.1f}" for run in runs[job])
+            print(f"{'':>8} training seconds of each run: {seconds}")
     if "default" in results:
         d = results["default"]
         print(f"default: {d['configs']} configurations searched by {d['jobs']} workers in {d['search_s']:.1f} s; the "
@@ -242,6 +254,7 @@ def main(argv=None):
     parser.add_argument("--lr", type=float, default=None, help="learning rate of the single runs (default: the one "
                                                                "the default command keeps)")
     parser.add_argument("--reg", type=float, default=None, help="regularization of the single runs (with --lr)")
+    parser.add_argument("--repeats", type=int, default=1, help="runs of each single job, taken in turn (default 1)")
     parser.add_argument("--only", type=lambda text: text.split(","), default=None,
                         help=f"comma-separated jobs to run, of {', '.join(JOBS)} (default: all available)")
     parser.add_argument("--child", choices=JOBS, help=argparse.SUPPRESS)
@@ -269,10 +282,14 @@ def main(argv=None):
     if args.lr is None and "default" not in jobs:
         parser.error("without the default job, give the single runs' --lr and --reg")
     results = {}
-    for job in jobs:
-        results[job] = run_job(job, args)
-        if job == "default" and args.lr is None:
-            args.lr, args.reg = results[job]["best"]["learning_rate"], results[job]["best"]["reg"]
+    if "default" in jobs:
+        results["default"] = [run_job("default", args)]
+        if args.lr is None:
+            args.lr, args.reg = results["default"][0]["best"]["learning_rate"], results["default"][0]["best"]["reg"]
+    singles = [job for job in jobs if job != "default"]
+    for _ in range(args.repeats):                  # in turn, so that a busy spell of the machine hits each job
+        for job in singles:
+            results.setdefault(job, []).append(run_job(job, args))
     report(results, args)
     return results
 

@@ -74,3 +74,18 @@ def test_bench_two_layer_sklearn_contender_runs(two_layer_bench):
     pytest.importorskip("sklearn", reason="scikit-learn is an optional reference of the benchmark (the bench extra)")
     bench, settings, data = two_layer_bench
     check_contender(*bench["run_sklearn"](settings, *data))
+
+
+def test_bench_two_layer_reports_the_median_run_and_ratios_of_time_to_055(capsys):
+    from types import SimpleNamespace
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_two_layer.py"))
+
+    def run(train_s, to):
+        return {"test_acc": 0.56, "train_s": train_s, "to_target": to, "total_s": train_s + 1, "peak_mb": 1000,
+                "epochs": [(to, 0.55)]}
+    results = {"numpy": [run(10, 8), run(30, 20), run(12, 9)], "torch": [run(20, 16), run(18, 15), run(25, 19)]}
+    bench["report"](results, SimpleNamespace(lr=0.04, reg=0.003, threads=1, repeats=3))
+    out = capsys.readouterr().out
+    assert "training seconds of each run: 10.0, 30.0, 12.0" in out
+    torch_line = next(line for line in out.splitlines() if line.strip().startswith("torch"))
+    assert torch_line.split()[3:5] == ["16.0", "1.78x"]                 # medians: 16 s against numpy's 9 s
