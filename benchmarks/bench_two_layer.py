@@ -102,7 +102,6 @@ def run_numpy(s, X, y, Xt, yt):
 
 
 def run_torch(s, X, y, Xt, yt, threads):
-    import numpy as np
     import torch
     torch.set_num_threads(threads)
     torch.manual_seed(0)
