@@ -39,6 +39,7 @@ test-fast: $(STAMP)      ## skip the slow tests (full data set, notebooks)
 
 bench: $(VENV)/.extra-bench   ## speed and accuracy figures (needs the full data set)
 	$(PY) benchmarks/bench_loss.py
+	$(PY) benchmarks/bench_data.py
 	$(PY) benchmarks/bench_train.py
 	$(PY) benchmarks/bench_two_layer.py
 
@@ -51,8 +52,8 @@ data: $(STAMP)           ## download CIFAR-10 into datasets/
 clean:                   ## remove .venv and build leftovers
 	rm -rf $(VENV) .pytest_cache build *.egg-info
 
-check: $(STAMP)          ## the exercises' self-checks, in seconds (make check ARGS=softmax_loss_naive)
+check: $(STAMP)          ## the exercises' self-checks, in seconds (make check ARGS=NAME: those whose name or file has NAME)
 	$(PY) -m checks $(ARGS)
 
-submit: $(STAMP)         ## write submission.zip: your edited files, executed notebooks, MANIFEST.json
+submit: $(STAMP)         ## write submission.zip (your edited files, executed notebooks, MANIFEST.json) and submission.pdf
 	$(PY) -m checks.submit $(ARGS)

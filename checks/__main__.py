@@ -11,7 +11,7 @@ from . import BLOCKED, FAIL, OK, TODO, EXERCISES, run_all
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m checks", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", metavar="NAME",
-                        help="only the exercises whose name or file contains NAME (e.g. softmax_loss_naive, svm)")
+                        help=f"only the exercises whose name or file contains NAME (e.g. {EXERCISES[0].name})")
     args = parser.parse_args(argv)
     outcomes = run_all(args.names)
     if not outcomes:

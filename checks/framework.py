@@ -1,139 +1,204 @@
-"""How a self-check runs and reports.
+"""What an exercise is, and what judging one needs.
 
-An exercise's check is a generator: it yields the name of each property that
-holds, in order, and raises ``Failed`` with an explanation at the first one
-that does not. Running it gives an ``Outcome``:
+Each exercise is defined once, in a module of ``checks/exercises/``: where the student
+writes it, how to call their code on one case, its cases (the public ones that
+``make check`` uses and the hidden ones the grader draws, from one generator), the
+properties it is graded on with their points, and the mistakes it can name. The
+student's checks (``checks/local.py``) and the grader judge with the same properties,
+so they name a mistake in the same words.
 
-- "ok": every property holds;
-- "FAIL": one does not (the message says what is likely wrong), or the
-  student's code raised an error (the message names it and where);
-- "not written yet": the exercise still raises NotImplementedError;
-- "cannot run": its file, or a file it imports, does not import (a SyntaxError,
-  an ImportError): that error is reported once, with its file and line.
+A property's judge gets a ``Context``: the student's results on the cases, and the
+answers, the right one and what each known mistake gives. In the solution the
+answers are computed by the definition's ``answers`` function (a solution region,
+never released); ``make check`` reads them for the public cases from
+``checks/expected.json``, which the instructor's tools write.
 """
 import dataclasses
-import importlib
-import traceback
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+import numpy as np
+
+from . import values
 
 OK, FAIL, TODO, BLOCKED = "ok", "FAIL", "not written yet", "cannot run"
-SKIPPED = "skipped: "     # a property name starting with this was not checked (it needs another exercise)
+RTOL, ATOL = 1e-5, 1e-7
 
 
 class Failed(AssertionError):
-    """A property of the student's code does not hold; the message explains why."""
+    """A property does not hold; the message is the feedback."""
 
 
 class NotWrittenYet(Exception):
-    """A check needs an exercise that is not written yet."""
+    """The exercise, or one it needs, still raises NotImplementedError."""
 
 
-@dataclasses.dataclass
-class Exercise:
-    name: str        # what the student writes, e.g. "softmax_loss_naive"
-    path: str        # the file they write it in
-    check: object    # the generator function
-
-
-@dataclasses.dataclass
-class Outcome:
-    exercise: Exercise
-    verdict: str
-    passed: list     # names of the properties that hold
-    message: str = ""
-    broken: str = ""  # BLOCKED: "file line N: SyntaxError: ...", the error that stops the import
-
-    def report(self):
-        """Lines for the terminal: the verdict, the properties that hold, what is wrong."""
-        lines = [f"[{self.verdict}] {self.exercise.name} ({self.exercise.path})"]
-        lines += [f"    skip  {name[len(SKIPPED):]}" if name.startswith(SKIPPED) else f"    ok    {name}"
-                  for name in self.passed]
-        if self.message:
-            tag = {FAIL: "    FAIL  ", BLOCKED: "    stop  "}.get(self.verdict, "    todo  ")
-            lines += [tag + self.message.replace("\n", "\n          ")]
-        return "\n".join(lines)
-
-
-EXERCISES = []
-
-
-def exercise(name, path):
-    """Register the decorated generator as the check of exercise ``name`` written in ``path``."""
-    def register(check):
-        EXERCISES.append(Exercise(name, path, check))
-        return check
-    return register
-
-
-def _where(exc):
-    """' (at file:line: code)': the innermost frame of the traceback in the student's files.
-
-    Frames inside the checks and outside the working folder (numpy's) are skipped,
-    so the line shown is the student's own.
-    """
-    here = Path.cwd().resolve()
-    paths = [(Path(f.filename).resolve(), f) for f in traceback.extract_tb(exc.__traceback__)]
-    mine = [(p, f) for p, f in paths if p.parent != HERE and here in p.parents]
-    if not mine:
-        return ""
-    path, frame = mine[-1]
-    return f" (at {path.relative_to(here).as_posix()}:{frame.lineno}: {frame.line})"
-
-
-def _import_error(exc):
-    """(file, line, description) of an error raised while importing the student's modules."""
-    root = HERE.parent
-    if isinstance(exc, SyntaxError) and exc.filename:
-        path = Path(exc.filename).resolve()
-        name = path.relative_to(root).as_posix() if root in path.parents else path.name
-        code = f"\n    {exc.text.strip()}" if exc.text else ""
-        return name, exc.lineno, f"{type(exc).__name__}: {exc.msg}{code}"
-    frames = [(Path(f.filename).resolve(), f) for f in traceback.extract_tb(exc.__traceback__)]
-    mine = [(p, f) for p, f in frames if p.parent != HERE and root in p.parents]
-    path, frame = mine[-1] if mine else (None, None)
-    name = path.relative_to(root).as_posix() if path else "?"
-    return name, frame.lineno if frame else "?", f"{type(exc).__name__}: {exc}"
-
-
-def blocked(ex):
-    """An Outcome "cannot run" when the module of ``ex`` (a .py file) does not import, else None."""
-    if not ex.path.endswith(".py"):
-        return None
-    try:
-        importlib.import_module(ex.path[:-len(".py")].replace("/", "."))
-    except NotImplementedError:
-        return None                        # raised at import time by an unwritten exercise: run() reports it
-    except Exception as exc:               # noqa: BLE001 - whatever stops the import, the student fixes it first
-        name, line, what = _import_error(exc)
-        kind = what.split(":")[0]
-        return Outcome(ex, BLOCKED, [], f"cannot run: fix the {kind} in {name} line {line} first",
-                       broken=f"{name} line {line}: {what}")
-    return None
-
-
-def run(ex):
-    """Run one exercise's check; never raises (a crash in the student's code is a FAIL)."""
-    stopped = blocked(ex)
-    if stopped:
-        return stopped
-    passed = []
-    try:
-        for name in ex.check():
-            passed.append(name)
-    except Failed as exc:
-        return Outcome(ex, FAIL, passed, str(exc))
-    except NotImplementedError as exc:
-        return Outcome(ex, TODO, passed, str(exc) or f"{ex.name} is not written yet: open {ex.path}")
-    except NotWrittenYet as exc:
-        return Outcome(ex, TODO, passed, str(exc))
-    except Exception as exc:                           # the student's code crashed: say where
-        return Outcome(ex, FAIL, passed, f"your code raised {type(exc).__name__}: {exc}{_where(exc)}")
-    return Outcome(ex, OK, passed)
+class Missing(LookupError):
+    """The file imports, but what the exercise calls is not in it."""
 
 
 def check(condition, message):
     """Raise Failed(message) unless ``condition`` holds."""
     if not condition:
         raise Failed(message)
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One call of the student's code: ``inputs`` (arrays and numbers) and ``options`` for the call.
+
+    ``options["timed"]``: the call's wall time is measured (by the grader's own clock).
+    """
+    name: str
+    inputs: dict
+    options: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class Property:
+    """A graded property: ``judge(ctx)`` returns what holds, or raises Failed saying what does not."""
+    name: str
+    points: int
+    judge: object
+
+
+@dataclasses.dataclass
+class Exercise:
+    """One exercise. Inputs of the callables:
+
+    - call(module, case) -> {output name: value}: runs the student's code on one case, in
+      the student's process or the grader's sandboxed child. It computes no answer.
+    - cases(rng, public) -> [Case]: the inputs, from numpy Generator ``rng`` (public: the
+      checks' fixed seed, and sizes small enough to store every mistake's answer).
+    - answers(case) -> {output name: [(labels, value)]}: the right value (labels ()) and what
+      each known mistake gives. Solution only: the instructor's tools and the grader call it.
+    - baseline(case): a workload of a timed case's size that computes no answer; speed is
+      judged as the call's time over the baseline's.
+    """
+    name: str                  # as the student and the feedback name it
+    path: str                  # the file the student writes it in
+    function: str              # its qualified name in that file ("Class.method"), or a cell's heading
+    call: object
+    cases: object
+    properties: list
+    mistakes: dict = dataclasses.field(default_factory=dict)    # label -> the words that name it
+    answers: object = None
+    baseline: object = None
+    family: str = None         # exercises with the same cases and answers (naive and vectorized) share it
+    imports: tuple = ()        # modules the call imports besides its own (a notebook cell's package)
+    cs231n: bool = True        # graded in CS231n's assignment layout too
+    manual: bool = False       # graded by hand (notebook answers): checked for being written, worth 0 here
+
+    def target(self, loaded):
+        """What ``call`` runs on: the function's owner in the imported module ``loaded`` (a module for a .py
+        exercise, checked to hold the function), or the cells of a notebook. Missing when it is not there."""
+        if self.path.endswith(".py"):
+            owner = loaded
+            for part in self.function.split("."):
+                owner = getattr(owner, part, None)
+            if not callable(owner):
+                raise Missing(f"{self.function} is missing from {self.path}")
+        return loaded
+
+    @property
+    def module(self):
+        """The dotted module of a .py exercise ("classifiers.softmax"), else None."""
+        return self.path[:-3].replace("/", ".") if self.path.endswith(".py") else None
+
+    @property
+    def key(self):
+        """What seeds the exercise's cases and files its public answers: its family, else its name."""
+        return self.family or self.name
+
+    @property
+    def points(self):
+        return sum(p.points for p in self.properties)
+
+    def explain(self, labels):
+        """One clause per mistake named by ``labels``."""
+        return "; ".join(self.mistakes[label] for label in labels)
+
+
+class Context:
+    """What a judge sees of one exercise. Subclasses supply ``result``, ``answers``, ``seconds``
+    and ``baseline_seconds``; the rest is shared.
+
+    - result(name) -> the call's outputs as encoded values; raises Failed (with what the
+      student's code raised) when the call failed.
+    - answers(name, key) -> [(labels, value)] or None when not known for this case.
+    - seconds(name), baseline_seconds(name): the wall time of a timed case and of its baseline.
+    """
+
+    def __init__(self, exercise, cases, options=None, source=None):
+        self.exercise = exercise
+        self.cases = {case.name: case for case in cases}
+        self.options = options or {}
+        self.source = source           # the student's file as bytes, when known
+
+    def inputs(self, name):
+        return self.cases[name].inputs
+
+    def value(self, name, key):
+        """A decoded output: a float or a numeric array; Failed when it is anything else."""
+        out = self.result(name)
+        if key not in out:
+            raise Failed(f"the call returned no {key}")
+        try:
+            return values.decode(out[key])
+        except values.ResultError as exc:
+            raise Failed(f"{key} is {exc}") from None
+
+    def want(self, name, key):
+        """The right value of output ``key`` on case ``name``."""
+        return dict(self.answers(name, key))[()]
+
+    def name_mistake(self, name, key, got, rtol=RTOL):
+        """The labels of the known answer closest to ``got`` with the fewest mistakes, () when it is
+        right, None when none matches."""
+        answers = self.answers(name, key)
+        if answers is None:
+            return None
+        matches = [labels for labels, value in answers if close(got, value, rtol=rtol)]
+        return min(matches, key=len) if matches else None
+
+    def named(self, labels):
+        """'likely <the mistakes>' for feedback, or what to do when no known mistake matches."""
+        if not labels:
+            return "it matches none of the known mistakes; compare your steps with the formula in the docstring"
+        return "likely " + self.exercise.explain(labels)
+
+
+def close(a, b, rtol=RTOL, atol=ATOL):
+    """Same shape, finite, and equal within rtol/atol."""
+    try:
+        a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    except (TypeError, ValueError):
+        return False
+    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and np.allclose(a, b, rtol=rtol, atol=atol)
+
+
+def show(a):
+    """An array on one line, 4 decimals."""
+    return np.array2string(np.asarray(a, np.float64), precision=4, separator=", ", suppress_small=True,
+                           max_line_width=200).replace("\n", "")
+
+
+def digits(a, b):
+    """a and b printed with just enough significant digits to tell them apart."""
+    for n in range(6, 18):
+        if f"{a:.{n}g}" != f"{b:.{n}g}":
+            break
+    return f"{a:.{n}g}", f"{b:.{n}g}"
+
+
+def differ(what, want, got, want_name="expected", got_name="got"):
+    """Where ``got`` differs from ``want``: the value, or an array's shape or most different entry."""
+    if np.ndim(want) == 0:
+        a, b = digits(float(want), float(got))
+        return f"{what} {want_name} {a}, {got_name} {b}"
+    if np.shape(want) != np.shape(got):
+        return f"{what} of shape {np.shape(want)} {want_name}, of shape {np.shape(got)} {got_name}"
+    gap = np.abs(np.asarray(got, np.float64) - want)
+    gap[~np.isfinite(gap)] = np.inf
+    index = np.unravel_index(np.argmax(gap), np.shape(want))
+    a, b = digits(float(want[index]), float(got[index]))
+    where = ", ".join(str(int(i)) for i in index)
+    return f"{what}[{where}] {want_name} {a}, {got_name} {b}"

@@ -1,58 +1,57 @@
-"""python -m checks.submit (make submit): write submission.zip to hand in.
+"""python -m checks.submit (make submit), or hand_in() in a notebook's last cell: write the hand-in.
 
-The zip holds the files you edit and the notebooks as you ran them, at their
-paths in the repository, and MANIFEST.json {"files": {path: sha256}, "warnings": [...]}.
-It never holds data: only the listed files go in, and nothing under datasets/.
-Entries are sorted and dated 1980-01-01, so the same files give the same zip.
-It warns when a .py file does not compile, a notebook was not run to the end or an
-inline answer is empty.
+submission.zip holds the files you edit and the notebooks as you saved them, at their paths in
+the repository, and MANIFEST.json {"files": {path: sha256}, "warnings": [...]}. It never holds
+data: only the listed files go in, and nothing under datasets/. Entries are sorted and dated
+1980-01-01, so the same files give the same zip. submission.pdf, beside it, is the notebooks
+with their answers and outputs for the graders, after a cover listing the files with their
+sha256, the check verdicts and the warnings (see checks/pdf.py). The warnings: a .py file that
+does not compile, a notebook not run to the end (or saved before it was), an empty inline answer.
 """
 import argparse
 import hashlib
 import json
-import os
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
-from .notebook_checks import code_name, is_empty_answer, named_cells
+from atomic_write import atomic_write
+
+from .exercises import EXERCISES, notebooks
+from .workspace import working_folder
 
 ROOT = Path(__file__).resolve().parent.parent
-#: the files to hand in; the student edition lists its own in checks/handin.json
-DEFAULT_FILES = ["classifiers/linear_classifier.py", "classifiers/linear_svm.py", "classifiers/losses.py",
-                 "classifiers/softmax.py", "notebooks/cross_entropy.ipynb", "notebooks/softmax.ipynb"]
 DATE = (1980, 1, 1, 0, 0, 0)
+ZIP, PDF = "submission.zip", "submission.pdf"
+#: what the hand-in cell calls: that cell has not run yet in the notebook saved before it runs
+HAND_IN_CALL = "hand_in("
 
 
-def handin_files(root=ROOT):
-    listed = root / "checks" / "handin.json"
-    files = json.loads(listed.read_text())["files"] if listed.is_file() else DEFAULT_FILES
-    return sorted(f for f in files if not f.startswith("datasets/"))
+def handin_files():
+    """The files to hand in: those the exercises are written in, in the order a student works (the order of
+    the definitions, and the PDF's order of the notebooks)."""
+    return list(dict.fromkeys(exercise.path for exercise in EXERCISES))
 
 
 def notebook_warnings(root, path):
     """What is missing from a notebook: a code cell that was not run or stopped with an error; an empty answer."""
     warnings = []
-    named = named_cells(root / path)
-    code = [(title, c) for title, c, text in named if c["cell_type"] == "code" and text.strip()]
-    unrun = list(dict.fromkeys(code_name(t) for t, c in code if c.get("execution_count") is None))
-    failed = list(dict.fromkeys(code_name(t) for t, c in code
+    cells = notebooks.parse((root / path).read_bytes())
+    named = [(title, c, notebooks.source(c)) for title, c in zip(notebooks.headings(cells), cells)]
+    code = [(title, c) for title, c, text in named
+            if c.get("cell_type") == "code" and text.strip() and HAND_IN_CALL not in text]
+    unrun = list(dict.fromkeys(notebooks.code_name(t) for t, c in code if c.get("execution_count") is None))
+    failed = list(dict.fromkeys(notebooks.code_name(t) for t, c in code
                                 if any(o.get("output_type") == "error" for o in c.get("outputs", []))))
     if code and all(c.get("execution_count") is None for _, c in code):
-        warnings.append(f"{path} was not run: run it top to bottom (Kernel > Restart & Run All) and save it")
+        warnings.append(f"{path} was not run: run it top to bottom (Kernel > Restart & Run All; on Colab, "
+                        f"Runtime > Run all) and save it")
     elif unrun:
         warnings.append(f"{path} was not run to the end: {', '.join(unrun)} has not run")
     if failed:
         warnings.append(f"{path}: {', '.join(failed)} stopped with an error")
-    warnings += [f"{path}: {title} has no answer yet" for title, c, text in named if is_empty_answer(c, text)]
+    warnings += [f"{path}: {title} has no answer yet" for title, _, _, ok in notebooks.questions(cells) if not ok]
     return warnings
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def compile_warnings(path, source):
@@ -70,9 +69,9 @@ def compile_warnings(path, source):
 def build(root=ROOT, out=None):
     """Write the submission zip; returns (path, manifest). Files missing from the repo are warned about."""
     root = Path(root)
-    out = Path(out) if out is not None else root / "submission.zip"
+    out = Path(out) if out is not None else root / ZIP
     files, warnings = {}, []
-    for path in handin_files(root):
+    for path in handin_files():
         if not (root / path).is_file():
             warnings.append(f"{path} is missing: it is not in the submission")
             continue
@@ -84,32 +83,75 @@ def build(root=ROOT, out=None):
     manifest = {"files": {p: hashlib.sha256(b).hexdigest() for p, b in sorted(files.items())},
                 "warnings": warnings}
     files["MANIFEST.json"] = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
-    fd, tmp = tempfile.mkstemp(prefix=".submission-", suffix=".zip", dir=out.parent)
-    try:                             # written aside and renamed: a previous submission.zip is never half overwritten
-        os.chmod(tmp, 0o666 & ~_umask())                 # mkstemp makes it 0600; a zip to hand in is readable
-        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
-            for path in sorted(files):
-                info = zipfile.ZipInfo(path, DATE)
-                info.external_attr = 0o644 << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, files[path])
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(out) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, files[path])
     return out, manifest
+
+
+def verdicts():
+    """The first line of each exercise's `make check` report: "[ok] NAME (FILE)"."""
+    from . import run_all
+    with working_folder(ROOT):
+        return [outcome.report().splitlines()[0] for outcome in run_all()]
+
+
+def read_notebook(root, path):
+    """The notebook ``path`` under ``root`` as a dict; one that cannot be read becomes a cell saying so."""
+    try:
+        nb = json.loads((root / path).read_text(encoding="utf-8"))
+        if isinstance(nb, dict) and isinstance(nb.get("cells"), list):
+            return nb
+        why = "it holds no list of cells"
+    except (OSError, ValueError) as exc:
+        why = f"{type(exc).__name__}: {exc}"
+    return {"cells": [{"cell_type": "markdown", "metadata": {}, "source": f"**{path} could not be read** ({why})"}]}
+
+
+def build_pdf(root=ROOT, manifest=None, checked=(), out=None):
+    """Write the PDF of the answers (checks/pdf.py); returns (path, number of pages).
+
+    Inputs:
+    - root: the assignment's folder; its notebooks among the files to hand in go in, in that order.
+    - manifest: MANIFEST.json's content, as build returns it (files and warnings for the cover).
+    - checked: the check verdicts for the cover, as verdicts() returns them.
+    - out: where to write (default submission.pdf in ``root``).
+    """
+    from . import pdf
+    root = Path(root)
+    out = Path(out) if out is not None else root / PDF
+    books = [(path, read_notebook(root, path)) for path in handin_files()
+             if path.endswith(".ipynb") and path in manifest["files"]]
+    pages = pdf.write(out, books, manifest["files"], list(checked), manifest["warnings"])
+    return out, pages
+
+
+def submit(root=ROOT, out=None):
+    """Write submission.zip (or ``out``) and the PDF beside it; print the warnings, the checks that do not
+    pass and what was written; returns both paths."""
+    from . import OK
+    root = Path(root)
+    out_zip, manifest = build(root, out)
+    checked = verdicts()
+    out_pdf, pages = build_pdf(root, manifest, checked, Path(out_zip).with_suffix(".pdf"))
+    warnings = manifest["warnings"] + [line for line in checked if not line.startswith(f"[{OK}]")]
+    for warning in warnings:
+        print(f"warning: {warning}")
+    print(f"wrote {out_zip.name} ({len(manifest['files'])} files) and {out_pdf.name} ({pages} pages) "
+          f"in {out_zip.parent}")
+    print("hand in both files" + (" after fixing the warnings above" if warnings else ""))
+    return out_zip, out_pdf
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m checks.submit", description=__doc__.splitlines()[0])
-    parser.add_argument("-o", "--output", default=None, help="where to write the zip (default: submission.zip)")
+    parser.add_argument("-o", "--output", default=None,
+                        help="where to write the zip (default: submission.zip); the PDF goes beside it")
     args = parser.parse_args(argv)
-    out, manifest = build(out=args.output)
-    for warning in manifest["warnings"]:
-        print(f"warning: {warning}")
-    print(f"wrote {out.name if args.output is None else out}: {len(manifest['files'])} files")
-    print("hand in that file" + (" after fixing the warnings above" if manifest["warnings"] else ""))
+    submit(out=args.output)
     return 0
 
 

@@ -90,10 +90,10 @@ class LinearClassifier:
         loss_history = []
         last_finite = self.W
         for it in range(num_iters):
-            # TODO: sample batch_size rows of X, with replacement, and their labels into
-            # X_batch (batch_size, D) and y_batch (batch_size,). Draw the indices with
-            # rng.choice(num_train, batch_size): rng is numpy's global random state
-            # (np.random) or the Generator of the given seed.
+            # TODO: sample a minibatch: batch_size rows of X, drawn at random with
+            # replacement, into X_batch (batch_size, D), and their labels into y_batch
+            # (batch_size,). Draw with rng (numpy's global random state, or the Generator
+            # of the given seed), so that seed and np.random.seed make a run repeatable.
             # BEGIN SOLUTION
             batch = rng.choice(num_train, batch_size)           # with replacement
             X_batch, y_batch = X[batch], y[batch]
@@ -106,8 +106,7 @@ class LinearClassifier:
                 break
             last_finite = self.W.copy()                         # a copy: the update below may be in place
             loss_history.append(float(loss))
-            # TODO: update the weights with a gradient descent step of size learning_rate:
-            # W <- W - learning_rate * grad (self.W -= ... or self.W = self.W - ..., either works).
+            # TODO: update the weights using the gradient and the learning rate.
             # BEGIN SOLUTION
             self.W = self.W - learning_rate * grad             # a new array: W given by the caller stays as it was
             # END SOLUTION
@@ -215,8 +214,8 @@ class Softmax(LinearClassifier):
 
     def predict_proba(self, X):
         """Class probabilities softmax(X @ W), an array (N, C) whose rows sum to 1."""
-        # TODO: return the softmax of each row of scores (self.scores(X)); shift each row
-        # by its max first, as in softmax_loss_vectorized.
+        # TODO: the probabilities of each row of scores (self.scores(X) gives X @ W): each
+        # row sums to 1, and stays finite for large scores, as in your loss.
         # BEGIN SOLUTION
         S = self.scores(X)
         S = S - S.max(axis=1, keepdims=True)

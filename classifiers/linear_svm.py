@@ -32,11 +32,13 @@ def svm_loss_naive(W, X, y, reg, *, delta=DELTA):
     num_train, num_classes = X.shape[0], W.shape[1]
     loss = 0.0
     dW = np.zeros(W.shape, dtype)
-    # TODO: compute the multiclass SVM loss and its gradient with explicit loops:
-    # for each example i and each class j != y[i], the margin
-    # scores[j] - scores[y[i]] + delta; a positive margin adds itself to the loss,
-    # X[i] to column j of dW and -X[i] to column y[i]. Average both over the N
-    # examples, then add reg * sum(W**2) to the loss and 2 * reg * W to dW.
+    # TODO: compute the multiclass SVM loss and its (sub)gradient with explicit loops
+    # over the examples and classes: the loss of the module docstring in loss, its
+    # gradient with respect to W in dW. Work out, for one example, which columns of W
+    # each margin depends on, and what a margin that is not positive contributes.
+    # Both are averages over the N examples; don't forget the regularization.
+    # Hint: a positive margin j of example i adds X[i] to column j of dW and
+    # Hint: subtracts it from column y[i].
     # BEGIN SOLUTION
     for i in range(num_train):
         scores = X[i].dot(W)
@@ -59,22 +61,18 @@ def svm_loss_naive(W, X, y, reg, *, delta=DELTA):
 
 
 def svm_loss_vectorized(W, X, y, reg, *, delta=DELTA):
-    """Multiclass SVM loss and gradient without Python loops (see the module docstring).
-
-    With scores S = X @ W, the margins are M = max(0, S - S[i, y_i] + delta)
-    outside the true class. Each active margin (M > 0) adds X[i] to its
-    column of dW and subtracts it from the true class's column, so with
-    A = [M > 0] and A[i, y_i] = -(number of active margins in row i),
-    dW = X.T @ A / N.
-    """
+    """Multiclass SVM loss and gradient without Python loops (see the module docstring)."""
     W, X, y, reg = check_linear_problem(W, X, y, reg)
     delta = check_nonnegative(delta, "delta")
-    # TODO: the same loss and gradient as svm_loss_naive without any Python loop:
-    # all margins at once from X @ W (zero for the true class), their mean sum, then
-    # a matrix with 1 where a margin is positive and minus the row's count of
-    # positive margins at the true class, so that dW = X.T @ that / N; add the
-    # regularization terms and return (scores.dtype.type(loss), dW).
+    # TODO: the same loss and gradient as svm_loss_naive, without any Python loop:
+    # whole-array operations on the (N, C) scores. Return (scores.dtype.type(loss), dW).
+    # Hint: an (N, C) array saying how each score enters the loss (the count of times,
+    # Hint: with its sign) gives dW in one matrix product with X.
     # BEGIN SOLUTION
+    # With scores S = X @ W, the margins are M = max(0, S - S[i, y_i] + delta)
+    # outside the true class. Each active margin (M > 0) adds X[i] to its column of
+    # dW and subtracts it from the true class's column, so with A = [M > 0] and
+    # A[i, y_i] = -(number of active margins in row i), dW = X.T @ A / N.
     num_train = X.shape[0]
     rows = np.arange(num_train)
     scores = X @ W                                            # (N, C)

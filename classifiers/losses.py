@@ -240,16 +240,15 @@ def softmax(input, dim, *, dtype=None, return_grad=False, grad_output=None):
       as in PyTorch (useful to compute in float64 from float32 logits); the
       gradient keeps the input's own dtype.
 
-    Returns y of the input's shape (an empty array for an empty input, as PyTorch).
-
-    Gradient: with y = softmax(x) and upstream g, dx = y * (g - sum(g * y)).
+    Returns y of the input's shape (an empty array for an empty input, as PyTorch);
+    with ``return_grad``, (y, dx), dx the gradient of sum(grad_output * y) with respect
+    to the input.
     """
     x, in_dtype = _cast(input, dtype, return_grad)
     dim = _dim(dim, x)
     with np.errstate(invalid="ignore"):  # all -inf or +inf slices give NaN, as in PyTorch
-        # TODO: y = softmax of x along axis dim. Subtract the max along dim first
-        # (_max(x, dim) keeps the axis, so it broadcasts), then exp, then divide by
-        # the sum along dim (keepdims=True).
+        # TODO: y = the softmax of x along axis dim, finite for any finite x
+        # (_max(x, dim) is the max along dim with the axis kept, so that it broadcasts).
         # BEGIN SOLUTION
         shifted = x - _max(x, dim)
         e = np.exp(shifted)
@@ -258,9 +257,11 @@ def softmax(input, dim, *, dtype=None, return_grad=False, grad_output=None):
     if not return_grad:
         return y
     g = np.ones_like(y) if grad_output is None else _same_shape("grad_output", grad_output, y.shape, y.dtype)
-    # TODO: return y and the gradient dx = y * (g - sum(g * y)), the sum along dim with
-    # keepdims=True, cast to in_dtype (.astype(in_dtype, copy=False)).
+    # TODO: return y and dx, the gradient of sum(g * y) with respect to x (g: the
+    # upstream gradient), in in_dtype. Derive it first: it is a function of y and g only.
+    # Hint: dx = y * (g - s), with s the sum of g * y along dim.
     # BEGIN SOLUTION
+    # d y_i / d x_j = y_i ([i == j] - y_j), so dx_j = sum_i g_i y_i ([i == j] - y_j) = y_j (g_j - sum_i g_i y_i)
     return y, (y * (g - (g * y).sum(axis=dim, keepdims=True))).astype(in_dtype, copy=False)
     # END SOLUTION
 
@@ -272,14 +273,12 @@ def log_softmax(input, dim, *, dtype=None, return_grad=False, grad_output=None):
     underflows to 0 would give log(0) = -inf, while x_i - logsumexp(x) stays finite.
 
     Inputs and returns as ``softmax`` (``dtype`` is keyword-only, cast before the operation).
-
-    Gradient: with y = log_softmax(x) and upstream g, dx = g - exp(y) * sum(g).
     """
     x, in_dtype = _cast(input, dtype, return_grad)
     dim = _dim(dim, x)
     with np.errstate(invalid="ignore", divide="ignore"):
-        # TODO: y = log_softmax of x along axis dim, computed as x - m - log(sum(exp(x - m)))
-        # with m = _max(x, dim); never as np.log(softmax(x)).
+        # TODO: y = the log-softmax of x along axis dim, finite wherever the
+        # probability is only too small for floating point: mind what log(0) gives.
         # BEGIN SOLUTION
         shifted = x - _max(x, dim)
         y = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
@@ -288,9 +287,10 @@ def log_softmax(input, dim, *, dtype=None, return_grad=False, grad_output=None):
         return y
     g = np.ones_like(y) if grad_output is None else _same_shape("grad_output", grad_output, y.shape, y.dtype)
     with np.errstate(invalid="ignore"):
-        # TODO: return y and the gradient dx = g - exp(y) * sum(g), the sum along dim with
-        # keepdims=True, cast to in_dtype.
+        # TODO: return y and dx, the gradient of sum(g * y) with respect to x, in in_dtype.
+        # Hint: dx = g - exp(y) * s, with s the sum of g along dim.
         # BEGIN SOLUTION
+        # d y_i / d x_j = [i == j] - softmax(x)_j, so dx_j = g_j - exp(y_j) * sum_i g_i
         return y, (g - np.exp(y) * g.sum(axis=dim, keepdims=True)).astype(in_dtype, copy=False)
         # END SOLUTION
 

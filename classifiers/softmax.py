@@ -36,12 +36,14 @@ def softmax_loss_naive(W, X, y, reg):
     num_train, num_classes = X.shape[0], W.shape[1]
     loss = 0.0
     dW = np.zeros(W.shape, dtype)
-    # TODO: compute the softmax loss and its gradient with explicit loops: for each
-    # example i, its scores X[i] @ W (shift them by their max so that exp cannot
-    # overflow), the loss -log p[y[i]], and for each class j the gradient
-    # contribution (p[j] - [j == y[i]]) * X[i] to column j of dW. Average both
-    # over the N examples, then add the regularization: reg * sum(W**2) to the
-    # loss and its gradient 2 * reg * W to dW.
+    # TODO: compute the softmax loss and its gradient with explicit loops over the
+    # examples: the loss of the module docstring in loss, its gradient with respect
+    # to W in dW. Work the gradient out on paper first, for one example and one
+    # class. exp() of a large score overflows: the loss must stay finite for any
+    # finite scores. Both are averages over the N examples, and don't forget the
+    # regularization, in the loss and in its gradient.
+    # Hint: for example i with probabilities p = softmax(X[i] @ W), the derivative of
+    # Hint: its loss with respect to its score for class j is p[j] - [j == y[i]].
     # BEGIN SOLUTION
     for i in range(num_train):
         scores = X[i].dot(W)                         # (C,)
@@ -63,20 +65,18 @@ def softmax_loss_naive(W, X, y, reg):
 
 
 def softmax_loss_vectorized(W, X, y, reg):
-    """Softmax loss and gradient without Python loops (see the module docstring).
-
-    With scores S = X @ W and probabilities P = softmax(S) row by row, the mean
-    loss is mean_i -log P[i, y_i]; its gradient with respect to S is
-    (P - one_hot(y)) / N, and the chain rule through S = X @ W gives
-    dW = X.T @ (P - one_hot(y)) / N.
-    """
+    """Softmax loss and gradient without Python loops (see the module docstring)."""
     W, X, y, reg = check_linear_problem(W, X, y, reg)
-    # TODO: the same loss and gradient as softmax_loss_naive without any Python loop:
-    # scores X @ W for all examples at once, shifted by each row's max, the
-    # probabilities, the mean of -log p[i, y[i]], then dscores = P - one_hot(y)
-    # and dW = X.T @ dscores / N, plus the regularization terms. Return the loss in
-    # the dtype of the scores (scores.dtype.type(loss)) and dW.
+    # TODO: the same loss and gradient as softmax_loss_naive, without any Python loop:
+    # whole-array operations on the (N, C) scores of all the examples at once. Keep it
+    # as stable as the naive version, and return the loss in the scores' dtype
+    # (scores.dtype.type(loss)) so that float32 stays float32.
+    # Hint: gather each example's derivatives with respect to its scores into an
+    # Hint: (N, C) array; one matrix product with X then gives all of dW.
     # BEGIN SOLUTION
+    # With scores S = X @ W and P = softmax(S) row by row, the mean loss is
+    # mean_i -log P[i, y_i]; its gradient with respect to S is (P - one_hot(y)) / N,
+    # and the chain rule through S = X @ W gives dW = X.T @ (P - one_hot(y)) / N.
     num_train = X.shape[0]
     rows = np.arange(num_train)
     scores = X @ W                                            # (N, C)

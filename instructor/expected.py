@@ -1,36 +1,63 @@
-"""The expected values the public checks compare with: the solution's results on the public inputs.
+"""The answers on the public cases, for ``make check``: ``python -m instructor.expected`` rewrites
+checks/expected.json from each exercise's definition.
 
-``python -m instructor.expected`` rewrites checks/expected.json; tests/test_checks.py
-fails while the file and the solution disagree.
+For every case of every exercise that has answers, the right value of each output and what each
+known mistake gives, so the student's checks can name a mistake without computing an answer.
+tests/test_expected.py fails while the file and the definitions disagree.
 """
 import json
 import sys
+from pathlib import Path
 
-from checks.problems import REG, logits, problem
-from classifiers import Softmax, losses
-from classifiers.linear_svm import svm_loss_vectorized
-from classifiers.softmax import softmax_loss_vectorized
+import numpy as np
 
-PATH = "checks/expected.json"
+from checks.exercises import EXERCISES
+from checks.local import EXPECTED, public_rng
+
+DIGITS = 9         # significant digits kept: the checks compare to a relative 1e-5
+
+
+def _plain(value):
+    """A float, or nested lists of floats, with DIGITS significant digits."""
+    array = np.asarray(value, np.float64)
+    rounded = np.vectorize(lambda v: float(f"{v:.{DIGITS}g}"), otypes=[float])(array) if array.size else array
+    return rounded.tolist()
+
+
+def distinct(found):
+    """[[labels], value] of each distinct value once, under its first labels with the fewest mistakes,
+    which is the one the checks name (Context.name_mistake), so nothing they say changes."""
+    kept = {}
+    for labels, value in found:
+        plain = _plain(value)
+        key = json.dumps(plain)
+        if key not in kept or len(labels) < len(kept[key][0]):
+            kept[key] = [list(labels), plain]
+    return list(kept.values())
 
 
 def expected():
-    """{kind: values} computed by the solution on the public inputs."""
-    W, X, y = problem()
+    """{"exercises": {family or name: {case: {output: [[labels], value]}}}} computed by the solution; the
+    exercises of a family (naive and vectorized) share their cases, the vectorized one has more."""
     out = {}
-    for kind, fn in (("softmax", softmax_loss_vectorized), ("svm", svm_loss_vectorized)):
-        loss, dW = fn(W, X, y, REG)
-        out[kind] = {"loss_reg0": float(fn(W, X, y, 0.0)[0]), "loss": float(loss), "dW": dW.tolist()}
-    z = logits()
-    return {**out, "predict_proba": Softmax(W).predict_proba(X).tolist(), "softmax_probabilities": losses.softmax(z, 1).tolist(),
-            "log_softmax": losses.log_softmax(z, 1).tolist()}
+    for exercise in EXERCISES:
+        if exercise.answers is None:
+            continue
+        cases = out.setdefault(exercise.key, {})
+        for case in exercise.cases(public_rng(exercise), True):
+            answers = exercise.answers(case)
+            if answers and case.name not in cases:
+                cases[case.name] = {key: distinct(found) for key, found in answers.items()}
+    return {"exercises": out}
+
+
+def text():
+    return json.dumps(expected(), sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def main(argv=None):
-    from instructor.release import ROOT
-    text = json.dumps(expected(), indent=1, sort_keys=True) + "\n"
-    (ROOT / PATH).write_text(text)
-    print(f"wrote {PATH}")
+    Path(EXPECTED).write_text(text())
+    print(f"wrote {Path(EXPECTED).relative_to(Path(EXPECTED).parent.parent)}")
     return 0
 
 

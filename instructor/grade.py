@@ -1,11 +1,12 @@
 """python -m instructor grade SUBMISSION [SUBMISSION ...] [--json FILE] [--csv FILE] [--jobs N]
 
-Grades each submitted function in a child process (``instructor.sandbox``) on inputs drawn
-from the submission's content hash (``instructor.cases``), compares the values with this
-repository's reference in this process (``instructor.checks``) and names the likely mistake
-(``instructor.diagnose``). One submission gives Gradescope's results.json with ``--json``;
-many give a gradebook with ``--csv``. Exits 2 when a submission could not be read (its
-results.json, gradebook row and score 0 are written all the same).
+Grades each exercise (``checks/exercises/``) of each submission: the student's code runs in a
+child process (``instructor.sandbox``) on cases drawn from the submission's content hash
+(``instructor.context``), and the exercise's own properties judge the results against the
+answers its definition computes here, naming the likely mistake. One submission gives
+Gradescope's results.json with ``--json``; many give a gradebook with ``--csv``. Exits 2 when
+a submission could not be read (its results.json, gradebook row and score 0 are written all the
+same).
 """
 import argparse
 import ast
@@ -17,63 +18,28 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import cases, checks, notebook, sandbox
+from atomic_write import atomic_write, write_text
+from checks.exercises import EXERCISES, notebooks
+from checks.framework import Failed
+
+from . import sandbox
 from . import submission as submissions
+from .context import GraderContext, seeded
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UNREADABLE = 2      # the exit status when a submission could not be read (the others are graded)
+BASELINE_ROUNDS = 5
 
 
 @dataclass
 class Options:
     accept_half_reg: bool = False
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
-    max_dev_ratio: float = 10.0
-    max_rows_ratio: float = 25.0
-    min_val_accuracy: float = 0.35
 
-
-# name, kind (softmax or svm), file, vectorized, salt of its inputs
-LOSS_FUNCTIONS = [
-    ("softmax_loss_naive", "softmax", "classifiers/softmax.py", False, 1),
-    ("softmax_loss_vectorized", "softmax", "classifiers/softmax.py", True, 2),
-    ("svm_loss_naive", "svm", "classifiers/linear_svm.py", False, 3),
-    ("svm_loss_vectorized", "svm", "classifiers/linear_svm.py", True, 4),
-]
-LOSS_TESTS = [  # (test, points, check)
-    ("loss value", 2, lambda r, s, f, o: checks.loss_value(r)),
-    ("gradient", 2, lambda r, s, f, o: checks.gradient(r)),
-    ("regularization in the loss", 1, lambda r, s, f, o: checks.regularization_loss(r, o.accept_half_reg)),
-    ("regularization in the gradient", 1, lambda r, s, f, o: checks.regularization_gradient(r, o.accept_half_reg)),
-    ("stability with large scores", 1, lambda r, s, f, o: checks.stability(r)),
-    ("inputs unmodified", 1, lambda r, s, f, o: checks.inputs_unmodified(r)),
-    ("scalar loss and dW of W's shape", 1, lambda r, s, f, o: checks.shapes(r)),
-    ("N = 1 and C other than 10", 1, lambda r, s, f, o: checks.small_cases(r)),
-    ("float32 input", 1, lambda r, s, f, o: checks.float32(r)),
-]
-SPEED_TEST = ("speed (no loop over examples)", 1,
-              lambda r, s, f, o: checks.speed(r, s, f, o.max_dev_ratio, o.max_rows_ratio))
-TRAIN_TESTS = [
-    ("train: the loss decreases on an easy problem", 1, checks.train_decreases),
-    ("train: batch_size examples per step", 1, checks.train_batches),
-    ("train: uses the learning rate", 1, checks.train_learning_rate),
-    ("train: returns the loss history", 1, checks.train_history),
-]
-PREDICT_TESTS = [("predict: argmax of the scores", 1, checks.predict)]
-# graded only where they apply: predict_proba defined in the submitted linear_classifier.py, and
-# classifiers/losses.py submitted (this package's layout; CS231n's has neither)
-PROBA_TESTS = [("rows are softmax(X @ W)", 1, checks.proba_values),
-               ("stability with large scores", 1, checks.proba_stability)]
-ACTIVATIONS = [  # name, log, salt of its inputs
-    ("softmax", False, 7),
-    ("log_softmax", True, 8),
-]
-ACTIVATION_TESTS = [("values along dim", 1, checks.activation_values),
-                    ("stability with large inputs", 1, checks.activation_stability)]
-LOG_TESTS = [("no underflow to -inf", 1, checks.log_softmax_underflow)]
 
 SHIMS = [  # (pattern in the source, what the child supplies)
     (r"^\s*from\s+past\.builtins\s+import|^\s*import\s+past", "past.builtins (xrange = range)"),
@@ -86,19 +52,6 @@ def supplied(source):
     """What the child supplies for this old CS231n source, to say so in the feedback."""
     text = source.decode("utf-8", "replace")
     return [what for pattern, what in SHIMS if re.search(pattern, text, re.M)]
-
-
-@functools.lru_cache(maxsize=1)
-def edition_modules():
-    """{file name: bytes} of the student edition's classifiers/ modules (exercises cut out)."""
-    from .markers import strip_python
-    folder = os.path.join(REPO, "classifiers")
-    modules = {}
-    for name in sorted(os.listdir(folder)):
-        if name.endswith(".py"):
-            with open(os.path.join(folder, name), encoding="utf-8") as f:
-                modules[name] = strip_python(f.read(), f"classifiers/{name}")[0].encode("utf-8")
-    return modules
 
 
 def imported_names(source):
@@ -122,7 +75,9 @@ def repo_sources(packages):
         name = todo.pop()
         folder = os.path.join(REPO, name)
         if os.path.isdir(folder) and (name in packages or os.path.isfile(os.path.join(folder, "__init__.py"))):
-            files = [f"{name}/{f}" for f in sorted(os.listdir(folder)) if f.endswith(".py")]
+            files = sorted(os.path.relpath(os.path.join(root, f), REPO).replace(os.sep, "/")
+                           for root, _, names in os.walk(folder) if "__pycache__" not in root
+                           for f in names if f.endswith(".py"))
         elif os.path.isfile(folder + ".py"):
             files = [name + ".py"]
         else:
@@ -136,133 +91,150 @@ def repo_sources(packages):
     return found
 
 
-def assemble(temp, sub, path):
-    """A package folder: the edition's classifiers/ modules, the submitted helpers, and the file graded.
+@functools.lru_cache(maxsize=1)
+def edition_sources():
+    """{path: bytes}: what the child may read besides the submission: the student edition's
+    classifiers/ and checks/ (exercises and answers cut out) and the modules they import."""
+    from .markers import strip_python
+    files = {}
+    for rel, data in repo_sources(("classifiers", "checks")).items():
+        files[rel] = strip_python(data.decode("utf-8"), rel)[0].encode("utf-8") if rel.endswith(".py") else data
+    return files
 
-    The other graded files stay the edition's, so a mistake in one cannot cost another's tests, and
-    nothing the student must write is supplied by the solution.
-    """
+
+def imports_of(source):
+    """The module names a Python source imports, relative ones as their last part (``from .losses
+    import x`` and ``from . import losses`` give ``losses``)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.rsplit(".", 1)[-1] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.module:
+                names.add(node.module.rsplit(".", 1)[-1])
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def child_files(sub, exercise):
+    """{path: bytes} of the child's folder: the edition, with the graded file and the submitted
+    modules it imports (a notebook: every submitted module). The other graded files stay the
+    edition's, so a mistake in one cannot cost another's tests, and nothing the student must
+    write is supplied by the solution."""
+    files = dict(edition_sources())
+    graded = sub.files[exercise.path]
+    wanted = imports_of(graded) if exercise.module else None
+    for path, data in sub.files.items():
+        stem = os.path.basename(path).rsplit(".", 1)[0]
+        if path.endswith(".py") and (wanted is None or stem in wanted):
+            files[path] = data
+    files[exercise.path] = graded
+    return files
+
+
+def assemble(temp, files):
+    """Write ``files`` into a new folder under ``temp``; returns the folder of the classifiers package."""
     folder = tempfile.mkdtemp(prefix="pkg-", dir=temp)
-    target = os.path.join(folder, "classifiers")
-    os.makedirs(target)
-    files = dict(edition_modules())
-    for helper in submissions.HELPERS:
-        if helper in sub.files:
-            files[os.path.basename(helper)] = sub.files[helper]
-    files[os.path.basename(path)] = sub.files[path]
-    for name, data in files.items():
-        with open(os.path.join(target, name), "wb") as f:
+    for rel, data in files.items():
+        target = os.path.join(folder, rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as f:
             f.write(data)
-    for rel, data in repo_sources(("classifiers",)).items():   # import data_utils, as from the repository's root
-        if not rel.startswith("classifiers/"):
-            os.makedirs(os.path.join(folder, os.path.dirname(rel)), exist_ok=True)
-            with open(os.path.join(folder, rel), "wb") as f:
-                f.write(data)
-    return target
+    return os.path.join(folder, "classifiers")
 
 
-def _test(function, test, score, max_score, output):
-    return {"name": test if ":" in test else f"{function}: {test}",
-            "score": score, "max_score": max_score, "output": output}
+def _test(exercise, prop, score, output):
+    return {"name": f"{exercise.name}: {prop.name}", "score": score, "max_score": prop.points, "output": output}
 
 
-def _run_tests(function, tests, results, extra, note=""):
-    out = []
-    for test, points, check in tests:
-        try:
-            text, score = check(results, *extra) if extra else check(results), points
-        except checks.Failed as exc:
-            text, score = str(exc), 0
-        except Exception as exc:      # a value the checks did not expect costs this test only
-            text, score = f"the result could not be checked ({type(exc).__name__}: {exc})", 0
-        out.append(_test(function, test, score, points, text + note))
-    return out
-
-
-def _missing(function, tests, why):
-    return [_test(function, test, 0, points, why) for test, points, _ in tests]
-
-
-def grade_loss_function(sub, spec, options, temp):
-    function, kind, path, vectorized, salt = spec
-    tests = LOSS_TESTS + ([SPEED_TEST] if vectorized else [])
-    if path not in sub.files:
-        return _missing(function, tests, f"not submitted ({path} was not found in the submission)")
-    source = sub.files[path]
-    case_list = cases.loss_cases(cases.seeded(sub.digest(), salt), vectorized, kind)
-    task = {"module": "classifiers." + os.path.basename(path)[:-3], "function": function, "kind": "loss",
-            "package_dir": assemble(temp, sub, path), "cases": [c[1] for c in case_list]}
-    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
-    if run.missing:
-        return _missing(function, tests, f"{function} is missing from {path}")
-    if run.import_error:
-        return _missing(function, tests, f"{path} could not be imported: {run.import_error}")
-    results = checks.Results(kind, case_list, run)
-    return _run_tests(function, tests, results, (source, function, options), _note(source))
+def _missing(exercise, why):
+    return [_test(exercise, prop, 0, why) for prop in exercise.properties]
 
 
 def _note(source):
-    shims = supplied(source)
+    shims = supplied(source) if source is not None else []
     return f" [supplied for an older Python or numpy: {', '.join(shims)}]" if shims else ""
 
 
-def grade_classifier(sub, options, temp):
-    path = "classifiers/linear_classifier.py"
-    if path not in sub.files:
-        why = f"not submitted ({path} was not found in the submission)"
-        return _missing("LinearClassifier", TRAIN_TESTS, why) + _missing("LinearClassifier", PREDICT_TESTS, why)
-    source = sub.files[path]
-    package = assemble(temp, sub, path)
-    out = []
-    for kind, case_list, tests in (("train", cases.train_cases(cases.seeded(sub.digest(), 5)), TRAIN_TESTS),
-                                   ("predict", cases.predict_cases(cases.seeded(sub.digest(), 6)), PREDICT_TESTS)):
-        task = {"module": "classifiers.linear_classifier", "function": kind, "kind": kind,
-                "package_dir": package, "cases": [c[1] for c in case_list]}
-        run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
-        if run.import_error:
-            out += _missing("LinearClassifier", tests, f"{path} could not be imported: {run.import_error}")
-            continue
-        out += _run_tests("LinearClassifier", tests, checks.Results(kind, case_list, run), (), _note(source))
+def baselines(exercise, cases):
+    """{case: seconds} of the timed cases' baselines, measured here with one BLAS thread as the child
+    has, the best of a few rounds."""
+    from threadpoolctl import threadpool_limits
+    out = {}
+    with threadpool_limits(1):
+        for case in cases:
+            if case.options.get("timed"):
+                best = float("inf")
+                for _ in range(BASELINE_ROUNDS):
+                    start = time.perf_counter()
+                    exercise.baseline(case)
+                    best = min(best, time.perf_counter() - start)
+                out[case.name] = best
     return out
 
 
-def grade_proba(sub, options, temp):
-    """Softmax.predict_proba, when the submitted linear_classifier.py defines it (the edition's form)."""
-    path, name = "classifiers/linear_classifier.py", "Softmax.predict_proba"
-    source = sub.files.get(path)
-    if source is None or not re.search(rb"^\s*def\s+predict_proba\s*\(", source, re.M):
-        return []
-    case_list = cases.proba_cases(cases.seeded(sub.digest(), 9))
-    task = {"module": "classifiers.linear_classifier", "function": "predict_proba", "kind": "proba",
-            "package_dir": assemble(temp, sub, path), "cases": [c[1] for c in case_list]}
-    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
-    if run.import_error:
-        return _missing(name, PROBA_TESTS, f"{path} could not be imported: {run.import_error}")
-    return _run_tests(name, PROBA_TESTS, checks.Results("proba", case_list, run), (), _note(source))
+def judge(exercise, ctx, note=""):
+    """Each property's test: full points with what holds, or 0 with what does not."""
+    out = []
+    for prop in exercise.properties:
+        try:
+            text, score = prop.judge(ctx), prop.points
+        except Failed as exc:
+            text, score = str(exc), 0
+        except Exception as exc:      # noqa: BLE001 - a value no judge expected costs this test only
+            text, score = f"the result could not be checked ({type(exc).__name__}: {exc})", 0
+        out.append(_test(exercise, prop, score, text + note))
+    return out
 
 
-def grade_activation(sub, spec, options, temp):
-    """losses.softmax or losses.log_softmax, when classifiers/losses.py is submitted."""
-    function, log, salt = spec
-    path, name = "classifiers/losses.py", f"losses.{function}"
-    tests = ACTIVATION_TESTS + (LOG_TESTS if log else [])
+def grade_exercise(sub, exercise, options, temp):
+    """The tests of one exercise of one submission."""
+    if sub.layout == "cs231n" and not exercise.cs231n:
+        return []                       # CS231n's assignment has no such exercise
+    path = exercise.path
     if path not in sub.files:
-        return []
-    case_list = cases.activation_cases(cases.seeded(sub.digest(), salt), log)
-    task = {"module": "classifiers.losses", "function": function, "kind": "activation",
-            "package_dir": assemble(temp, sub, path), "cases": [c[1] for c in case_list]}
-    run = sandbox.run_cases(task, [c[2] for c in case_list], options.limits, temp)
+        return _missing(exercise, f"not submitted ({path} was not found in the submission)")
+    cases = exercise.cases(seeded(sub.digest(), exercise), False)
+    source = sub.files[path] if exercise.module else None
+    task = {"exercise": exercise.name, "path": path, "package_dir": assemble(temp, child_files(sub, exercise)),
+            "cases": [case.options for case in cases]}
+    run = sandbox.run_cases(task, [case.inputs for case in cases], options.limits, temp)
     if run.missing:
-        return _missing(name, tests, f"{function} is missing from {path}")
+        return _missing(exercise, run.import_error)
     if run.import_error:
-        return _missing(name, tests, f"{path} could not be imported: {run.import_error}")
-    return _run_tests(name, tests, checks.Results(function, case_list, run), (), _note(sub.files[path]))
+        return _missing(exercise, f"{path} could not be imported: {run.import_error}")
+    ctx = GraderContext(exercise, cases, run, {"accept_half_reg": options.accept_half_reg}, source,
+                        baselines(exercise, cases))
+    return judge(exercise, ctx, _note(source))
+
+
+def review(sub, exercise):
+    """(tests, report) of a part graded by hand: 0 points here, its answers collected for the instructor."""
+    if exercise.path not in sub.files:
+        return [], ""
+    try:
+        cells = notebooks.parse(sub.files[exercise.path])
+    except ValueError as exc:
+        return [{"name": f"{exercise.name}: graded by hand", "score": 0, "max_score": 0,
+                 "output": f"{exercise.path} is {exc}"}], ""
+    asked = notebooks.questions(cells)
+    count = sum(ok for *_, ok in asked)
+    parts = [f"## {name}\n\n*{exercise.name}*\n\n" + "\n".join("> " + line for line in question.splitlines())
+             + f"\n\n{answer if ok else '(not answered)'}\n" for name, question, answer, ok in asked]
+    test = {"name": f"{exercise.name}: graded by hand", "score": 0, "max_score": 0,
+            "output": f"{count} of {len(asked)} inline questions answered, collected for the instructor's "
+                      f"report (grade --answers DIR); stored outputs earn no points here"}
+    return [test], f"{count} of {len(asked)} answered\n\n" + "\n".join(parts)
 
 
 def grade_one(path, options, only=None):
     """Grade one submission; returns Gradescope's results dict (score, tests, output).
 
-    ``only``: a set of function names (and "LinearClassifier") to grade; all by default.
+    ``only``: a set of exercise names to grade; all by default.
     """
     temp = tempfile.mkdtemp(prefix="grade-")
     try:
@@ -271,38 +243,23 @@ def grade_one(path, options, only=None):
         except submissions.SubmissionError as exc:
             return {"score": 0.0, "output": f"The submission could not be read: {exc}", "tests": [],
                     "submission": os.fspath(path), "unreadable": True}
-        tests = []
-        for spec in LOSS_FUNCTIONS:
-            if only is None or spec[0] in only:
-                tests += grade_loss_function(sub, spec, options, temp)
-        if only is None or "LinearClassifier" in only:
-            tests += grade_classifier(sub, options, temp)
-        if only is None or "Softmax.predict_proba" in only:
-            tests += grade_proba(sub, options, temp)
-        for spec in ACTIVATIONS:
-            if only is None or f"losses.{spec[0]}" in only:
-                tests += grade_activation(sub, spec, options, temp)
-        report = ""
-        if "notebooks/softmax.ipynb" in sub.files:
-            nb_tests, report = notebook.grade(sub.files["notebooks/softmax.ipynb"], options.min_val_accuracy)
-            tests += nb_tests
+        tests, reports = [], []
+        for exercise in EXERCISES:
+            if only is not None and exercise.name not in only:
+                continue
+            if exercise.manual:
+                found, report = review(sub, exercise)
+                tests += found
+                reports += [report] if report else []
+            else:
+                tests += grade_exercise(sub, exercise, options, temp)
         score = sum(t["score"] for t in tests)
         total = sum(t["max_score"] for t in tests)
         notes = " ".join(sub.notes)
-        return {"score": float(score), "tests": tests, "submission": os.fspath(path), "answers": report,
+        return {"score": float(score), "tests": tests, "submission": os.fspath(path), "answers": "\n".join(reports),
                 "output": f"{score:g} / {total:g}." + (f" {notes}" if notes else "")}
     finally:
         shutil.rmtree(temp, ignore_errors=True)
-
-
-def write_atomic(path, text):
-    """Write ``text`` to ``path`` under a temporary name first, so a reader never sees half a file."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def gradescope_json(result):
@@ -319,13 +276,10 @@ def write_csv(path, results):
     for result in results:
         scores = {t["name"]: t["score"] for t in result["tests"]}
         rows.append([result["submission"], result["score"]] + [scores.get(n, "") for n in names])
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    with os.fdopen(fd, "w", newline="") as f:
+    with atomic_write(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["submission", "score"] + names)
         writer.writerows(rows)
-    os.replace(tmp, path)
 
 
 def summary(result):
@@ -389,9 +343,10 @@ def main(argv=None):
         os.makedirs(args.answers, exist_ok=True)
         for name, result in zip(report_names([r["submission"] for r in results]), results):
             report = result.get("answers") or "(no notebook with answers was submitted)\n"
-            write_atomic(os.path.join(args.answers, name + ".md"), f"# {result['submission']}\n\n{report}")
+            write_text(os.path.join(args.answers, name + ".md"), f"# {result['submission']}\n\n{report}")
     if args.csv:
         write_csv(args.csv, results)
     if args.json:       # last: whatever a submission wrote there is replaced by the grader's own
-        write_atomic(args.json, gradescope_json(results[0]))
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        write_text(args.json, gradescope_json(results[0]))
     return UNREADABLE if any(r.get("unreadable") for r in results) else 0

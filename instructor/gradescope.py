@@ -1,6 +1,6 @@
 """python -m instructor gradescope OUT.zip [--accept-half-reg] [--timeout S]
 
-Builds an autograder zip per Gradescope's specification: ``setup.sh`` (installs numpy),
+Builds an autograder zip per Gradescope's specification: ``setup.sh`` (installs numpy and threadpoolctl),
 ``run_autograder`` (grades /autograder/submission and writes /autograder/results/results.json)
 and the sources it runs: this grader (instructor/), the reference (classifiers/) and the
 repository's modules and packages they import (data_utils.py, checks/, ...), found by reading
@@ -21,7 +21,7 @@ set -euo pipefail
 if ! command -v python3 >/dev/null; then
     apt-get update && apt-get install -y python3 python3-pip
 fi
-python3 -m pip install "numpy>=1.22"
+python3 -m pip install "numpy>=1.22" "threadpoolctl>=3.1"
 """
 
 RUN = """#!/usr/bin/env bash

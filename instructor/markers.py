@@ -4,7 +4,7 @@ A region is the lines between two whole-line comments ``# BEGIN SOLUTION`` and
 ``# END SOLUTION`` (any indentation). Inside a function, the student edition
 replaces the region by one line, at the marker's indentation,
 
-    raise NotImplementedError("softmax_loss_naive is not written yet: open classifiers/softmax.py")
+    raise NotImplementedError("double is not written yet: open classifiers/toy.py")
 
 and keeps everything else: the signature, the docstring, the TODO comments the
 instructor wrote just above the marker, and the code around it. Outside any
@@ -20,13 +20,11 @@ import ast
 import json
 import re
 
-from checks.notebook_checks import code_name, headings
+from checks.exercises.notebooks import ANSWER_TAG, SOLUTION_TAG, YOUR_ANSWER, code_name, headings
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
-ANSWER_TAG = "answer"
-SOLUTION_TAG = "solution"
-YOUR_ANSWER = "*Your answer:*"
+HINT = "# Hint:"        # a comment line the edition keeps only when asked (release --hints)
 
 
 class MarkerError(ValueError):
@@ -81,12 +79,20 @@ def not_written(name, path):
     return f'raise NotImplementedError("{name} is not written yet: open {path}")'
 
 
-def strip_python(text, path):
+def without_hints(text):
+    """``text`` without its whole-line ``# Hint:`` comments: the default edition's TODOs say what to
+    compute, the contract and the pitfalls; the hints are scaffolding an instructor may add."""
+    return "".join(line for line in text.splitlines(keepends=True) if not line.lstrip().startswith(HINT))
+
+
+def strip_python(text, path, hints=False):
     """The student edition of a .py file, and the names of its exercises in order.
 
     ``path`` is the file's repo-relative path, which the error message names.
-    A function with several regions names each as "name (part k of n)".
+    A function with several regions names each as "name (part k of n)". ``# Hint:`` lines
+    are kept only with ``hints``.
     """
+    text = text if hints else without_hints(text)
     lines = text.splitlines(keepends=True)
     regions = find_regions(lines, path)
     if not regions:
@@ -128,7 +134,7 @@ def _split_source(text):
     return text.splitlines(keepends=True)
 
 
-def strip_notebook(text, path):
+def strip_notebook(text, path, hints=False):
     """The student edition of a notebook (JSON text), and its exercises in order.
 
     Exercises are named as the notebook shows them, by the heading above them:
@@ -154,7 +160,7 @@ def strip_notebook(text, path):
             exercises.append(title)
             cell = dict(cell, source=_split_source(YOUR_ANSWER))
         elif kind == "code":
-            source = _source(cell)
+            source = _source(cell) if hints else without_hints(_source(cell))
             lines = source.splitlines(keepends=True)
             where = f"{path} (cell {index})"
             regions = find_regions(lines, where)

@@ -8,11 +8,12 @@ written in sorted order with fixed modes, and nothing depends on the clock.
 """
 import argparse
 import hashlib
-import json
 import re
 import shutil
 import sys
 from pathlib import Path
+
+from checks.exercises import EXERCISES
 
 from .markers import MarkerError, strip_notebook, strip_python
 
@@ -27,10 +28,10 @@ PACKAGES = ["classifiers", "checks", "data_utils"]
 OMIT = []
 #: Makefile rules whose commands use one of these are left out (their files are not shipped)
 INSTRUCTOR_ONLY = ("benchmarks/", "instructor")
-#: the order a student works in; the README lists exercises in it
-ORDER = ["classifiers/softmax.py", "classifiers/linear_svm.py", "classifiers/linear_classifier.py",
-         "notebooks/softmax.ipynb", "classifiers/losses.py", "notebooks/cross_entropy.ipynb"]
-HANDIN = "checks/handin.json"
+#: the order a student works in (the order of the exercises' definitions); the README lists exercises in it
+ORDER = list(dict.fromkeys(exercise.path for exercise in EXERCISES))
+#: a file every edition has: --force replaces only a folder holding it
+EDITION_MARK = "checks/expected.json"
 #: extras (and pytest markers) of setup.cfg for instructor-only tools: the edition drops them
 SOLUTION_EXTRAS = ("oracle", "bench")
 #: `make help` text of the rules whose solution text does not hold in the edition (its tests are its exercises)
@@ -48,16 +49,16 @@ def sources(root):
     return [p for p in paths if p not in OMIT]
 
 
-def edition_files(root=ROOT):
+def edition_files(root=ROOT, hints=False):
     """{path: bytes} of the whole edition, and {path: [exercises]} for the files students edit."""
     files, exercises = {}, {}
     for path in sources(root):
         data = (root / path).read_bytes()
         if path.endswith(".py"):
-            text, found = strip_python(data.decode("utf-8"), path)
+            text, found = strip_python(data.decode("utf-8"), path, hints)
             data = text.encode("utf-8")
         elif path.endswith(".ipynb"):
-            text, found = strip_notebook(data.decode("utf-8"), path)
+            text, found = strip_notebook(data.decode("utf-8"), path, hints)
             data = text.encode("utf-8")
         else:
             found = None
@@ -69,7 +70,6 @@ def edition_files(root=ROOT):
     for template in sorted(p for p in TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         files[template.relative_to(TEMPLATES).as_posix()] = template.read_bytes()
     files["README.md"] = files["README.md"].decode().replace("{exercises}", exercise_list(exercises)).encode()
-    files[HANDIN] = (json.dumps({"files": sorted(exercises)}, indent=1) + "\n").encode()
     return files, exercises
 
 
@@ -90,10 +90,10 @@ def exercise_list(exercises):
 
 
 def edition_setup_cfg(text):
-    """setup.cfg with the ``checks`` package, and its .json files, installed next to ``classifiers``."""
+    """setup.cfg with the ``checks`` package (and its exercises and .json files) installed next to ``classifiers``."""
     def add(match):
         names = match.group(2)
-        return match.group(0) if "checks" in names or "find:" in names else f"{match.group(1)}{names}, checks"
+        return match.group(0) if "checks" in names or "find:" in names else f"{match.group(1)}{names}, checks, checks.exercises"
     text = re.sub(r"(?m)^(packages\s*=\s*)(\S.*)$", add, text, count=1)
     for extra in SOLUTION_EXTRAS:      # the extra's line and its indented requirements; its pytest marker
         text = re.sub(rf"(?m)^{extra}\s*=.*\n(?:[ \t]+\S.*\n)*", "", text)
@@ -145,7 +145,7 @@ def digest(folder):
     return h.hexdigest()
 
 
-def release(dest, root=ROOT, force=False):
+def release(dest, root=ROOT, force=False, hints=False):
     """Write the student edition of ``root`` to ``dest``; returns {path: [exercises]}.
 
     ``dest`` must be empty or absent; with ``force`` an existing edition there
@@ -155,12 +155,12 @@ def release(dest, root=ROOT, force=False):
     dest, root = Path(dest).resolve(), Path(root).resolve()
     if dest == root or root in dest.parents or dest in root.parents:
         raise ValueError(f"DIR must be outside the repository {root}, got {dest}")
-    files, exercises = edition_files(root)
+    files, exercises = edition_files(root, hints)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         if not force:
             raise FileExistsError(f"{dest} exists and is not empty; pass --force to replace it")
-        if not (dest / HANDIN).is_file():
-            raise FileExistsError(f"{dest} does not hold a student edition ({HANDIN} is missing); "
+        if not (dest / EDITION_MARK).is_file():
+            raise FileExistsError(f"{dest} does not hold a student edition ({EDITION_MARK} is missing); "
                                   f"--force only replaces an edition, choose an empty DIR")
         shutil.rmtree(dest)
     dest.mkdir(parents=True, exist_ok=True)
@@ -173,9 +173,12 @@ def main(argv=None):
                                      description="Write the student edition of this repository to DIR.")
     parser.add_argument("dir", metavar="DIR", help="an empty or new folder")
     parser.add_argument("--force", action="store_true", help="replace an edition already in DIR")
+    parser.add_argument("--hints", action="store_true",
+                        help="keep the '# Hint:' lines of the TODOs (by default a TODO says what to compute, the "
+                             "contract and the pitfalls, and leaves the derivation to the student)")
     args = parser.parse_args(argv)
     try:
-        exercises = release(args.dir, force=args.force)
+        exercises = release(args.dir, force=args.force, hints=args.hints)
     except (MarkerError, ValueError, FileExistsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -10,8 +10,6 @@ The child's printing is drained and capped, so it can neither fill memory nor bl
 If the child dies or stalls in a case, that case is charged and the remaining cases run in a
 new child, so one bad case costs only its own part.
 """
-import base64
-import io
 import json
 import os
 import queue
@@ -24,6 +22,8 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+
+from checks.values import ResultError, decode  # noqa: F401  (the grader's decoding of the child's values)
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness.py")
 MAX_RESULT_BYTES = 256 << 20     # all result lines of one child together
@@ -40,9 +40,11 @@ class Limits:
 
 @dataclass
 class Outcome:
-    """One case: ``out`` (decoded values) when it ran, ``error`` (text) when it did not."""
+    """One case: ``out`` (encoded values) when it ran, ``error`` (text) when it did not, and its
+    wall time in seconds."""
     out: dict = None
     error: str = None
+    seconds: float = None
 
 
 @dataclass
@@ -51,29 +53,6 @@ class Run:
     import_error: str = None
     missing: bool = False       # the file imported but lacks the function: import_error says which
     printed: str = ""
-
-
-class ResultError(ValueError):
-    """A value from the child that is not a plain number or numeric array."""
-
-
-def decode(value):
-    """A value encoded by the harness: a float, a numeric ndarray, or ResultError for anything else."""
-    if not isinstance(value, dict):
-        raise ResultError("the result channel held something the harness does not write")
-    if "number" in value and isinstance(value["number"], (int, float)):
-        return float(value["number"])
-    if "npy" in value and isinstance(value["npy"], str):
-        try:
-            array = np.load(io.BytesIO(base64.b64decode(value["npy"], validate=True)), allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            raise ResultError(f"an array that could not be read safely ({exc})") from None
-        if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
-            raise ResultError(f"an array of dtype {getattr(array, 'dtype', '?')}, not numbers")
-        return array
-    if "unsupported" in value:
-        raise ResultError(f"a {str(value['unsupported'])[:80]}, not a number or numpy array")
-    raise ResultError("a value the grader does not accept")
 
 
 def _drain(stream, keep, limit):
@@ -220,7 +199,9 @@ def run_cases(task, case_inputs, limits=None, temp_root=None):
             elif event == "start" and isinstance(message.get("case"), int):
                 current = message["case"]
             elif event == "result" and message.get("case") == current and current is not None:
-                outcomes[current] = (Outcome(out=message.get("out")) if message.get("ok")
+                seconds = message.get("seconds")
+                outcomes[current] = (Outcome(out=message.get("out"), seconds=seconds if isinstance(seconds, float) else None)
+                                     if message.get("ok")
                                      else Outcome(error=str(message.get("error", "?"))[:2000]))
                 current = None
         if not imported:

@@ -13,16 +13,18 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 
+from checks.exercises import EXERCISES
+
+
+def _layouts(path):
+    """The names a graded file may have: this package's path, CS231n's (cs231n/classifiers/softmax.py)
+    and the bare file name, for its .py modules and notebooks."""
+    name = path.rsplit("/", 1)[-1]
+    return (path, "cs231n/" + path, name) if path.startswith("classifiers/") else (path, name)
+
+
 #: repo-relative name -> the file names that count as it (this layout, CS231n's, bare files)
-GRADED = {
-    "classifiers/softmax.py": ("classifiers/softmax.py", "softmax.py"),
-    "classifiers/linear_svm.py": ("classifiers/linear_svm.py", "linear_svm.py"),
-    "classifiers/linear_classifier.py": ("classifiers/linear_classifier.py", "linear_classifier.py"),
-    "notebooks/softmax.ipynb": ("notebooks/softmax.ipynb", "softmax.ipynb"),
-    "classifiers/losses.py": ("classifiers/losses.py",),
-}
-#: submitted modules that are not graded here but that a graded file may import
-HELPERS = ["classifiers/losses.py"]
+GRADED = {exercise.path: _layouts(exercise.path) for exercise in EXERCISES}
 MAX_FILE_BYTES = 5 << 20        # one graded file (a notebook with outputs can be a few MB)
 MAX_TOTAL_BYTES = 200 << 20     # all members of a zip, uncompressed
 MAX_MEMBERS = 5000
@@ -39,6 +41,7 @@ class Submission:
     name: str
     files: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    layout: str = "package"     # or "cs231n": CS231n's assignment layout, or its bare file names
 
     def digest(self):
         """sha256 of the graded files: seeds this submission's grading inputs."""
@@ -157,10 +160,12 @@ def load(path):
     submission = Submission(name, {role: data for role, (_, data) in found.items()})
     if manifest is not None:
         _check_manifest(found, manifest, submission.notes)
-    layouts = {p for p, _ in found.values() if p.startswith("cs231n/") or "/cs231n/" in p}
-    if layouts:
+    if any(p.startswith("cs231n/") or "/cs231n/" in p for p, _ in found.values()):
+        submission.layout = "cs231n"
         submission.notes.append("CS231n's assignment layout (cs231n/classifiers/...) was recognized")
+    elif found and not any(p.startswith("classifiers/") or "/classifiers/" in p for p, _ in found.values()):
+        submission.layout = "cs231n"        # bare files, as CS231n's assignment names them
     if not submission.files:
-        submission.notes.append("no graded file was found (softmax.py, linear_svm.py, linear_classifier.py, "
-                                "softmax.ipynb, in this package's layout or CS231n's)")
+        names = ", ".join(dict.fromkeys(path.rsplit("/", 1)[-1] for path in GRADED))
+        submission.notes.append(f"no graded file was found ({names}, in this package's layout or CS231n's)")
     return submission

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import numpy
+import threadpoolctl
 import pytest
 
 from instructor import gradescope
@@ -28,8 +29,8 @@ def install(tmp_path, options=()):
 
 @pytest.fixture(scope="module")
 def bare_python(tmp_path_factory):
-    """A fresh venv that has numpy and nothing else: it cannot see this checkout (nor its editable install),
-    as Gradescope's image after setup.sh cannot."""
+    """A fresh venv that has what setup.sh installs (numpy, threadpoolctl) and nothing else: it cannot see this
+    checkout (nor its editable install), as Gradescope's image after setup.sh cannot."""
     venv = tmp_path_factory.mktemp("bare") / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -39,6 +40,7 @@ def bare_python(tmp_path_factory):
     for name in (numpy_dir.name, numpy_dir.name + ".libs"):
         if (numpy_dir.parent / name).exists():
             os.symlink(numpy_dir.parent / name, Path(site) / name)
+    os.symlink(threadpoolctl.__file__, Path(site) / "threadpoolctl.py")
     probe = "import importlib.util as u; print([m for m in ('data_utils', 'classifiers', 'instructor') if u.find_spec(m)])"
     seen = subprocess.run([str(python), "-c", probe], check=True, capture_output=True, text=True, cwd=venv).stdout
     assert seen.strip() == "[]", seen
@@ -57,7 +59,7 @@ def test_bundle_follows_gradescopes_layout(tmp_path):
     gradescope.main([str(bundle)])
     names = zipfile.ZipFile(bundle).namelist()
     assert {"setup.sh", "run_autograder", "instructor/grade.py", "instructor/harness.py",
-            "classifiers/softmax.py", "data_utils/__init__.py", "checks/notebook_checks.py"} <= set(names)
+            "classifiers/softmax.py", "data_utils/__init__.py", "checks/exercises/notebooks.py"} <= set(names)
     assert not any(n.startswith(("tests/", ".venv", "datasets/")) for n in names)
 
 

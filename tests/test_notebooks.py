@@ -8,12 +8,14 @@ import sys
 import nbformat
 import pytest
 
+from checks import submit
 from conftest import IN_CI, ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d+(?!\w|\.\d)")   # a decimal in prose, also at the end of a sentence
 PRINTED = re.compile(r"(?<![\d.])\d+\.\d+(?!\d|\.\d)")     # a whole decimal in an output: "0.3387", never "0.3"
-ALLOWED_IMPORTS = {"numpy", "matplotlib", "time", "data_utils", "classifiers", "gradient_check", "torch"}
+ALLOWED_IMPORTS = {"numpy", "matplotlib", "time", "data_utils", "classifiers", "gradient_check", "torch",
+                   "checks", "os", "sys", "google"}       # checks: the set-up, check and hand-in cells; google.colab
 
 
 def stale_numbers(prose, outputs):
@@ -55,6 +57,34 @@ def test_imports_only_the_package_and_its_dependencies(path):
     assert imported <= ALLOWED_IMPORTS, f"{path.name} imports {sorted(imported - ALLOWED_IMPORTS)}"
 
 
+def code_sources(path):
+    return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+def test_every_notebook_starts_with_the_same_set_up_cell():
+    """One set-up for all: a notebook added later gets the same first cell (and only FOLDERNAME to edit)."""
+    firsts = {code_sources(path)[0] for path in NOTEBOOKS}
+    assert len(firsts) == 1, "the notebooks' first code cells differ"
+    first, = firsts
+    assert len(re.findall(r"(?m)^FOLDERNAME = ", first)) == 1 and "from checks import check, hand_in, setup" in first
+    assert "%autoreload 2" in first
+
+
+def test_every_notebook_ends_with_the_same_hand_in():
+    ends = {tuple((c.cell_type, c.source) for c in nbformat.read(path, as_version=4).cells[-2:]) for path in NOTEBOOKS}
+    assert len(ends) == 1, "the notebooks' hand-in sections differ"
+    (kind, heading), last = next(iter(ends))
+    assert kind == "markdown" and heading.startswith("## Hand in") and last == ("code", "hand_in()")
+
+
+def test_every_exercise_of_a_py_file_has_a_check_cell_in_a_notebook():
+    import checks
+    names = [m for path in NOTEBOOKS for source in code_sources(path)
+             for m in re.findall(r'^check\("([^"]+)"\)', source, re.M)]
+    checked = {o.exercise.name for name in names for o in checks.run_all([name])}
+    assert checked == {o.exercise.name for o in checks.run_all() if o.exercise.path.endswith(".py")}
+
+
 @pytest.mark.parametrize("name, count", [("softmax.ipynb", 4), ("two_layer_net.ipynb", 2)])
 def test_inline_questions_in_order(name, count):
     nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
@@ -91,11 +121,24 @@ def test_a_failing_cell_fails_the_execution(kernel_env, monkeypatch, tmp_path):
     assert not nb.cells[1].outputs
 
 
+@pytest.fixture()
+def no_hand_in_left():
+    """The hand-in cell writes submission.zip and .pdf in the repository: remove those a test made."""
+    made = [ROOT / name for name in ("submission.zip", "submission.pdf") if not (ROOT / name).exists()]
+    yield made
+    for path in made:
+        path.unlink(missing_ok=True)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_executes_top_to_bottom_and_quotes_computed_numbers(path, kernel_env, monkeypatch, cifar10_dir_if_ci):
+def test_executes_top_to_bottom_and_quotes_computed_numbers(path, kernel_env, monkeypatch, cifar10_dir_if_ci,
+                                                            no_hand_in_left):
     nb = nbformat.read(path, as_version=4)
     outputs = execute(nb, path.parent, kernel_env, monkeypatch)
+    checked = [o for c in nb.cells if c.cell_type == "code" and c.source.startswith("check(") for o in c.outputs]
+    assert checked and all(o["text"].startswith("[ok] ") and "[FAIL]" not in o["text"] for o in checked)
+    assert f"wrote submission.zip ({len(submit.handin_files())} files) and submission.pdf (" in outputs
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     stale = stale_numbers(prose, outputs)
     assert not stale, f"{path.name}: numbers in the text that no cell prints: {stale}"

@@ -1,14 +1,10 @@
-from __future__ import print_function
-
-from builtins import range
-from builtins import object
 import numpy as np
-from cs231n.classifiers.linear_svm import *
-from cs231n.classifiers.softmax import *
-from past.builtins import xrange
+
+from .linear_svm import svm_loss_vectorized
+from .softmax import softmax_loss_vectorized
 
 
-class LinearClassifier(object):
+class LinearClassifier:
 
     def __init__(self):
         self.W = None
@@ -21,7 +17,7 @@ class LinearClassifier(object):
             self.W = 0.001 * np.random.randn(dim, num_classes)
         loss_history = []
         for it in range(num_iters):
-            idx = np.random.choice(num_train, batch_size, replace=True)
+            idx = np.arange(num_train)          # bug: the whole training set every step
             X_batch = X[idx]
             y_batch = y[idx]
             loss, grad = self.loss(X_batch, y_batch, reg)
@@ -29,7 +25,7 @@ class LinearClassifier(object):
             self.W -= learning_rate * grad
             if verbose and it % 100 == 0:
                 print('iteration %d / %d: loss %f' % (it, num_iters, loss))
-        # bug: the history is never returned
+        return loss_history
 
     def predict(self, X):
         y_pred = np.argmax(X.dot(self.W), axis=1)
@@ -47,3 +43,8 @@ class LinearSVM(LinearClassifier):
 class Softmax(LinearClassifier):
     def loss(self, X_batch, y_batch, reg):
         return softmax_loss_vectorized(self.W, X_batch, y_batch, reg)
+
+    def predict_proba(self, X):
+        S = X.dot(self.W)
+        S = np.exp(S - S.max(axis=1, keepdims=True))
+        return S / S.sum(axis=1, keepdims=True)

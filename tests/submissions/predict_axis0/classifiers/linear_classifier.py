@@ -1,14 +1,10 @@
-from __future__ import print_function
-
-from builtins import range
-from builtins import object
 import numpy as np
-from cs231n.classifiers.linear_svm import *
-from cs231n.classifiers.softmax import *
-from past.builtins import xrange
+
+from .linear_svm import svm_loss_vectorized
+from .softmax import softmax_loss_vectorized
 
 
-class LinearClassifier(object):
+class LinearClassifier:
 
     def __init__(self):
         self.W = None
@@ -26,13 +22,13 @@ class LinearClassifier(object):
             y_batch = y[idx]
             loss, grad = self.loss(X_batch, y_batch, reg)
             loss_history.append(loss)
-            self.W -= 1e-3 * grad               # bug: a fixed step, not learning_rate
+            self.W -= learning_rate * grad
             if verbose and it % 100 == 0:
                 print('iteration %d / %d: loss %f' % (it, num_iters, loss))
         return loss_history
 
     def predict(self, X):
-        y_pred = np.argmax(X.dot(self.W), axis=1)
+        y_pred = np.argmax(X.dot(self.W), axis=0).astype(float)   # bug: over the examples, as floats
         return y_pred
 
     def loss(self, X_batch, y_batch, reg):
@@ -47,3 +43,8 @@ class LinearSVM(LinearClassifier):
 class Softmax(LinearClassifier):
     def loss(self, X_batch, y_batch, reg):
         return softmax_loss_vectorized(self.W, X_batch, y_batch, reg)
+
+    def predict_proba(self, X):
+        S = X.dot(self.W)
+        S = np.exp(S - S.max(axis=1, keepdims=True))
+        return S / S.sum(axis=1, keepdims=True)

@@ -1,0 +1,224 @@
+"""The notebooks' exercises, and the one reader of a notebook's cells, headings and answers.
+
+- A notebook's inline answers (markdown cells tagged ``answer``) and code cells whose result is
+  a judgement (the hyperparameter search) are graded by hand: ``make check`` says which are not
+  written yet, the hand-in's PDF and the grader's answers report show them. Outputs stored in a
+  notebook are text anyone can type, so they earn no points here.
+- A code cell with a computed result (the gradient by hand in cross_entropy.ipynb) is run by the
+  grader itself, like a function: its code, on the grader's inputs, in the sandbox.
+"""
+import ast
+import contextlib
+import io
+import json
+import re
+
+import numpy as np
+
+from ..framework import Case, Exercise, Failed, Missing, Property, close, differ
+
+ANSWER_TAG = "answer"
+SOLUTION_TAG = "solution"
+YOUR_ANSWER = "*Your answer:*"
+NOT_WRITTEN = "is not written yet"
+#: an answer's prompt: this edition's "*Your answer:*", CS231n's "$\\color{blue}{\\textit Your Answer:}$ *fill this in*"
+#: (and its "Your Explanation:" of a true-or-false question)
+PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?\**your (answer|explanation)\s*:?\s*\**\}?\$?"
+                    r"(\s*\*?fill this in\.?\*?)?", re.I)
+
+
+# ---------------------------------------------------------------- reading a notebook
+
+def source(cell):
+    """A cell's source as one string."""
+    text = cell.get("source", "") if isinstance(cell, dict) else ""
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def parse(data):
+    """The cells of a notebook given as bytes or text; ValueError when it is not a notebook."""
+    try:
+        nb = json.loads(data)
+        cells = nb["cells"]
+    except (ValueError, KeyError, TypeError):
+        raise ValueError("not a readable notebook (JSON with a list of cells)") from None
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        raise ValueError("not a readable notebook (its cells are not a list of objects)")
+    return cells
+
+
+def tags(cell):
+    meta = cell.get("metadata", {})
+    found = meta.get("tags", []) if isinstance(meta, dict) else []
+    return found if isinstance(found, list) else []
+
+
+def headings(cells):
+    """For each cell, the title of the last markdown heading at or above it ("cell k" before any)."""
+    titles, current = [], None
+    for k, cell in enumerate(cells):
+        if cell.get("cell_type") == "markdown":
+            for line in source(cell).splitlines():
+                if line.startswith("#"):
+                    current = line.lstrip("#").strip()
+        titles.append(current or f"cell {k + 1}")
+    return titles
+
+
+def code_name(title):
+    """How messages name an exercise code cell: 'the code under "Hyperparameter search"'."""
+    return f'the code under "{title}"'
+
+
+def is_answer(cell):
+    return cell.get("cell_type") == "markdown" and ANSWER_TAG in tags(cell)
+
+
+def answered(text):
+    """Whether an answer holds more than its prompt and markup."""
+    text = PROMPT.sub("", text)
+    text = re.sub(r"\\[a-zA-Z]+|\{[a-zA-Z]*\}", "", text)      # \color{blue}, \textit
+    return bool(re.sub(r"[\s*_${}:.\\]", "", text))
+
+
+def label(title, question):
+    """How an inline question is named: its "Inline question N" line when it has one (CS231n's are bold,
+    not headings), else the heading above it."""
+    first = question.strip().splitlines()[0] if question.strip() else ""
+    found = re.match(r"[#*\s]*(inline question\s*\d*)", first, re.I)
+    return found.group(1).strip() if found else title
+
+
+def questions(cells):
+    """[(name, question, answer, answered)] of every inline question: a markdown cell tagged ``answer``
+    with the markdown cell above it as its question, or a cell holding both, the question before the
+    prompt (CS231n's notebooks)."""
+    out, last_markdown = [], ""
+    for title, cell in zip(headings(cells), cells):
+        if cell.get("cell_type") != "markdown":
+            continue
+        text = source(cell)
+        prompt = PROMPT.search(text)
+        if is_answer(cell):
+            out.append((label(title, last_markdown), last_markdown.strip(), text.strip(), answered(text)))
+        elif prompt:
+            question, answer = text[:prompt.start()].strip() or last_markdown.strip(), text[prompt.start():]
+            out.append((label(title, question), question, answer.strip(), answered(answer)))
+        else:
+            last_markdown = text
+    return out
+
+
+def unwritten(cells):
+    """The names of the code cells that still raise 'is not written yet'."""
+    return list(dict.fromkeys(code_name(title) for title, cell in zip(headings(cells), cells)
+                              if cell.get("cell_type") == "code" and "NotImplementedError" in source(cell)
+                              and NOT_WRITTEN in source(cell)))
+
+
+def cell_under(cells, heading, assigns):
+    """The source of the code cell under ``heading`` that assigns ``assigns`` (or, not written yet,
+    still raises NotImplementedError there); Missing when there is none."""
+    candidates = [cell for title, cell in zip(headings(cells), cells)
+                  if title == heading and cell.get("cell_type") == "code"]
+    for cell in candidates:
+        try:
+            tree = ast.parse(source(cell))
+        except SyntaxError:
+            return source(cell)                # run it: the SyntaxError is the student's to see
+        if any(isinstance(node, ast.Name) and node.id == assigns and isinstance(node.ctx, ast.Store)
+               for node in ast.walk(tree)):
+            return source(cell)
+    for cell in candidates:
+        if NOT_WRITTEN in source(cell):
+            return source(cell)
+    raise Missing(f"no code cell under the heading {heading!r} computes {assigns}")
+
+
+# ---------------------------------------------------------------- notebooks graded by hand
+
+def manual(path):
+    """The exercise of a notebook's parts graded by hand: its inline answers and the code cells that
+    are not graded by running them."""
+    return Exercise(name=path.rsplit("/", 1)[-1], path=path, function="", call=None, cases=None,
+                    properties=[], manual=True)
+
+
+def progress(cells, skip=()):
+    """What is not done yet in a notebook graded by hand (a message), or None; ``skip``: code cells
+    graded by running them (their own checks say so)."""
+    code = [name for name in unwritten(cells) if name not in skip]
+    if code:
+        return f"{', '.join(code)} still raises NotImplementedError: write it and run the notebook top to bottom"
+    asked = questions(cells)
+    todo = [title for title, _, _, ok in asked if not ok]
+    if todo:
+        return f"{len(todo)} of the {len(asked)} inline questions are not answered yet ({', '.join(todo)})"
+    return None
+
+
+# ---------------------------------------------------------------- cross_entropy.ipynb: the gradient by hand
+
+GRADIENT_HEADING = "The gradient, softmax minus one-hot"
+GRADIENT_MISTAKES = {
+    "gradsum": "the gradient is not divided by N",
+    "sign": "the gradient has the wrong sign",
+    "onehot": "the one-hot term is missing: the correct class's logit has its own -1",
+}
+
+
+def gradient_cases(rng, public):
+    n = int(rng.integers(4, 9))
+    return [Case("main", {"logits": rng.standard_normal((n, 3)) * 2, "targets": rng.integers(0, 3, n)})]
+
+
+def call_gradient_cell(cells, case):
+    """Run the cell's code with the case's logits and targets, as the notebook would; return by_hand,
+    and the student's losses.softmax of the logits (so a mistake there is not charged here)."""
+    from classifiers import losses
+    from gradient_check import eval_numerical_gradient_array, rel_error
+    code = cell_under(cells, GRADIENT_HEADING, "by_hand")
+    names = {"np": np, "L": losses, "eval_numerical_gradient_array": eval_numerical_gradient_array,
+             "rel_error": rel_error, "logits": case.inputs["logits"].copy(), "targets": case.inputs["targets"].copy()}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(code, GRADIENT_HEADING, "exec"), names)          # noqa: S102 - the student's own cell
+    if "by_hand" not in names:
+        raise Failed("the cell ran but did not set by_hand")
+    return {"by_hand": names["by_hand"], "p": losses.softmax(case.inputs["logits"].copy(), 1)}
+
+
+def gradient_by_hand(ctx):
+    got, want = ctx.value("main", "by_hand"), ctx.want("main", "by_hand")
+    if close(got, want):
+        return "by_hand equals (p - onehot) / N"
+    p, targets = ctx.value("main", "p"), ctx.inputs("main")["targets"]
+    if np.shape(p) == (len(targets), 3) and close(got, (p - np.eye(3)[targets]) / len(targets)):
+        return "by_hand follows from your losses.softmax, which is wrong (its own tests say how)"
+    labels = ctx.name_mistake("main", "by_hand", got)
+    what = f"likely {ctx.exercise.explain(labels)}" if labels else "it matches no known mistake"
+    raise Failed(f"by_hand is not the gradient of the mean cross-entropy: {what}; {differ('by_hand', want, got)}")
+
+
+EXERCISES = [
+    manual("notebooks/softmax.ipynb"),
+    Exercise(name=code_name(GRADIENT_HEADING), path="notebooks/cross_entropy.ipynb", function=GRADIENT_HEADING,
+             call=call_gradient_cell, cases=gradient_cases, imports=("classifiers.losses",),
+             properties=[Property("the gradient by hand", 1, gradient_by_hand)], mistakes=GRADIENT_MISTAKES,
+             cs231n=False),
+]
+
+# BEGIN SOLUTION
+# ---------------------------------------------------------------- the answers (never released)
+
+
+def gradient_answers(case):
+    logits, targets = case.inputs["logits"], case.inputs["targets"]
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    onehot, n = np.eye(3)[targets], len(targets)
+    return {"by_hand": [((), (p - onehot) / n), (("gradsum",), p - onehot), (("sign",), (onehot - p) / n),
+                        (("onehot",), p / n)]}
+
+
+EXERCISES[1].answers = gradient_answers
+# END SOLUTION

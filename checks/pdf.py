@@ -1,0 +1,322 @@
+"""The PDF of a hand-in, for the graders who read the inline answers.
+
+A cover page (the files handed in with their sha256, the check verdicts, the warnings, such as a
+notebook not run to the end, and the contents with page numbers), then every notebook in order:
+its markdown (the questions and the answers), its code and its outputs (printed text, errors and
+figures). Each notebook and each inline question starts on a new page and has an entry in the
+PDF's outline, and an answer cell has a bar in the margin.
+
+Made with fpdf2 and markdown-it-py in plain Python: no LaTeX and no browser, so it works offline,
+on Colab and on a laptop. The fonts are the DejaVu fonts that matplotlib ships. Display math
+($$ ... $$) is drawn by matplotlib's mathtext; inline math ($ ... $) becomes text, with its
+subscripts and superscripts, so that it can be searched. Long lines are wrapped, never cut.
+"""
+import base64
+import html
+import io
+import re
+from pathlib import Path
+
+from atomic_write import atomic_write
+
+#: a markdown cell that starts an inline question: "### Inline question 1", CS231n's "**Inline Question 1**"
+QUESTION = re.compile(r"[#*\s]*(inline question\s*\d*)", re.I)
+ANSWER_TAG = "answer"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+#: looked for in this order: code (left alone), display math, inline math
+MATH = re.compile(r"(```.*?```|`[^`\n]*`)|\$\$(.+?)\$\$|(?<![\\$])\$([^$\n]+?)\$", re.S)
+PLACEHOLDER = "\ue000{}\ue001"
+#: TeX commands written as the character they stand for; any other command is written as its name (\log: log)
+SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "eta": "η",
+    "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ",
+    "omega": "ω", "Delta": "Δ", "Sigma": "Σ", "Omega": "Ω", "sum": "Σ", "prod": "∏", "partial": "∂",
+    "nabla": "∇", "infty": "∞", "cdot": "·", "times": "×", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥",
+    "ne": "≠", "neq": "≠", "approx": "≈", "in": "∈", "to": "→", "rightarrow": "→", "mid": "|", "pm": "±",
+    "ldots": "…", "dots": "…", "cdots": "⋯", "sqrt": "√", "quad": " ", "qquad": "  ", ",": " ", ";": " ",
+    "!": "", "left": "", "right": "", "{": "{", "}": "}", "%": "%", "$": "$", "_": "_",
+}
+#: font commands whose argument stays as text; \color{...} goes with its argument
+FONT_COMMANDS = re.compile(r"\\(?:text|textit|textbf|textrm|mathrm|mathbf|mathit|mathcal|operatorname)(?![A-Za-z])\s*")
+MARGIN, TEXT_PT, CODE_PT, LINE = 15, 10.5, 8.5, 4.2          # mm, points, points, mm per code line
+PX_MM = 25.4 / 96                                             # a figure's pixel at 96 dpi, in mm
+
+
+def inline_math(tex):
+    """HTML for fpdf2 that reads as the TeX ``tex``: symbols as characters, _ and ^ as <sub> and <sup>.
+
+    Example: ``-\\log p_{y_i}`` gives ``<i>-log p<sub>y_i</sub></i>``; an unknown command keeps its name.
+    """
+    text = FONT_COMMANDS.sub("", re.sub(r"\\color\s*\{[^{}]*\}", "", tex))
+    text = re.sub(r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", r"(\1)/(\2)", text)
+    text = re.sub(r"\\([A-Za-z]+|[,;!{}%$_])", lambda m: SYMBOLS.get(m.group(1), m.group(1)), text)
+    text = html.escape(text, quote=False)
+    for mark, tag in (("_", "sub"), (r"\^", "sup")):
+        text = re.sub(mark + r"(?:\{([^{}]*)\}|(\S))", lambda m: f"<{tag}>{m.group(1) or m.group(2)}</{tag}>", text)
+    return "<i>" + re.sub(r"[{}]", "", text).strip() + "</i>"
+
+
+def segments(markdown):
+    """The markdown of a cell split at its display math: [("markdown", text, [inline tex]), ("math", tex), ...].
+
+    In a markdown part, inline math is replaced by numbered placeholders (so that the markdown
+    parser leaves its _ and * alone) and listed in order; math inside code is left as it is.
+    """
+    parts, out, inline, last = [], [], [], 0
+    for match in MATH.finditer(markdown):
+        code, display, tex = match.groups()
+        out.append(markdown[last:match.start()])
+        last = match.end()
+        if code is not None:
+            out.append(code)
+        elif tex is not None:
+            out.append(PLACEHOLDER.format(len(inline)))
+            inline.append(tex)
+        else:
+            parts += [("markdown", "".join(out), inline), ("math", " ".join(display.split()))]
+            out, inline = [], []
+    parts.append(("markdown", "".join(out + [markdown[last:]]), inline))
+    return [p for p in parts if p[0] == "math" or p[1].strip()]
+
+
+def markdown_html(text, inline):
+    """HTML of the markdown ``text`` with its placeholders replaced by ``inline``'s math.
+
+    Images become their alt text in brackets: the PDF is made offline and reads no other file.
+    A table cell keeps its text without markup (fpdf2 draws no tags inside one).
+    """
+    from markdown_it import MarkdownIt
+    rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    rendered = re.sub(r'<img [^>]*?alt="([^"]*)"[^>]*>', r"[image: \1]", rendered)
+    rendered = re.sub("\ue000(\\d+)\ue001", lambda m: inline_math(inline[int(m.group(1))]), rendered)
+    return re.sub(r"(<t[dh](?:\s[^>]*)?>)(.*?)(</t[dh]>)", lambda m: m.group(1) + re.sub(r"<[^>]+>", "", m.group(2))
+                  + m.group(3), rendered, flags=re.S)
+
+
+def math_image(tex):
+    """(PNG bytes, width mm, height mm) of the TeX ``tex`` drawn by mathtext, or None where mathtext cannot."""
+    from matplotlib import mathtext
+    from matplotlib.font_manager import FontProperties
+    from PIL import Image
+    buffer = io.BytesIO()
+    try:
+        mathtext.math_to_image(f"${tex}$", buffer, prop=FontProperties(size=TEXT_PT + 2), dpi=200, format="png")
+    except (ValueError, RuntimeError):                     # a command mathtext does not know (\begin{align})
+        return None
+    width, height = Image.open(io.BytesIO(buffer.getvalue())).size
+    return buffer.getvalue(), width / 200 * 25.4, height / 200 * 25.4
+
+
+def output_text(text):
+    """Printed text as a terminal shows it: colours dropped, a line rewritten with \\r kept as last written,
+    tabs expanded."""
+    lines = ANSI.sub("", text).split("\n")
+    return "\n".join(line.rstrip("\r").split("\r")[-1].expandtabs() for line in lines).rstrip("\n")
+
+
+def source(cell):
+    text = cell.get("source", "")
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def _fpdf():
+    """An FPDF whose outline holds only the sections this module starts (a notebook, an inline question)."""
+    from fpdf import FPDF
+
+    class Outlined(FPDF):
+        def start_section(self, name, level=0, strict=True):
+            if strict:                          # write_html starts one per heading, with strict=False
+                super().start_section(name, level, strict)
+    return Outlined(format="A4", unit="mm")
+
+
+class Document:
+    """An fpdf2 document with the fonts, and the few kinds of blocks, that a notebook needs."""
+
+    def __init__(self):
+        import matplotlib
+        self.pdf = pdf = _fpdf()
+        pdf.set_margins(MARGIN, MARGIN, MARGIN)
+        pdf.set_auto_page_break(True, margin=MARGIN)
+        fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+        for style, suffix in (("", ""), ("B", "-Bold"), ("I", "-Oblique"), ("BI", "-BoldOblique")):
+            pdf.add_font("Sans", style, fonts / f"DejaVuSans{suffix}.ttf")
+            pdf.add_font("Mono", style, fonts / f"DejaVuSansMono{suffix}.ttf")
+        self.footer_text = ""
+        pdf.footer = self._footer
+
+    def _footer(self):
+        pdf = self.pdf
+        pdf.set_y(-MARGIN + 4)
+        pdf.set_font("Sans", "", 8)
+        pdf.set_text_color(120)
+        pdf.cell(0, 4, f"{self.footer_text}    page {pdf.page_no()}", align="R")
+        pdf.set_text_color(0)
+
+    def text(self, text, size=TEXT_PT, style="", color=0, font="Sans"):
+        self.pdf.set_font(font, style, size)
+        self.pdf.set_text_color(color)
+        self.pdf.set_x(self.pdf.l_margin)
+        self.pdf.multi_cell(0, size * 0.45, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_text_color(0)
+
+    def markdown(self, markdown):
+        """A markdown cell: its text through write_html, its display math as images."""
+        pdf = self.pdf
+        for part in segments(markdown):
+            if part[0] == "math":
+                self.formula(part[1])
+                continue
+            pdf.set_font("Sans", "", TEXT_PT)
+            try:
+                pdf.write_html(markdown_html(part[1], part[2]), font_family="Sans", tag_styles=self._styles())
+            except Exception:           # noqa: BLE001 - fpdf2 refuses some nestings of tags: show the text as written
+                self.text(re.sub("\ue000(\\d+)\ue001", lambda m: f"${part[2][int(m.group(1))]}$", part[1]))
+        pdf.ln(1)
+
+    def _styles(self):
+        from fpdf import FontFace, TextStyle
+        heading = dict(color="#1f3a68", b_margin=1, t_margin=3, font_family="Sans", font_style="B")
+        return {"code": FontFace(family="Mono", size_pt=TEXT_PT - 1),
+                "pre": TextStyle(font_family="Mono", font_size_pt=CODE_PT, t_margin=2, b_margin=2),
+                "h1": TextStyle(font_size_pt=17, **heading), "h2": TextStyle(font_size_pt=14, **heading),
+                "h3": TextStyle(font_size_pt=12.5, **heading), "h4": TextStyle(font_size_pt=11.5, **heading)}
+
+    def formula(self, tex):
+        """Display math, centred; mathtext's image or, where it fails, the TeX as readable text."""
+        drawn = math_image(tex)
+        if drawn is None:
+            self.pdf.write_html(f"<p>{inline_math(tex)}</p>", font_family="Sans")
+            return
+        png, width, height = drawn
+        scale = min(1.0, self.pdf.epw / width)
+        self.pdf.ln(1)
+        self.pdf.image(io.BytesIO(png), x="C", w=width * scale, h=height * scale, alt_text=tex)
+        self.pdf.ln(1)
+
+    def code(self, text, label):
+        """A code cell's source on grey, with its execution count as Jupyter shows it."""
+        self.text(label, size=7.5, color=110, font="Mono")
+        self.pdf.set_fill_color(242, 242, 242)
+        self.pdf.set_font("Mono", "", CODE_PT)
+        self.pdf.multi_cell(0, LINE, text.expandtabs(4) or " ", fill=True, align="L", new_x="LMARGIN",
+                            new_y="NEXT")
+        self.pdf.ln(1)
+
+    def figure(self, png):
+        """A PNG output at 96 dpi, made smaller where it would not fit the page's width or height."""
+        from PIL import Image
+        try:
+            width, height = (n * PX_MM for n in Image.open(io.BytesIO(png)).size)
+        except (OSError, ValueError) as exc:                  # a figure that is not a readable PNG
+            self.text(f"[a figure that cannot be read: {exc}]", CODE_PT, color=(170, 0, 0))
+            return
+        scale = min(1.0, self.pdf.epw / width, (self.pdf.eph - 10) / height)
+        self.pdf.image(io.BytesIO(png), w=width * scale, h=height * scale)
+        self.pdf.ln(1)
+
+    def outputs(self, cell):
+        """A code cell's outputs: printed text, results (a figure, else text), errors with their traceback."""
+        for out in cell.get("outputs", []):
+            kind, data = out.get("output_type"), out.get("data", {})
+            if kind == "stream":
+                self.text(output_text(source({"source": out.get("text", "")})), CODE_PT, font="Mono",
+                          color=(170, 0, 0) if out.get("name") == "stderr" else 0)
+            elif kind in ("execute_result", "display_data") and "image/png" in data:
+                png = data["image/png"]
+                self.figure(base64.b64decode("".join(png) if isinstance(png, list) else png))
+            elif kind in ("execute_result", "display_data") and "text/plain" in data:
+                self.text(output_text(source({"source": data["text/plain"]})), CODE_PT, font="Mono")
+            elif kind == "error":
+                trace = "\n".join(out.get("traceback") or [f"{out.get('ename')}: {out.get('evalue')}"])
+                self.text(output_text(trace), CODE_PT, font="Mono", color=(170, 0, 0))
+
+    def mark(self, start):
+        """A bar in the left margin from ``start`` ((page, y)) to here, across pages: an answer."""
+        pdf, (page, y), here = self.pdf, start, (self.pdf.page, self.pdf.get_y())
+        pdf.set_draw_color(40, 110, 200)
+        pdf.set_line_width(0.8)
+        for p in range(page, here[0] + 1):
+            pdf.page = p
+            top = y if p == page else pdf.t_margin
+            bottom = here[1] if p == here[0] else pdf.h - pdf.b_margin
+            pdf.line(MARGIN - 4, top, MARGIN - 4, bottom)
+        pdf.page = here[0]
+        pdf.set_draw_color(0)
+        pdf.set_line_width(0.2)
+
+
+def notebook(doc, path, nb):
+    """Every cell of the notebook ``nb`` (a dict) stored at ``path``, from a new page."""
+    pdf = doc.pdf
+    if pdf.get_y() > pdf.t_margin:         # the page after the cover is still empty
+        pdf.add_page()
+    doc.footer_text = path                 # from this page on: the previous page's footer is drawn by add_page
+    pdf.start_section(path, level=0)
+    doc.text(path, size=15, style="B", color=(31, 58, 104))
+    pdf.ln(2)
+    for cell in nb.get("cells", []):
+        text = source(cell)
+        if cell.get("cell_type") == "markdown":
+            question = QUESTION.match(text)
+            if question:
+                if pdf.get_y() > pdf.t_margin + 30:           # a question starts a page, unless one just began
+                    pdf.add_page()
+                pdf.start_section(f"{path}: {question.group(1).strip().capitalize()}", level=1)
+            start = (pdf.page, pdf.get_y())
+            doc.markdown(text)
+            if ANSWER_TAG in cell.get("metadata", {}).get("tags", []) or re.search(r"your answer", text, re.I):
+                doc.mark(start)
+        elif cell.get("cell_type") == "code":
+            count = cell.get("execution_count")
+            doc.code(text, f"In [{count if count is not None else ' '}]:")
+            doc.outputs(cell)
+
+
+def cover(doc, files, verdicts, warnings):
+    """The cover's contents, drawn when the whole document is known (the outline gives the page numbers)."""
+    def render(pdf, outline):
+        pdf.set_xy(MARGIN, MARGIN)
+        doc.text("Hand-in: the notebooks and their answers", size=17, style="B", color=(31, 58, 104))
+        pdf.ln(3)
+        doc.text("Contents", size=12.5, style="B")
+        for section in outline:
+            indent = "        " * section.level
+            doc.text(f"{indent}{section.name}    page {section.page_number}", size=9.5)
+        pdf.ln(2)
+        doc.text("Warnings" if warnings else "Warnings: none", size=12.5, style="B")
+        for warning in warnings:
+            doc.text(f"- {warning}", size=9.5, color=(170, 0, 0))
+        pdf.ln(2)
+        doc.text("Checks (make check)", size=12.5, style="B")
+        for verdict in verdicts:
+            doc.text(verdict, size=8.5, font="Mono")
+        pdf.ln(2)
+        doc.text("Files handed in, with their sha256", size=12.5, style="B")
+        for path, digest in sorted(files.items()):
+            doc.text(f"{digest}  {path}", size=7, font="Mono")
+    return render
+
+
+def write(out, notebooks, files, verdicts, warnings):
+    """Write the PDF of a hand-in to ``out``, atomically: a PDF already there stays whole if this fails.
+
+    Inputs:
+    - out: the path of the PDF to write (a str or Path).
+    - notebooks: [(path, notebook)], the notebooks in the order a student works, each a dict
+      as json.load gives it, with its outputs.
+    - files: {path: sha256} of every file handed in (MANIFEST.json's "files").
+    - verdicts: the check lines, as `make check` starts them ("[ok] NAME (FILE)").
+    - warnings: lines for the student and the grader (a notebook not run to the end, ...).
+    Returns the number of pages.
+    """
+    doc = Document()
+    doc.pdf.set_title("Hand-in: the notebooks and their answers")
+    doc.pdf.add_page()
+    doc.pdf.insert_toc_placeholder(cover(doc, files, verdicts, warnings), pages=1, allow_extra_pages=True,
+                                   reset_page_indices=False)
+    for path, nb in notebooks:
+        notebook(doc, path, nb)
+    with atomic_write(out) as f:
+        f.write(doc.pdf.output())
+    return doc.pdf.pages_count

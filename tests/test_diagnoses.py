@@ -1,0 +1,222 @@
+"""Every hand-written buggy submission in tests/submissions/ (and the ones made from the solution's files
+when the tests run): the grader fails exactly the tests its mistake costs and names the mistake, and
+`make check` in a student edition holding the same files fails the same properties in the same words."""
+import atexit
+import functools
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from checks.exercises import by_name
+from instructor import grade, markers, release, sandbox, submission
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
+NAIVE, VEC = "softmax_loss_naive", "softmax_loss_vectorized"
+SHAPES, SPEED = "scalar loss and dW of W's shape", "speed (no loop over examples)"
+REG_LOSS, REG_GRAD = "regularization in the loss", "regularization in the gradient"
+
+DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback says}; every other test passes
+    ("classes_from_max_y", NAIVE, {"loss value": "max(y) + 1", "gradient": "max(y) + 1"}),
+    ("grad_not_divided", NAIVE, {"gradient": "the gradient is not divided by N"}),
+    ("grad_reg_missing", VEC, {REG_GRAD: "lacks the regularization's 2 * reg * W"}),
+    ("grad_sign", VEC, {"gradient": "the gradient has the wrong sign"}),
+    ("grad_transposed", VEC, {"gradient": "the gradient is transposed", SHAPES: "(transposed?)"}),
+    ("grad_zeros", NAIVE, {"gradient": "the gradient is all zeros", REG_GRAD: "the gradient is all zeros"}),
+    ("half_reg", NAIVE, {REG_LOSS: "0.5 * reg * np.sum(W * W) convention", REG_GRAD: "the 0.5 * reg convention's"}),
+    ("half_reg_unpaired", NAIVE, {REG_LOSS: "0.5 * reg * np.sum(W * W) convention"}),
+    ("log10", NAIVE, {"loss value": "log10 is used instead of the natural log"}),
+    ("loop_in_vectorized", VEC, {SPEED: "as with a Python loop over them (a loop at line 8)"}),
+    ("modifies_input", VEC, {"inputs unmodified": "modified its input X in place", "loss value": "wrong loss",
+                             "gradient": "wrong gradient", "stability with large scores": "not credited",
+                             "N = 1 and C other than 10": "wrong loss", "float32 input": "not credited",
+                             SPEED: "not credited"}),
+    ("no_max_shift", VEC, {"stability with large scores": "overflow"}),
+    ("onehot_missing", VEC, {"gradient": "the one-hot term is missing"}),
+    ("per_example_loss", VEC, {SHAPES: "a per-example loss array"}),
+    ("loss_one_by_one", VEC, {SHAPES: "an array of shape (1, 1) holding one number, not a scalar"}),
+    ("precedence", NAIVE, {REG_LOSS: "operator precedence"}),
+    # sum(W * W) without reg is there even when reg = 0: every value test names it
+    ("reg_factor_dropped", NAIVE, {"loss value": "the reg factor is dropped", "gradient": "reg factor is dropped",
+                                   REG_LOSS: "the reg factor is dropped", REG_GRAD: "the reg factor is dropped",
+                                   "stability with large scores": "must leave the loss unchanged"}),
+    ("reg_missing", NAIVE, {REG_LOSS: "is missing from the loss", REG_GRAD: "lacks the regularization"}),
+    ("reg_sum_squared", NAIVE, {REG_LOSS: "squares the sum of W's entries",
+                                REG_GRAD: "2 * reg * np.sum(W) in every entry"}),
+    ("reg_over_n", VEC, {REG_LOSS: "the regularization is divided by N", REG_GRAD: "regularization is divided by N"}),
+    ("sum_not_mean", VEC, {"loss value": "summed over the examples instead of averaged"}),
+    ("svm_half_reg", "svm_loss_naive", {REG_LOSS: "0.5 * reg * np.sum(W * W) convention",
+                                        REG_GRAD: "the 0.5 * reg convention's"}),
+    ("svm_onehot_missing", "svm_loss_vectorized", {"gradient": "the one-hot term is missing"}),
+    ("wrong_class", VEC, {"loss value": "the wrong class is indexed", "gradient": "the wrong class is indexed",
+                          SPEED: "too slow"}),
+    ("train_full_batch", "LinearClassifier.train",
+     {"random minibatches of batch_size examples": "used 300 examples, expected batch_size = 17"}),
+    ("train_same_batch", "LinearClassifier.train",
+     {"random minibatches of batch_size examples": "all used the same minibatch"}),
+    ("train_fixed_lr", "LinearClassifier.train", {"uses the learning rate": "expected learning_rate = 0.01"}),
+    ("train_no_history", "LinearClassifier.train", {"returns the loss history": "train must return the list of losses"}),
+    ("predict_argmin", "LinearClassifier.predict", {"argmax of the scores": "the class with the lowest score"}),
+    ("predict_axis0", "LinearClassifier.predict",
+     {"argmax of the scores": "one label per example, shape (50,); got shape (4,)"}),
+    ("proba_no_shift", "Softmax.predict_proba", {"stability with large scores": "overflow"}),
+    ("proba_axis0", "Softmax.predict_proba", {"rows are softmax(X @ W)": "normalised over the wrong axis"}),
+    ("losses_no_shift", "losses.softmax", {"stability with large inputs": "overflow"}),
+    ("losses_no_shift", "losses.log_softmax", {"stability with large inputs": "overflow"}),
+    ("losses_wrong_axis", "losses.softmax", {"values along dim": "normalised over the wrong axis",
+                                             "gradient": "the output itself is wrong"}),
+    ("losses_grad_no_sum", "losses.softmax", {"gradient": "leaves out the sum along dim"}),
+    ("log_of_softmax", "losses.log_softmax", {"no underflow to -inf": "computed as np.log(softmax(x))"}),
+    ("cell_not_divided", 'the code under "The gradient, softmax minus one-hot"',
+     {"the gradient by hand": "the gradient is not divided by N"}),
+]
+
+# Made from the solution's own files when the tests run, so they never go stale: predict_proba with one
+# mistake in an otherwise solved file, and cross_entropy.ipynb's gradient cell with one.
+PROBA_BODIES = {
+    "proba_no_shift": ["S = np.exp(self.scores(X))  # no max shift",
+                       "return S / S.sum(axis=1, keepdims=True)"],
+    "proba_axis0": ["S = self.scores(X)",
+                    "S = np.exp(S - S.max(axis=1, keepdims=True))",
+                    "return S / S.sum(axis=0, keepdims=True)  # the wrong axis"],
+}
+CELL_BODIES = {"cell_not_divided": "p = L.softmax(logits, 1)\nonehot = np.eye(3)[targets]\nby_hand = p - onehot\n"}
+
+
+def with_region(text, function, lines, indent=8):
+    """``text`` with the solution region of ``function`` replaced by ``lines``."""
+    head, tail = text.split(f"def {function}", 1)
+    begin = tail.rindex("\n", 0, tail.index("# BEGIN SOLUTION")) + 1
+    end = tail.index("# END SOLUTION\n") + len("# END SOLUTION\n")
+    return head + f"def {function}" + tail[:begin] + "".join(" " * indent + line + "\n" for line in lines) + tail[end:]
+
+
+def with_cell(body):
+    nb = json.loads((ROOT / "notebooks/cross_entropy.ipynb").read_text())
+    for cell in nb["cells"]:
+        if "# BEGIN SOLUTION" in markers._source(cell):
+            text = markers._source(cell)
+            start, end = text.index("# BEGIN SOLUTION"), text.index("# END SOLUTION\n") + len("# END SOLUTION\n")
+            cell["source"] = text[:start] + body + text[end:]
+    return json.dumps(nb)
+
+
+@functools.lru_cache(maxsize=None)
+def made():
+    root = Path(tempfile.mkdtemp(prefix="fixtures-"))
+    atexit.register(shutil.rmtree, root, True)
+    for fixture, lines in PROBA_BODIES.items():
+        target = root / fixture / "classifiers" / "linear_classifier.py"
+        target.parent.mkdir(parents=True)
+        target.write_text(with_region((ROOT / "classifiers/linear_classifier.py").read_text(), "predict_proba", lines))
+    for fixture, body in CELL_BODIES.items():
+        (root / fixture / "notebooks").mkdir(parents=True)
+        (root / fixture / "notebooks/cross_entropy.ipynb").write_text(with_cell(body))
+        (root / fixture / "classifiers").mkdir()
+        shutil.copy(ROOT / "classifiers/losses.py", root / fixture / "classifiers/losses.py")
+    return root
+
+
+def fixture_path(fixture):
+    generated = made() / fixture
+    return generated if generated.exists() else SUBMISSIONS / fixture
+
+
+@functools.lru_cache(maxsize=None)
+def graded(fixture, exercise, accept_half_reg=False):
+    """{test: output} of the tests one exercise of a fixture fails, and how many it has."""
+    options = grade.Options(accept_half_reg=accept_half_reg, limits=sandbox.Limits(timeout=10.0))
+    tests = grade.grade_one(fixture_path(fixture), options, only={exercise})["tests"]
+    failed = {t["name"][len(exercise) + 2:]: t["output"] for t in tests if t["score"] < t["max_score"]}
+    return failed, len(tests)
+
+
+@functools.lru_cache(maxsize=1)
+def edition():
+    folder = Path(tempfile.mkdtemp(prefix="edition-"))
+    atexit.register(shutil.rmtree, folder, True)
+    release.release(folder / "edition")
+    return folder / "edition"
+
+
+def checked(fixture, exercise):
+    """{property: message} of the properties `python -m checks` fails, in an edition holding the fixture."""
+    folder = Path(tempfile.mkdtemp(prefix="student-"))
+    try:
+        shutil.copytree(edition(), folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.npz", "datasets"))
+        for path, data in submission.load(fixture_path(fixture)).files.items():
+            # a fixture holds the function it gets wrong: the rest of its file is the edition's
+            base = (folder / path).read_bytes() + b"\n\n" if path.endswith(".py") else b""
+            (folder / path).write_bytes(base + data)
+        out = subprocess.run([sys.executable, "-m", "checks", exercise], cwd=folder, capture_output=True,
+                             text=True).stdout
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    failed, current = {}, None
+    for line in out.splitlines():
+        if line.startswith("    FAIL  "):
+            current, _, message = line[len("    FAIL  "):].partition(": ")
+            failed[current] = message
+        elif line.startswith("          ") and current:
+            failed[current] += "\n" + line.strip()
+        else:
+            current = None
+    assert failed or "[ok]" in out, out
+    return failed
+
+
+def words(text):
+    """Feedback without its numbers and counterexample: what it says, to compare the two."""
+    return re.sub(r"\s*([,\]])", r"\1", re.sub(r"\s+", " ", re.sub(r"-?\d+(\.\d+)?(e[-+]?\d+)?", "#", text.split(" For example")[0])))
+
+
+@pytest.mark.parametrize("fixture, exercise, fails", DIAGNOSES, ids=[f"{d[0]}-{d[1][:30]}" for d in DIAGNOSES])
+def test_the_grader_names_the_mistake_and_charges_its_tests_only(fixture, exercise, fails):
+    failed, count = graded(fixture, exercise)
+    assert set(failed) == set(fails), failed
+    for test, says in fails.items():
+        assert says in failed[test], (test, failed[test])
+    for test, out in failed.items():          # never "expected loss 3.38382, got 3.38382"
+        assert not re.search(r"expected( \w+)? (\S+?),? got \2\b", out), (test, out)
+    if {"loss value", "gradient"} & set(failed) and "tiny" in failed.get("loss value", failed.get("gradient")):
+        assert "For example, with W = " in failed.get("loss value", failed.get("gradient"))
+
+
+@pytest.mark.parametrize("fixture, exercise, fails", DIAGNOSES, ids=[f"{d[0]}-{d[1][:30]}" for d in DIAGNOSES])
+def test_make_check_fails_the_same_properties_in_the_same_words(fixture, exercise, fails):
+    graded_failed, _ = graded(fixture, exercise)
+    local_failed = checked(fixture, exercise)
+    assert set(local_failed) == set(graded_failed), local_failed
+    for test in graded_failed:
+        assert words(local_failed[test]) == words(graded_failed[test]), (test, local_failed[test], graded_failed[test])
+
+
+def test_the_counterexample_of_a_value_test_is_the_tiny_case_printed_whole():
+    failed, _ = graded("log10", NAIVE)
+    assert re.search(r"For example, with W = \[\[.*\]\], X = \[\[.*\]\], y = \[\d, \d, \d\], reg = 0: "
+                     r"expected loss \d\.\d{4}, got \d\.\d{4}\.$", failed["loss value"]), failed["loss value"]
+
+
+def test_half_reg_is_accepted_by_the_instructor_option_only_as_a_pair():
+    assert graded("half_reg", NAIVE, accept_half_reg=True)[0] == {}
+    failed, _ = graded("half_reg_unpaired", NAIVE, accept_half_reg=True)
+    assert set(failed) == {REG_LOSS}
+    assert "the loss uses the 0.5 * reg convention but its gradient adds 2 * reg * W" in failed[REG_LOSS]
+
+
+def test_gradient_not_divided_by_n_is_set_aside_by_the_small_cases_test():
+    tests = grade.grade_one(SUBMISSIONS / "grad_not_divided", grade.Options(), only={NAIVE})["tests"]
+    small = next(t for t in tests if t["name"].endswith("N = 1 and C other than 10"))
+    assert small["score"] == 1 and "the gradient is not divided by N" in small["output"]
+
+
+def test_every_fixture_is_in_the_table():
+    hand_written = {p.name for p in SUBMISSIONS.iterdir() if not p.name.startswith("hostile")} - {"cs231n_old"}
+    assert hand_written <= {d[0] for d in DIAGNOSES}
+    assert all(by_name(d[1]) for d in DIAGNOSES)
