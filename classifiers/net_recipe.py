@@ -175,10 +175,16 @@ def _finish(history, per_epoch):
     return history
 
 
+def predict(model, X, batch_size=1000):
+    """The predicted labels (N,) of the examples of X (N, ...): the class of each one's highest score
+    model.loss(X) gives, scored ``batch_size`` examples at a time."""
+    return np.concatenate([np.argmax(model.loss(X[s:s + batch_size]), axis=1)
+                           for s in range(0, X.shape[0], batch_size)])
+
+
 def accuracy(model, X, y, batch_size=1000):
-    """The fraction of the examples of X (N, ...) whose highest score model.loss gives is their label y (N,)."""
-    pred = [np.argmax(model.loss(X[s:s + batch_size]), axis=1) for s in range(0, X.shape[0], batch_size)]
-    return float(np.mean(np.concatenate(pred) == y))
+    """The fraction of the examples of X (N, ...) that ``predict`` gives their label y (N,)."""
+    return float(np.mean(predict(model, X, batch_size) == y))
 
 
 def _show_progress(bar, it, per_epoch, loss, val_history):

@@ -53,9 +53,11 @@ def sgd_momentum(w, dw, config=None):
         config = {}
     config.setdefault("learning_rate", 1e-2)
     config.setdefault("momentum", 0.9)
-    v = config.get("velocity", np.zeros_like(w))
-    v = config["momentum"] * v - config["learning_rate"] * dw
-    config["velocity"] = v
+    if "velocity" not in config:
+        config["velocity"] = np.zeros_like(w)
+    v = config["velocity"]          # the rule's own state: updated in place, one pass fewer over memory
+    v *= config["momentum"]
+    v -= config["learning_rate"] * dw
     return w + v, config
 
 
