@@ -167,3 +167,10 @@ def test_the_notebook_cell_runs_and_its_mistake_is_named(tmp_path, monkeypatch, 
         heading("## The gradient, softmax minus one-hot"), code(cell)]))
     o = checks.run_all(["cross_entropy"])[0]
     assert o.verdict == checks.FAIL and says in dict(o.failed)["the gradient by hand"], o.report()
+
+
+def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():
+    assert [o.exercise.name for o in checks.run_all(["softmax_loss"])] == ["softmax_loss"]
+    assert [o.exercise.name for o in checks.run_all(["softmax_loss_"])] == ["softmax_loss_naive",
+                                                                             "softmax_loss_vectorized"]
+    assert {o.exercise.path for o in checks.run_all(["layers.py"])} == {"classifiers/layers.py"}
