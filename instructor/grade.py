@@ -1,16 +1,17 @@
 """python -m instructor grade SUBMISSION [SUBMISSION ...] [--json FILE] [--csv FILE] [--jobs N]
 
 Grades each exercise (``checks/exercises/``) of each submission: the student's code runs in a
-child process (``instructor.sandbox``) on cases drawn from the submission's content hash
+sandboxed child process (``instructor.sandbox``) on cases drawn from the submission's content hash
 (``instructor.context``), and the exercise's own properties judge the results against the
 answers its definition computes here, naming the likely mistake. One submission gives
 Gradescope's results.json with ``--json``; many give a gradebook with ``--csv``. Exits 2 when
 a submission could not be read (its results.json, gradebook row and score 0 are written all the
-same).
+same), or when no sandbox can run (nothing is graded then, unless ``--no-sandbox``).
 """
 import argparse
 import ast
 import csv
+import dataclasses
 import functools
 import json
 import os
@@ -18,7 +19,6 @@ import re
 import shutil
 import sys
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -26,13 +26,13 @@ from atomic_write import atomic_write, write_text
 from checks.exercises import EXERCISES, notebooks
 from checks.framework import Failed
 
-from . import sandbox
+from . import isolation, sandbox
 from . import submission as submissions
 from .context import GraderContext, seeded
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-UNREADABLE = 2      # the exit status when a submission could not be read (the others are graded)
-BASELINE_ROUNDS = 5
+UNREADABLE = 2      # the exit status when a submission could not be read, or when no sandbox can run
+TIMED_ROUNDS = 5    # a timed case is timed this many times, on inputs of its own each, the fastest judged
 
 
 @dataclass
@@ -54,41 +54,58 @@ def supplied(source):
     return [what for pattern, what in SHIMS if re.search(pattern, text, re.M)]
 
 
-def imported_names(source):
-    """The top-level names of the absolute imports in a Python source (``import a.b`` gives ``a``)."""
+def imported_modules(rel, source):
+    """The dotted names a repository file imports, relative imports resolved (``from . import a`` in
+    instructor/grade.py gives instructor and instructor.a)."""
+    parts = rel[:-3].split("/")
+    package = parts[:-1]
     names = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.split(".")[0])
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
     return names
 
 
-@functools.lru_cache(maxsize=None)
-def repo_sources(packages):
-    """{repo-relative path: bytes}: the .py files of ``packages`` (folders of this repository) and of
-    every top-level module or package of the repository they import, directly or through each other
-    (data_utils.py for classifiers/, checks/ for instructor/): what must travel with them."""
-    found, seen, todo = {}, set(packages), list(packages)
-    while todo:
-        name = todo.pop()
-        folder = os.path.join(REPO, name)
-        if os.path.isdir(folder) and (name in packages or os.path.isfile(os.path.join(folder, "__init__.py"))):
-            files = sorted(os.path.relpath(os.path.join(root, f), REPO).replace(os.sep, "/")
-                           for root, _, names in os.walk(folder) if "__pycache__" not in root
-                           for f in names if f.endswith(".py"))
-        elif os.path.isfile(folder + ".py"):
-            files = [name + ".py"]
+def _module_files(dotted):
+    """The repository files importing ``dotted`` runs: each package's __init__.py, then the module."""
+    parts, files = dotted.split("."), []
+    for i in range(1, len(parts) + 1):
+        path = "/".join(parts[:i])
+        if os.path.isfile(os.path.join(REPO, path + ".py")):
+            files.append(path + ".py")
+        elif os.path.isfile(os.path.join(REPO, path, "__init__.py")):
+            files.append(path + "/__init__.py")
         else:
-            continue            # numpy, the standard library, ...
-        for rel in files:
-            with open(os.path.join(REPO, rel), "rb") as f:
-                found[rel] = f.read()
-            for imported in sorted(imported_names(found[rel]) - seen):
-                seen.add(imported)
-                todo.append(imported)
-    return found
+            break               # numpy, the standard library, a name imported from a module ...
+    return files
+
+
+@functools.lru_cache(maxsize=None)
+def repo_sources(roots):
+    """{repo-relative path: bytes}: the files ``roots`` names (a folder stands for the .py files below it)
+    and every repository module they import, directly or through each other: what must travel with them."""
+    todo = []
+    for root in roots:
+        folder = os.path.join(REPO, root)
+        todo += (sorted(os.path.relpath(os.path.join(path, f), REPO).replace(os.sep, "/")
+                        for path, _, names in os.walk(folder) if "__pycache__" not in path
+                        for f in names if f.endswith(".py"))
+                 if os.path.isdir(folder) else [root])
+    found = {}
+    while todo:
+        rel = todo.pop()
+        if rel in found:
+            continue
+        with open(os.path.join(REPO, rel), "rb") as f:
+            found[rel] = f.read()
+        for name in sorted(imported_modules(rel, found[rel])):
+            todo += [m for m in _module_files(name) if m not in found]
+    return dict(sorted(found.items()))
 
 
 @functools.lru_cache(maxsize=1)
@@ -136,17 +153,6 @@ def child_files(sub, exercise):
     return files
 
 
-def assemble(temp, files):
-    """Write ``files`` into a new folder under ``temp``; returns the folder of the classifiers package."""
-    folder = tempfile.mkdtemp(prefix="pkg-", dir=temp)
-    for rel, data in files.items():
-        target = os.path.join(folder, rel)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as f:
-            f.write(data)
-    return os.path.join(folder, "classifiers")
-
-
 def _test(exercise, prop, score, output):
     return {"name": f"{exercise.name}: {prop.name}", "score": score, "max_score": prop.points, "output": output}
 
@@ -160,21 +166,12 @@ def _note(source):
     return f" [supplied for an older Python or numpy: {', '.join(shims)}]" if shims else ""
 
 
-def baselines(exercise, cases):
-    """{case: seconds} of the timed cases' baselines, measured here with one BLAS thread as the child
-    has, the best of a few rounds."""
-    from threadpoolctl import threadpool_limits
-    out = {}
-    with threadpool_limits(1):
-        for case in cases:
-            if case.options.get("timed"):
-                best = float("inf")
-                for _ in range(BASELINE_ROUNDS):
-                    start = time.perf_counter()
-                    exercise.baseline(case)
-                    best = min(best, time.perf_counter() - start)
-                out[case.name] = best
-    return out
+def reference(exercise):
+    """The trusted child that times a timed case's baseline (a workload of its size that computes no
+    answer), on the same inputs and the same clock as the submission: {"files", "task"}, or None."""
+    if exercise.baseline is None:
+        return None
+    return {"files": edition_sources(), "task": {"exercise": exercise.name, "baseline": True}}
 
 
 def judge(exercise, ctx, note=""):
@@ -199,17 +196,42 @@ def grade_exercise(sub, exercise, options, temp):
     if path not in sub.files:
         return _missing(exercise, f"not submitted ({path} was not found in the submission)")
     cases = exercise.cases(seeded(sub.digest(), exercise), False)
+    rounds = timed_rounds(sub, exercise, cases)
     source = sub.files[path] if exercise.module else None
-    task = {"exercise": exercise.name, "path": path, "package_dir": assemble(temp, child_files(sub, exercise)),
-            "cases": [case.options for case in cases]}
-    run = sandbox.run_cases(task, [case.inputs for case in cases], options.limits, temp)
+    task = {"exercise": exercise.name, "cases": [case.options for case in cases + rounds]}
+    run = sandbox.run_cases(task, [case.inputs for case in cases + rounds], options.limits, temp,
+                            files=child_files(sub, exercise), reference=reference(exercise))
     if run.missing:
         return _missing(exercise, run.import_error)
     if run.import_error:
         return _missing(exercise, f"{path} could not be imported: {run.import_error}")
-    ctx = GraderContext(exercise, cases, run, {"accept_half_reg": options.accept_half_reg}, source,
-                        baselines(exercise, cases))
+    cases, run = fastest(cases, rounds, run)
+    timed = {case.name: outcome.reference_seconds for case, outcome in zip(cases, run.outcomes)
+             if case.options.get("timed")}
+    ctx = GraderContext(exercise, cases, run, {"accept_half_reg": options.accept_half_reg}, source, timed)
     return judge(exercise, ctx, _note(source))
+
+
+def timed_rounds(sub, exercise, cases):
+    """More rounds of each timed case of ``cases``, each with inputs of its own (the same case drawn with
+    another seed), so a result cannot be reused from one round to the next; a round's baseline is its
+    first round's (the baseline's time depends on the sizes only)."""
+    first = {case.name: index for index, case in enumerate(cases) if case.options.get("timed")}
+    return [dataclasses.replace(case, options=dict(case.options, baseline_as=first[case.name]))
+            for r in range(1, TIMED_ROUNDS) for case in exercise.cases(seeded(sub.digest(), exercise, r), False)
+            if case.name in first]
+
+
+def fastest(cases, rounds, run):
+    """(cases, run) with each timed case replaced by its fastest round that returned: the one judged,
+    its result included."""
+    outcomes = run.outcomes[:len(cases)]
+    for i, case in enumerate(cases):
+        for extra, outcome in zip(rounds, run.outcomes[len(cases):]):
+            if extra.name == case.name and outcome.seconds is not None and (
+                    outcomes[i].seconds is None or outcome.seconds < outcomes[i].seconds):
+                cases[i], outcomes[i] = extra, outcome
+    return cases, sandbox.Run(outcomes, run.import_error, run.missing, run.printed)
 
 
 def review(sub, exercise):
@@ -275,19 +297,21 @@ def write_csv(path, results):
     rows = []
     for result in results:
         scores = {t["name"]: t["score"] for t in result["tests"]}
-        rows.append([result["submission"], result["score"]] + [scores.get(n, "") for n in names])
+        rows.append([sandbox.printable(result["submission"]), result["score"]] + [scores.get(n, "") for n in names])
     with atomic_write(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["submission", "score"] + names)
         writer.writerows(rows)
 
 
-def summary(result):
+def summary(result, quiet=False):
+    """What is printed for one submission: its score and, unless quiet, each test lost with its
+    feedback; made printable (no terminal control sequences from a submission reach the screen)."""
     lines = [f"{result['submission']}: {result['output']}"]
-    for t in result["tests"]:
+    for t in [] if quiet else result["tests"]:
         if t["score"] < t["max_score"]:
             lines.append(f"  - {t['name']} ({t['score']:g}/{t['max_score']:g}): {t['output']}")
-    return "\n".join(lines)
+    return "\n".join(sandbox.printable(line).replace("\n", "\n    ") for line in lines)
 
 
 def report_names(paths):
@@ -318,7 +342,15 @@ def parse_args(argv):
     parser.add_argument("--accept-half-reg", action="store_true",
                         help="accept the 0.5 * reg * sum(W**2) convention in the regularization tests")
     parser.add_argument("--timeout", type=float, default=20.0, metavar="S", help="wall-clock limit per case")
-    parser.add_argument("--memory-mb", type=int, default=3072, metavar="MB", help="memory limit per child process")
+    parser.add_argument("--memory-mb", type=int, default=3072, metavar="MB",
+                        help="memory budget of a submission's processes together")
+    parser.add_argument("--sandbox", choices=("auto", "namespaces", "user"), default="auto",
+                        help="how submitted code is sealed off: namespaces (bubblewrap), user (a separate "
+                             "account per child, root only), or auto: namespaces where they work, else user")
+    parser.add_argument("--sandbox-user", action="append", default=[], metavar="USER",
+                        help="an account for user mode, one per job (repeat it, or USER1,USER2)")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run submitted code without a sandbox (where none is available; unsafe)")
     parser.add_argument("--quiet", action="store_true", help="print only each submission's score")
     args = parser.parse_args(argv)
     if args.jobs < 1:
@@ -328,25 +360,71 @@ def parse_args(argv):
     if args.json and len(args.submissions) != 1:
         parser.error(f"--json writes one results.json for one submission; got {len(args.submissions)} "
                      f"submissions (use --csv for several)")
+    args.sandbox_user = [u for value in args.sandbox_user for u in value.split(",") if u]
     return args
+
+
+def sealed_limits(args):
+    """The Limits of this run, once the sandbox they ask for is known to work: SandboxUnavailable
+    otherwise, or when in user mode an account can read the grader's files or a submission."""
+    limits = sandbox.Limits(timeout=args.timeout, memory_bytes=args.memory_mb * sandbox.MB,
+                            isolation="none" if args.no_sandbox else args.sandbox, users=tuple(args.sandbox_user))
+    iso = isolation.find(limits.isolation, limits.users)
+    exposed = isolation.readable_by([os.path.join(REPO, "instructor"), os.path.join(REPO, "classifiers"),
+                                   *args.submissions], limits)
+    if exposed:
+        raise isolation.SandboxUnavailable(
+            f"in user mode the sandbox's account can read {exposed[0]}: make the grader's files and the "
+            f"submissions unreadable to it (chmod -R go-rwx), as the Gradescope bundle's run_autograder does")
+    if iso.kind == "none":
+        print("warning: " + isolation.NOT_PROTECTED.format(user=pwd_name()), file=sys.stderr)
+    return limits
+
+
+def pwd_name():
+    import pwd
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+def grade_safely(path, options):
+    """grade_one, with a grader error on one submission made that submission's result: the batch goes on."""
+    try:
+        return grade_one(path, options)
+    except isolation.SandboxUnavailable:
+        raise
+    except Exception as exc:        # a grader bug must not cost the other submissions their grades
+        return {"score": 0.0, "tests": [], "submission": os.fspath(path), "unreadable": True,
+                "output": f"The grader failed on this submission ({type(exc).__name__}: {exc}); "
+                          f"please tell the instructor."}
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    options = Options(accept_half_reg=args.accept_half_reg,
-                      limits=sandbox.Limits(timeout=args.timeout, memory_bytes=args.memory_mb << 20))
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda p: grade_one(p, options), args.submissions))
+    try:
+        limits = sealed_limits(args)
+    except isolation.SandboxUnavailable as exc:
+        print(f"python -m instructor grade: {exc}", file=sys.stderr)
+        return UNREADABLE
+    options = Options(accept_half_reg=args.accept_half_reg, limits=limits)
+    try:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            results = list(pool.map(lambda p: grade_safely(p, options), args.submissions))
+    except isolation.SandboxUnavailable as exc:
+        print(f"python -m instructor grade: {exc}", file=sys.stderr)
+        return UNREADABLE
+    finally:
+        sandbox.close_references()
+    # every process of every submission has ended (run_cases waits for that): nothing can change these
     for result in results:
-        print(f"{result['submission']}: {result['output']}" if args.quiet else summary(result))
+        print(summary(result, args.quiet))
     if args.answers:
         os.makedirs(args.answers, exist_ok=True)
         for name, result in zip(report_names([r["submission"] for r in results]), results):
             report = result.get("answers") or "(no notebook with answers was submitted)\n"
-            write_text(os.path.join(args.answers, name + ".md"), f"# {result['submission']}\n\n{report}")
+            write_text(os.path.join(args.answers, name + ".md"), sandbox.printable(f"# {result['submission']}\n\n{report}"))
     if args.csv:
         write_csv(args.csv, results)
-    if args.json:       # last: whatever a submission wrote there is replaced by the grader's own
+    if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         write_text(args.json, gradescope_json(results[0]))
     return UNREADABLE if any(r.get("unreadable") for r in results) else 0

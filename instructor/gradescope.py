@@ -1,11 +1,14 @@
 """python -m instructor gradescope OUT.zip [--accept-half-reg] [--timeout S]
 
-Builds an autograder zip per Gradescope's specification: ``setup.sh`` (installs numpy and threadpoolctl),
-``run_autograder`` (grades /autograder/submission and writes /autograder/results/results.json)
-and the sources it runs: this grader (instructor/), the reference (classifiers/) and the
-repository's modules and packages they import (data_utils.py, checks/, ...), found by reading
-their imports.
-``AUTOGRADER_ROOT`` and ``AUTOGRADER_PYTHON`` redirect run_autograder, for testing it locally.
+Builds an autograder zip per Gradescope's specification: ``setup.sh`` (a virtual environment with
+numpy and threadpoolctl, bubblewrap where the image allows it, and the account ``student`` that submitted code runs
+as where namespaces are forbidden), ``run_autograder`` (grades /autograder/submission and writes
+/autograder/results/results.json) and the sources it runs: the grader's modules (what
+instructor/grade.py imports, directly or not), the harness it hands its children, and the solution's
+classifiers/ and checks/, which it cuts into the student edition's. Nothing of it is readable by
+``student``.
+``AUTOGRADER_ROOT``, ``AUTOGRADER_PYTHON`` (run_autograder) and ``AUTOGRADER_SETUP_PYTHON``
+(setup.sh) redirect them, for testing them locally.
 """
 import argparse
 import sys
@@ -13,25 +16,43 @@ import zipfile
 
 from .grade import repo_sources
 
-SOURCES = ("instructor", "classifiers")
+SOURCES = ("instructor/__main__.py", "instructor/grade.py", "instructor/harness.py", "classifiers", "checks")
+ACCOUNT = "student"     # the account submitted code runs as where namespaces are forbidden
 
 SETUP = """#!/usr/bin/env bash
-# Gradescope runs this once, in /autograder/source, to build the image.
+# Gradescope runs this once, as root, in /autograder/source, to build the image.
 set -euo pipefail
-if ! command -v python3 >/dev/null; then
-    apt-get update && apt-get install -y python3 python3-pip
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+PYTHON="${{AUTOGRADER_SETUP_PYTHON:-python3}}"
+export DEBIAN_FRONTEND=noninteractive
+if ! command -v "$PYTHON" >/dev/null || ! "$PYTHON" -c "import ensurepip, venv" 2>/dev/null; then
+    apt-get update && apt-get install -y python3 python3-venv
 fi
-python3 -m pip install "numpy>=1.22" "threadpoolctl>=3.1"
+# namespaces where the container allows them; otherwise the grader runs children as {account}
+command -v bwrap >/dev/null || {{ apt-get update && apt-get install -y bubblewrap; }} || true
+id -u {account} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin {account}
+# a virtual environment: a Python marked externally managed (PEP 668) refuses to install outside one
+"$PYTHON" -m venv "$ROOT/venv"
+"$ROOT/venv/bin/python" -m pip install --quiet --disable-pip-version-check "numpy>=1.22" "threadpoolctl>=3.1"
+chmod -R a+rX "$ROOT/venv"                    # {account} runs this Python, numpy and threadpoolctl,
+chmod -R go-rwx "$ROOT/source"                # and reads nothing of the grader
 """
 
 RUN = """#!/usr/bin/env bash
-# Gradescope runs this as /autograder/run_autograder for every submission.
+# Gradescope runs this as root, as /autograder/run_autograder, for every submission.
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
-PYTHON="${{AUTOGRADER_PYTHON:-python3}}"
+PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
 mkdir -p "$ROOT/results"
 rm -f "$ROOT/results/results.json"
+# submitted code, run as {account}, may cross $ROOT to the venv, and read nothing else in it:
+# not the grader, not the submission folder, not Gradescope's metadata, not the results
+chmod 711 "$ROOT"
+for entry in "$ROOT"/*; do
+    [ "$entry" = "$ROOT/venv" ] || chmod -R go-rwx "$entry"
+done
 cd "$ROOT/source" || exit 1
-"$PYTHON" -m instructor grade "$ROOT/submission" --json "$ROOT/results/results.json" --quiet{options}
+"$PYTHON" -m instructor grade "$ROOT/submission" --json "$ROOT/results/results.json" --quiet \\
+    --sandbox-user {account}{options}
 status=$?
 # 2: the submission could not be read, and the grader wrote results.json saying why
 if [ "$status" -ne 0 ] && {{ [ "$status" -ne 2 ] || [ ! -s "$ROOT/results/results.json" ]; }}; then
@@ -50,8 +71,8 @@ def _add(archive, name, text, mode=0o755):
 def build(out, options=""):
     """Write the autograder zip to ``out``; returns the list of its members."""
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        _add(archive, "setup.sh", SETUP)
-        _add(archive, "run_autograder", RUN.format(options=options))
+        _add(archive, "setup.sh", SETUP.format(account=ACCOUNT))
+        _add(archive, "run_autograder", RUN.format(account=ACCOUNT, options=options))
         for rel, data in repo_sources(SOURCES).items():
             archive.writestr(rel, data)
         return archive.namelist()

@@ -1,33 +1,106 @@
-"""The child side of the grader: runs one exercise's call on the cases it is given.
+"""The child side of the grader: runs one exercise's call on the cases the grader sends.
 
-Started by ``instructor.sandbox`` as ``python -I harness.py TASKDIR``, never imported by the
-grader. It lowers its own resource limits first, supplies the old-Python shims, imports the
-submitted module (or reads the submitted notebook), then for each case calls the exercise as
-its definition says (``checks/exercises/``, the edition's copy: its answers cut out) and
-writes one JSON line to the result channel (a pipe fd named in TASKDIR/task.json): numbers as
-JSON, arrays as base64 .npy bytes saved with allow_pickle=False (``checks.values``). Nothing
-here computes an answer or decides a grade: the grader judges the values itself.
+Started by ``instructor.sandbox`` inside its sandbox as ``python -I -S harness.py REQUEST_FD RESULT_FD``
+in a folder that holds this file, task.json and the files the grader chose (the student edition's
+classifiers/ and checks/, its answers cut out, and the submitted files); never imported by the
+grader. Before anything submitted is imported it lowers its own resource limits and installs a
+seccomp filter that refuses network sockets; then it supplies the old-Python shims, imports the
+submitted module (or reads the submitted notebook) and, for each case, calls the exercise as its
+definition says (``checks/exercises/``), or, in the trusted child that times the reference, the
+exercise's baseline.
+
+The protocol, one case at a time:
+- grader -> child, on REQUEST_FD: a JSON line {"case", "options", "arrays": [[name, dtype, shape,
+  offset]], "size"} followed by ``size`` bytes holding the arrays. A case's inputs arrive only
+  when the grader starts that case (and its clock, for a timed case).
+- child -> grader, on RESULT_FD: JSON lines {"event": "ready" | "import" | "result", ...}; the
+  outputs as ``checks.values`` encodes them (numbers, .npy bytes saved with allow_pickle=False).
+Nothing here computes an answer or decides a grade, and nothing here times anything: the grader
+judges the values and keeps the time itself.
 """
 import builtins
+import ctypes
 import importlib
 import json
 import os
+import platform
 import resource
 import sys
-import time
 import types
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def limit_resources(task):
     """Lower this process's limits; the submission runs under them and cannot raise them back."""
     limits = [(resource.RLIMIT_AS, task["memory_bytes"]), (resource.RLIMIT_CPU, task["cpu_seconds"]),
-              (resource.RLIMIT_FSIZE, task["file_bytes"]), (resource.RLIMIT_CORE, 0)]
+              (resource.RLIMIT_FSIZE, task["file_bytes"]), (resource.RLIMIT_CORE, 0),
+              (resource.RLIMIT_NPROC, task["processes"])]
     for which, value in limits:
         try:
             resource.setrlimit(which, (value, value))
         except (ValueError, OSError):
             pass
 
+
+# ---------------------------------------------------------------- seccomp, without a library
+
+AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+SYSCALLS = {  # the numbers of the calls a filter here names, per architecture
+    "x86_64": {"socket": 41, "clone": 56, "unshare": 272, "setns": 308, "io_uring_setup": 425, "clone3": 435},
+    "aarch64": {"socket": 198, "clone": 220, "unshare": 97, "setns": 268, "io_uring_setup": 425, "clone3": 435},
+}
+AF_UNIX = 1
+
+
+def install_seccomp(rules):
+    """Refuse system calls in this process and everything it starts, for good.
+
+    Inputs:
+    - rules: list of (syscall name, test, errno): test None refuses every call; ("equal", v) refuses
+      unless the first argument equals v; ("any bit", mask) refuses when it has a bit of mask set.
+    Returns True when the filter is in place, False where the architecture or the kernel has none.
+    """
+    machine = platform.machine()
+    if machine not in AUDIT_ARCH:
+        return False
+    numbers = SYSCALLS[machine]
+    LOAD, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
+    ALLOW, ERRNO = 0x7FFF0000, 0x00050000
+    # another calling convention (i386 or x32 calls on x86_64) would dodge the numbers: refused
+    program = [(LOAD, 0, 0, 4), (JEQ, 1, 0, AUDIT_ARCH[machine]), (RET, 0, 0, ERRNO | 1),
+               (LOAD, 0, 0, 0), (JGE, 0, 1, 0x40000000), (RET, 0, 0, ERRNO | 1)]
+    for name, test, errno in rules:
+        refuse = (RET, 0, 0, ERRNO | errno)
+        if test is None:
+            program += [(JEQ, 0, 1, numbers[name]), refuse]
+        else:
+            jump = (JEQ, 1, 0, test[1]) if test[0] == "equal" else (JSET, 0, 1, test[1])
+            program += [(JEQ, 0, 4, numbers[name]), (LOAD, 0, 0, 16), jump, refuse, (LOAD, 0, 0, 0)]
+    program.append((RET, 0, 0, ALLOW))
+
+    class Filter(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint)]
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Filter))]
+
+    filters = (Filter * len(program))(*[Filter(*op) for op in program])
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
+    PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, None, 0, 0) != 0:
+        return False
+    program_struct = Program(len(program), filters)
+    return libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.cast(ctypes.pointer(program_struct),
+                                                                        ctypes.c_void_p), 0, 0) == 0
+
+
+NO_NETWORK = [("socket", ("equal", AF_UNIX), 13),     # EACCES for every family but local sockets
+              ("io_uring_setup", None, 1)]            # io_uring can open sockets past the filter
+
+
+# ---------------------------------------------------------------- the submission's surroundings
 
 def supply_shims(np):
     """Old CS231n files: xrange, past.builtins, np.float and friends, so the mathematics is graded."""
@@ -44,16 +117,16 @@ def supply_shims(np):
             setattr(np, name, value)
 
 
-def make_package(package_dir):
-    """The ``classifiers`` package without running its __init__, aliased as cs231n.classifiers."""
+def make_package(root):
+    """The ``classifiers`` package of ``root`` without running its __init__, aliased as cs231n.classifiers."""
     package = types.ModuleType("classifiers")
-    package.__path__ = [package_dir]
+    package.__path__ = [os.path.join(root, "classifiers")]
     cs231n = types.ModuleType("cs231n")
     cs231n.__path__ = []
     cs231n.classifiers = package
     sys.modules.update({"classifiers": package, "cs231n": cs231n, "cs231n.classifiers": package})
-    # CS231n's files import their siblings and helpers by these names
-    sys.path.insert(0, os.path.dirname(package_dir))
+    # CS231n's files import their siblings and helpers (data_utils) by these names
+    sys.path.insert(0, root)
 
 
 def describe(exc):
@@ -65,20 +138,34 @@ def describe(exc):
 
 
 class Channel:
-    """One JSON line per message on the result pipe."""
+    """The two pipes: case requests in, one JSON line per message out."""
 
-    def __init__(self, fd):
-        self.fd = fd
+    def __init__(self, request_fd, result_fd):
+        self.requests = os.fdopen(request_fd, "rb", buffering=1 << 20)
+        self.fd = result_fd
 
     def send(self, message):
         data = (json.dumps(message) + "\n").encode()
         while data:
             data = data[os.write(self.fd, data):]
 
-
-def load_inputs(path, np):
-    with np.load(path, allow_pickle=False) as data:
-        return {k: data[k] for k in data.files}
+    def receive(self, np):
+        """The next case: (index, options, {name: array}), or None when the grader has no more."""
+        line = self.requests.readline()
+        if not line:
+            return None
+        header = json.loads(line)
+        payload = bytearray(header["size"])      # writable: the arrays are the call's own
+        view, got = memoryview(payload), 0
+        while got < len(payload):
+            n = self.requests.readinto(view[got:])
+            if not n:
+                return None
+            got += n
+        arrays = {name: np.frombuffer(payload, np.dtype(dtype), int(np.prod(shape, dtype=np.int64)),
+                                      offset).reshape(shape)
+                  for name, dtype, shape, offset in header["arrays"]}
+        return header["case"], header["options"], arrays
 
 
 def load(exercise, root):
@@ -92,51 +179,50 @@ def load(exercise, root):
         return notebooks.parse(f.read())
 
 
-def run_case(exercise, target, case, values, rounds=5):
-    """One call (the best of ``rounds`` when the case is timed): its outputs encoded, and its wall time."""
-    seconds = float("inf")
-    for _ in range(rounds if case.options.get("timed") else 1):
-        start = time.perf_counter()
-        out = exercise.call(target, case)
-        seconds = min(seconds, time.perf_counter() - start)
-    return {key: values.encode(value) for key, value in out.items()}, seconds
-
-
 def main():
-    task_dir = sys.argv[1]
-    with open(os.path.join(task_dir, "task.json")) as f:
+    channel = Channel(int(sys.argv[1]), int(sys.argv[2]))
+    with open(os.path.join(HERE, "task.json")) as f:
         task = json.load(f)
-    channel = Channel(task["fd"])
     limit_resources(task)
+    sealed = install_seccomp(NO_NETWORK)
+    sys.path[:0] = task["sites"]
     import numpy as np
     supply_shims(np)
-    make_package(task["package_dir"])
-    root = os.path.dirname(task["package_dir"])
-    os.chdir(task["work_dir"])
+    make_package(HERE)
+    channel.send({"event": "ready", "seccomp": sealed})
+    if task["require_seccomp"] and not sealed:     # user mode's only guard against the network
+        return
     from checks import values
     from checks.exercises import by_name
     from checks.framework import Case
     exercise = by_name(task["exercise"])
-    try:
-        loaded = load(exercise, root)
-        target = exercise.target(loaded)
-    except BaseException as exc:   # a syntax error, sys.exit or KeyboardInterrupt at import; the function missing
-        missing = type(exc).__name__ == "Missing"
-        channel.send({"event": "import", "ok": False, "missing": missing, "error": str(exc) if missing else describe(exc)})
-        return
-    channel.send({"event": "import", "ok": True})
-    for index, options in enumerate(task["cases"]):
-        if index < task.get("start", 0):
-            continue
-        channel.send({"event": "start", "case": index})
-        case = Case(str(index), load_inputs(os.path.join(task_dir, options["inputs"]), np), options)
+    if task.get("baseline"):        # the trusted child timing the reference: no submission to import
+        def call(_, case):
+            exercise.baseline(case)
+            return {}
+        target = None
+    else:
         try:
-            out, seconds = run_case(exercise, target, case, values)
-            message = {"event": "result", "case": index, "ok": True, "out": out, "seconds": seconds}
+            target = exercise.target(load(exercise, HERE))
+        except BaseException as exc:   # a syntax error, sys.exit or KeyboardInterrupt at import; the function missing
+            missing = type(exc).__name__ == "Missing"
+            channel.send({"event": "import", "ok": False, "missing": missing,
+                          "error": str(exc) if missing else describe(exc)})
+            return
+        call = exercise.call
+    channel.send({"event": "import", "ok": True})
+    while True:
+        request = channel.receive(np)
+        if request is None:
+            return
+        index, options, inputs = request
+        try:
+            out = call(target, Case(str(index), inputs, options))
+            message = {"event": "result", "case": index, "ok": True,
+                       "out": {key: values.encode(value) for key, value in out.items()}}
         except BaseException as exc:   # the submission's exception, whatever it is, costs this case
             message = {"event": "result", "case": index, "ok": False, "error": describe(exc)}
         channel.send(message)
-    channel.send({"event": "done"})
 
 
 if __name__ == "__main__":

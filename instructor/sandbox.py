@@ -1,50 +1,80 @@
-"""Run submitted code in a child process and bring back only numbers and arrays.
+"""Run submitted code sealed off, and bring back only numbers and arrays.
 
-The grader never imports a submission. ``run_cases`` starts ``python -I instructor/harness.py``
-in a fresh session with its working directory in a temporary folder, under a memory, CPU and
-file-size limit it sets on itself before importing anything submitted, and a wall-clock limit
-per case enforced here. Results come back on a dedicated pipe as JSON lines whose arrays are
-.npy bytes read with ``allow_pickle=False``: nothing the child sends can execute code here.
-The child's printing is drained and capped, so it can neither fill memory nor block.
+The grader never imports a submission. ``run_cases`` lays out the files the child may read (the
+harness, task.json and the files the grader hands it) in a fresh folder, starts
+``python -I -S harness.py`` in a sandbox and sends it one case at a time. What the sandbox is:
+- namespaces (bubblewrap): the child sees the Python runtime and numpy (read-only), its own folder
+  (read-only) and a scratch folder, in its own user, mount, pid, network, ipc and uts namespaces;
+  when the grader runs as root, the child is uid 65534 inside them, without capabilities;
+- user (root without namespaces, e.g. in a Docker container): the child runs as a separate
+  account (``Limits.users``), one account per child at a time, every process of that account
+  killed when the child ends;
+- none (``--no-sandbox`` only): the child runs as the grader's user.
+In every mode the child lowers its own limits and refuses network sockets before importing
+anything submitted, and a watchdog here holds all its processes together to one budget of
+memory, processes and scratch disk. A case's inputs are sent when the case starts, so a timed
+case is timed here, on the grader's clock, from the first byte sent to the last byte received.
+Results come back as JSON lines whose arrays are .npy bytes read with ``allow_pickle=False``:
+nothing the child sends can execute code here, and text from it is made printable.
 
 If the child dies or stalls in a case, that case is charged and the remaining cases run in a
-new child, so one bad case costs only its own part.
+new child, so one bad case costs only its own part. Every process of a child is gone before
+``run_cases`` returns.
 """
+import atexit
+import functools
 import json
 import os
-import queue
+import re
+import select
 import signal
 import subprocess
-import sys
-import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from checks.values import ResultError, decode  # noqa: F401  (the grader's decoding of the child's values)
+from .isolation import SandboxUnavailable, disk_usage, find, remove_tree, resident_bytes
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness.py")
+MB = 10 ** 6                     # the unit of every size the grader states
 MAX_RESULT_BYTES = 256 << 20     # all result lines of one child together
 MAX_OUTPUT_KEPT = 4000           # characters of the child's printing kept for feedback
+WATCH_EVERY = 0.05               # seconds between two looks at a child's memory and disk
+REFERENCE_ROUNDS = 5             # the reference's time is the best of this many calls
+STARTUP_SECONDS = 30             # beyond the case time limit: starting Python, importing numpy and the module
+DEFAULT_ISOLATION = "auto"      # Limits.isolation's default ("none" in the tests where no sandbox can run)
 
 
 @dataclass
 class Limits:
-    """Per-case wall time (s), address space (bytes) and largest file the child may write."""
+    """What one child may use. The memory, process and disk budgets hold for all its processes together.
+
+    - timeout: wall-clock seconds per case; memory_bytes: resident memory of all the child's processes
+      together (and the address space of each); file_bytes: the largest file it may write;
+    - processes: processes and threads at once; disk_bytes and disk_files: its scratch folder;
+    - isolation: "auto" (namespaces where bubblewrap works, else user where accounts are given and the
+      grader is root), "namespaces", "user" or "none"; users: the accounts for user mode.
+    """
     timeout: float = 20.0
-    memory_bytes: int = 3 << 30
-    file_bytes: int = 1 << 20
+    memory_bytes: int = 3072 * MB
+    file_bytes: int = 1 * MB
+    processes: int = 64
+    disk_bytes: int = 256 * MB
+    disk_files: int = 2000
+    isolation: str = field(default_factory=lambda: DEFAULT_ISOLATION)
+    users: tuple = ()
 
 
 @dataclass
 class Outcome:
-    """One case: ``out`` (encoded values) when it ran, ``error`` (text) when it did not, and its
-    wall time in seconds."""
+    """One case: ``out`` (encoded values) when it ran, ``error`` (text) when it did not; for a timed
+    case, ``seconds`` (the grader's clock) and ``reference_seconds`` (the reference's, on the same inputs)."""
     out: dict = None
     error: str = None
     seconds: float = None
+    reference_seconds: float = None
 
 
 @dataclass
@@ -55,39 +85,22 @@ class Run:
     printed: str = ""
 
 
-def _drain(stream, keep, limit):
-    """Read a stream to its end, keeping the first ``limit`` bytes."""
-    size = 0
-    while True:
-        chunk = stream.read(65536)
-        if not chunk:
-            break
-        if size < limit:
-            keep.append(chunk[:limit - size])
-        size += len(chunk)
-    keep.append(b"" if size <= limit else f"\n[... {size - limit} more bytes of output not kept]".encode())
+# control characters but newline and tab (terminal escapes start with one), C1 controls, and the
+# Unicode marks that reorder or hide text on screen
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
-def _read_lines(fd, sink):
-    """JSON lines from the result pipe into ``sink``; None marks the end (or the size cap)."""
-    total = 0
-    with os.fdopen(fd, "rb") as pipe:
-        for line in pipe:
-            total += len(line)
-            if total > MAX_RESULT_BYTES:
-                sink.put({"event": "overflow"})
-                break
-            try:
-                message = json.loads(line)
-            except ValueError:
-                message = {"event": "garbled"}
-            sink.put(message if isinstance(message, dict) else {"event": "garbled"})
-    sink.put(None)
+def printable(text):
+    """``text`` safe to print and to write as UTF-8: control characters removed, undecodable parts
+    (lone surrogates) written as backslash escapes."""
+    text = str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+    return UNPRINTABLE.sub("", text)
 
 
-def _describe_exit(code, timeout_hit):
-    if timeout_hit:
-        return timeout_hit
+def describe_exit(code, reason=None):
+    """Why a child ended before answering, in a few words."""
+    if reason:
+        return reason
     if code is None:
         return "the process did not finish"
     if code < 0:
@@ -98,129 +111,354 @@ def _describe_exit(code, timeout_hit):
     return f"the process exited with status {code} before returning (sys.exit or os._exit?)"
 
 
-def _start(task_dir, work_dir, task, limits, case_count):
-    read_fd, write_fd = os.pipe()
-    task = dict(task, fd=write_fd, work_dir=work_dir, memory_bytes=int(limits.memory_bytes),
-                cpu_seconds=int(limits.timeout * (case_count + 1) + 10), file_bytes=int(limits.file_bytes))
-    with open(os.path.join(task_dir, "task.json"), "w") as f:
-        json.dump(task, f)
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work_dir, "LC_ALL": "C.UTF-8",
-           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    try:
-        process = subprocess.Popen([sys.executable, "-I", HARNESS, task_dir], cwd=work_dir, env=env,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   pass_fds=[write_fd], start_new_session=True)
-    finally:
-        os.close(write_fd)
-    return process, read_fd
+# ---------------------------------------------------------------- one child
+
+def frame(index, options, inputs):
+    """A case as the harness reads it: a JSON line, then the arrays' bytes (a list of buffers, not copied)."""
+    arrays, chunks, offset = [], [], 0
+    for name, value in inputs.items():
+        array = np.asarray(value)
+        if not array.flags.c_contiguous:
+            array = array.copy()
+        arrays.append([name, array.dtype.str, list(array.shape), offset])
+        chunks.append(memoryview(array).cast("B"))
+        pad = -array.nbytes % 16
+        chunks.append(memoryview(b"\0" * pad))
+        offset += array.nbytes + pad
+    header = json.dumps({"case": index, "options": options, "arrays": arrays, "size": offset}).encode()
+    return [memoryview(header + b"\n")] + chunks
 
 
-def _kill(process):
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+class Child:
+    """One harness process in its sandbox, driven case by case from this thread."""
 
-
-def _one_child(task_dir, work_dir, task, limits, start, case_count):
-    """Run cases from ``start`` in one child; returns (messages, exit description or None, printed)."""
-    process, read_fd = _start(task_dir, work_dir, dict(task, start=start), limits, case_count - start)
-    messages, printed = queue.Queue(), []
-    readers = [threading.Thread(target=_read_lines, args=(read_fd, messages), daemon=True),
-               threading.Thread(target=_drain, args=(process.stdout, printed, MAX_OUTPUT_KEPT), daemon=True)]
-    for reader in readers:
-        reader.start()
-    received, timeout_hit = [], None
-    deadline = time.monotonic() + limits.timeout + 30      # importing numpy and the module
-    while True:
+    def __init__(self, iso, files, task, limits, temp_root, trusted=False):
+        self.iso, self.limits, self.trusted = iso, limits, trusted
+        self.account = iso.acquire(trusted)
+        self.base, box, self.scratch = iso.folder(temp_root, self.account)
+        request_read, self.request = os.pipe()
+        self.results, result_write = os.pipe()
+        argv, env, cwd, sites = iso.command(box, self.scratch, (request_read, result_write), self.account)
+        layout = dict(files, **{"harness.py": _harness_source()})
+        layout["task.json"] = json.dumps(dict(task, sites=sites, require_seccomp=iso.kind == "user",
+                                              memory_bytes=int(limits.memory_bytes),
+                                              file_bytes=int(limits.file_bytes), processes=int(limits.processes),
+                                              cpu_seconds=int(limits.timeout * (task["case_count"] + 1) + 10))).encode()
+        for rel, data in layout.items():
+            path = os.path.join(box, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(data)
+        iso.seal_box(box, self.account)
         try:
-            message = messages.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            timeout_hit = f"it ran longer than the time limit of {limits.timeout:g} s (an endless loop?)"
-            _kill(process)
-            break
-        if message is None:
-            break
-        received.append(message)
-        if message.get("event") in ("start", "import"):
-            deadline = time.monotonic() + limits.timeout
-        if message.get("event") == "overflow":
-            _kill(process)
-            break
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        _kill(process)
-        process.wait()
-    _kill(process)      # anything it started in its session goes too
-    for reader in readers:
-        reader.join(timeout=5)
-    text = b"".join(printed).decode("utf-8", "replace")
-    finished = process.returncode == 0 and timeout_hit is None and received and received[-1].get("event") == "done"
-    return received, None if finished else _describe_exit(process.returncode, timeout_hit), text
+            self.process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                            stderr=subprocess.STDOUT, pass_fds=(request_read, result_write),
+                                            start_new_session=True)
+        except BaseException:
+            iso.release(self.account)
+            remove_tree(self.base)
+            raise
+        finally:
+            for fd in (request_read, result_write):
+                os.close(fd)
+        try:
+            import fcntl
+            fcntl.fcntl(self.request, 1031, 1 << 20)       # F_SETPIPE_SZ: a 1 MB pipe, fewer wake-ups
+        except OSError:
+            pass
+        os.set_blocking(self.request, False)
+        os.set_blocking(self.results, False)
+        self.output = self.process.stdout.fileno()
+        self.poller = select.poll()
+        self.poller.register(self.results, select.POLLIN)
+        self.poller.register(self.output, select.POLLIN)
+        self.open_fds = {self.results, self.output}
+        self.buffer, self.received_bytes, self.printed, self.printed_bytes = b"", 0, [], 0
+        self.next_watch, self.ready, self.closed = 0.0, None, False
+
+    def await_message(self, wanted, deadline, send=()):
+        """Send the buffers ``send``, then read until a message ``wanted(message)`` accepts arrives.
+
+        Returns (message or None, why not or None, seconds from the first byte sent to the message).
+        """
+        outgoing = [chunk for chunk in send if len(chunk)]
+        if outgoing:
+            self.poller.register(self.request, select.POLLOUT)
+        start = time.perf_counter()
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                return None, f"it ran longer than the time limit of {self.limits.timeout:g} s (an endless loop?)", None
+            if now >= self.next_watch:
+                over = self.over_budget()
+                if over:
+                    return None, over, None
+                self.next_watch = now + WATCH_EVERY
+            for fd, _ in self.poller.poll(max(0.0, min(deadline, self.next_watch) - now) * 1000):
+                if fd == self.request:
+                    outgoing = self._send_some(outgoing)
+                elif fd == self.output:
+                    self._keep_output()
+                else:
+                    message, failure = self._receive(wanted)
+                    if message is not None or failure is not None:
+                        took = time.perf_counter() - start
+                        failure = failure or self.over_budget()    # at the end of every case, whatever the timing
+                        return (None, failure, None) if failure else (message, None, took)
+            if self.results not in self.open_fds:      # the child closed its results: it has ended
+                try:
+                    self.process.wait(timeout=max(0.0, min(2.0, deadline - time.monotonic())))
+                except subprocess.TimeoutExpired:
+                    pass
+                return None, describe_exit(self.process.poll()), None
+
+    def _send_some(self, outgoing):
+        """Write what the pipe takes of ``outgoing``; the rest, to send when it takes more."""
+        try:
+            written = os.writev(self.request, outgoing[:64])
+        except BlockingIOError:
+            written = 0
+        except OSError:         # the child closed its end: it has ended, as its results will say
+            outgoing, written = [], 0
+        while written:
+            step = min(written, len(outgoing[0]))
+            outgoing[0], written = outgoing[0][step:], written - step
+            if not len(outgoing[0]):
+                outgoing.pop(0)
+        if not outgoing:
+            self.poller.unregister(self.request)
+        return outgoing
+
+    def _receive(self, wanted):
+        """Read from the results pipe: (the first complete message ``wanted`` accepts, None), or
+        (None, why the child is cut off), or (None, None) for now."""
+        try:
+            data = os.read(self.results, 1 << 20)
+        except BlockingIOError:
+            return None, None
+        if not data:
+            self._close_fd(self.results)
+            return None, None
+        self.received_bytes += len(data)
+        if self.received_bytes > MAX_RESULT_BYTES:
+            return None, "it sent more than the grader reads from one child"
+        self.buffer += data
+        while b"\n" in self.buffer:
+            line, self.buffer = self.buffer.split(b"\n", 1)
+            message = self._parse(line)
+            if message.get("event") == "ready" and self.ready is None:
+                self.ready = message
+            if wanted(message):
+                return message, None
+        return None, None
+
+    @staticmethod
+    def _parse(line):
+        try:
+            message = json.loads(line)
+        except ValueError:
+            return {"event": "garbled"}
+        return message if isinstance(message, dict) else {"event": "garbled"}
+
+    def _keep_output(self):
+        try:
+            data = os.read(self.output, 65536)
+        except OSError:
+            data = b""
+        if not data:
+            self._close_fd(self.output)
+            return
+        if self.printed_bytes < MAX_OUTPUT_KEPT:
+            self.printed.append(data[:MAX_OUTPUT_KEPT - self.printed_bytes])
+        self.printed_bytes += len(data)
+
+    def _close_fd(self, fd):
+        if fd in self.open_fds:
+            self.poller.unregister(fd)
+            self.open_fds.discard(fd)
+
+    def over_budget(self):
+        """Why the child's processes together are over a budget, or None."""
+        pids = self.iso.processes(self)
+        if len(pids) > self.limits.processes + 3:      # beside the kernel's limit (bubblewrap's own two)
+            return f"it started more than the {self.limits.processes} processes a submission may have at once"
+        memory = resident_bytes(pids)
+        if memory > self.limits.memory_bytes:
+            return (f"its processes together held {memory / MB:.0f} MB, past the memory budget of "
+                    f"{self.limits.memory_bytes / MB:.0f} MB (a memory limit holds for all of them together)")
+        used, count = disk_usage(self.scratch, self.limits.disk_files)
+        if used > self.limits.disk_bytes or count > self.limits.disk_files:
+            return (f"it wrote more than the disk budget of its scratch folder "
+                    f"({self.limits.disk_bytes / MB:.0f} MB in at most {self.limits.disk_files} files)")
+        return None
+
+    def close(self):
+        """End every process of the child, read what it printed, remove its folder. Returns the printing."""
+        if self.closed:
+            return ""
+        self.closed = True
+        try:
+            self.poller.unregister(self.request)    # a case may have ended before all of it was sent
+        except KeyError:
+            pass
+        os.close(self.request)
+        try:
+            self.iso.end(self)
+        finally:
+            deadline = time.monotonic() + 2
+            while self.open_fds and time.monotonic() < deadline:     # what is left in the pipes
+                for fd, _ in self.poller.poll(100):
+                    if fd == self.output:
+                        self._keep_output()
+                    elif not os.read(fd, 1 << 20):
+                        self._close_fd(fd)
+            os.close(self.results)
+            self.process.stdout.close()
+            remove_tree(self.base)
+            self.iso.release(self.account)
+        text = b"".join(self.printed).decode("utf-8", "replace")
+        if self.printed_bytes > MAX_OUTPUT_KEPT:
+            text += f"\n[... {self.printed_bytes - MAX_OUTPUT_KEPT} more bytes of output not kept]"
+        return printable(text)
 
 
-def run_cases(task, case_inputs, limits=None, temp_root=None):
-    """Run ``task`` (module, function, kind, package_dir, cases) over ``case_inputs`` in children.
+@functools.lru_cache(maxsize=1)
+def _harness_source():
+    with open(HARNESS, "rb") as f:
+        return f.read()
+
+
+# ---------------------------------------------------------------- the cases of one task
+
+def _start(iso, files, task, limits, temp_root, trusted, count):
+    """A child that has imported the module: (child, None) or (child, the message saying why not)."""
+    child = Child(iso, files, dict(task, case_count=count), limits, temp_root, trusted)
+    message, failure, _ = child.await_message(lambda m: m.get("event") == "import",
+                                              time.monotonic() + limits.timeout + STARTUP_SECONDS)
+    if iso.kind == "user" and child.ready is not None and child.ready.get("seccomp") is not True:
+        child.close()
+        raise SandboxUnavailable("the network filter (seccomp) could not be installed; user mode needs it")
+    return child, message, failure
+
+
+_idle, _idle_lock = {}, threading.Lock()     # reference children between two uses
+
+
+def _reference_child(iso, reference, limits):
+    """(key, a started child running the trusted reference), or (key, None) if it would not start. The
+    reference never sees submitted code, so its child is kept for the next submission."""
+    key = (iso.kind, json.dumps(reference["task"], sort_keys=True), tuple(sorted(reference["files"].items())))
+    with _idle_lock:
+        pool = _idle.setdefault(key, [])
+        child = pool.pop() if pool else None
+    if child is not None and child.process.poll() is None:
+        return key, child
+    if child is not None:
+        child.close()
+    child, message, _ = _start(iso, reference["files"], reference["task"], limits, None, True, 100000)
+    if message is None or not message.get("ok"):
+        child.close()
+        return key, None
+    return key, child
+
+
+def close_references():
+    """End the reference children kept between submissions (grade calls it before writing results)."""
+    with _idle_lock:
+        children = [child for pool in _idle.values() for child in pool]
+        _idle.clear()
+    for child in children:
+        child.close()
+
+
+atexit.register(close_references)
+
+
+def _time_reference(iso, reference, cases, inputs, limits):
+    """{case index: seconds} of the trusted reference on the timed cases: the best of REFERENCE_ROUNDS
+    calls each, in a sandboxed child of its own, timed as the submission is (the reference is trusted, so
+    repeating it on the same inputs is no loophole); before the submission's child starts, so nothing of
+    it runs meanwhile."""
+    timed = [i for i, case in enumerate(cases) if case.get("timed") and "baseline_as" not in case]
+    if not timed or reference is None:
+        return {}
+    key, child = _reference_child(iso, reference, limits)
+    seconds = {}
+    for index in timed if child is not None else []:
+        for _ in range(REFERENCE_ROUNDS):
+            answer, _, took = child.await_message(
+                lambda m, i=index: m.get("event") == "result" and m.get("case") == i,
+                time.monotonic() + limits.timeout, frame(index, cases[index], inputs[index]))
+            if answer is None:
+                child.close()
+                return seconds
+            seconds[index] = min(seconds.get(index, took), took)
+    if child is not None:
+        with _idle_lock:
+            _idle.setdefault(key, []).append(child)
+    for i, case in enumerate(cases):      # a case of the same sizes as one timed already
+        if case.get("timed") and case.get("baseline_as") in seconds:
+            seconds[i] = seconds[case["baseline_as"]]
+    return seconds
+
+
+def run_cases(task, case_inputs, limits=None, temp_root=None, files=None, reference=None):
+    """Run ``task`` over ``case_inputs`` in sandboxed children.
 
     Inputs:
-    - task: dict for the harness; task["cases"] is a list of per-case options.
-    - case_inputs: list (same length) of dicts of arrays, written to .npz for the child.
-    - limits: a Limits; temp_root: the folder to work in (a new temporary one by default).
+    - task: dict for the harness: exercise (its name in checks/exercises/) and cases (a list of per-case
+      options; a case with {"timed": True} is timed on this process's clock; {"baseline_as": k}: its
+      reference's time is case k's, of the same sizes).
+    - case_inputs: list (same length) of dicts of arrays, sent to the child when its case starts.
+    - limits: a Limits; temp_root: where the children's folders go (a new temporary folder by default).
+    - files: {relative path: bytes}, the files the child may read besides the harness (the package).
+    - reference: {"files", "task"} of a trusted child (the harness with {"baseline": True} in its task
+      calls the exercise's baseline), timed on the timed cases, the best of REFERENCE_ROUNDS, before the
+      submission's child starts; Outcome.reference_seconds.
 
-    Returns a Run: one Outcome per case, the import error if the module could not be
-    imported, and the start of what the child printed.
+    Returns a Run: one Outcome per case, the import error if the module could not be imported, and
+    the start of what the child printed.
     """
     limits = limits or Limits()
-    base = tempfile.mkdtemp(prefix="child-", dir=temp_root)
-    task_dir, work_dir = os.path.join(base, "task"), os.path.join(base, "work")
-    os.makedirs(task_dir)
-    os.makedirs(work_dir)
-    cases = []
-    for index, (options, inputs) in enumerate(zip(task["cases"], case_inputs)):
-        name = f"case{index}.npz"
-        np.savez(os.path.join(task_dir, name), **inputs)
-        cases.append(dict(options, inputs=name))
-    task = dict(task, cases=cases)
+    iso = find(limits.isolation, tuple(limits.users))
+    cases = list(task["cases"])
+    task = {k: v for k, v in task.items() if k != "cases"}
     outcomes = [None] * len(cases)
     run = Run(outcomes)
+    reference_seconds = _time_reference(iso, reference, cases, case_inputs, limits)
     start, deaths = 0, 0
     while start < len(cases):
-        received, failure, printed = _one_child(task_dir, work_dir, task, limits, start, len(cases))
-        run.printed += printed
-        current, imported = None, False
-        for message in received:
-            event = message.get("event")
-            if event == "import":
-                imported = bool(message.get("ok"))
-                if not imported:
-                    run.import_error = str(message.get("error", "?"))[:2000]
-                    run.missing = message.get("missing") is True
-            elif event == "start" and isinstance(message.get("case"), int):
-                current = message["case"]
-            elif event == "result" and message.get("case") == current and current is not None:
-                seconds = message.get("seconds")
-                outcomes[current] = (Outcome(out=message.get("out"), seconds=seconds if isinstance(seconds, float) else None)
-                                     if message.get("ok")
-                                     else Outcome(error=str(message.get("error", "?"))[:2000]))
-                current = None
-        if not imported:
-            run.import_error = run.import_error or f"importing the file failed: {failure or 'no answer'}"
-            break
-        if failure is None:
+        child, message, failure = _start(iso, files or {}, task, limits, temp_root, False, len(cases) - start)
+        index = None
+        try:
+            if message is None or not message.get("ok"):
+                run.import_error = (printable(str(message.get("error", "?")))[:2000] if message
+                                    else f"importing the file failed: {failure}")
+                run.missing = bool(message) and message.get("missing") is True
+                break
+            for index in range(start, len(cases)):
+                options = cases[index]
+                answer, failure, took = child.await_message(
+                    lambda m, i=index: m.get("event") == "result" and m.get("case") == i,
+                    time.monotonic() + limits.timeout, frame(index, options, case_inputs[index]))
+                if answer is None:
+                    break
+                timed = {"seconds": took, "reference_seconds": reference_seconds.get(index)} if options.get(
+                    "timed") else {}
+                outcomes[index] = (Outcome(out=answer.get("out"), **timed) if answer.get("ok") is True
+                                   else Outcome(error=printable(str(answer.get("error", "?")))[:2000]))
+                index = None
+        finally:
+            run.printed += child.close()
+        if index is None:
             break
         # the child ended in a case: charge it and go on in a new child with the next one
-        if current is None:
-            done = [i for i, o in enumerate(outcomes) if o is not None]
-            current = max(done) + 1 if done else start
-        if current >= len(cases):
-            break
-        outcomes[current] = Outcome(error=failure)
-        deaths = deaths + 1 if current == start else 1
-        start = current + 1
+        outcomes[index] = Outcome(error=failure)
+        deaths = deaths + 1 if index == start else 1
+        start = index + 1
         if deaths >= 2:     # twice in a row: the rest would most likely do the same; do not wait for them
-            for index in range(start, len(cases)):
-                outcomes[index] = Outcome(error=f"not run, as the two cases before it: {failure}")
+            for rest in range(start, len(cases)):
+                outcomes[rest] = Outcome(error=f"not run, as the two cases before it: {failure}")
             break
     for index, outcome in enumerate(outcomes):
         if outcome is None:

@@ -2,8 +2,11 @@
 
 A submission is untrusted. A zip is read member by member into memory, never extracted:
 members with absolute paths or ``..``, symbolic links, too many members and anything that
-expands past a size limit (a zip bomb) are refused with a SubmissionError saying why.
-In a folder, symbolic links are not followed. Only the graded files are kept, under this
+expands past a size limit (a zip bomb) are refused with a SubmissionError saying why, and so is
+a zip the zipfile module cannot read for any reason (bad names, encryption, an unknown
+compression, a corrupt stream). In a folder, symbolic links and anything but regular files are
+not followed; a folder whose only submission is a zip (Gradescope's submission folder, when the
+zip was uploaded as it is) is graded as that zip. Only the graded files are kept, under this
 package's repo-relative names, whichever layout they came in.
 """
 import hashlib
@@ -14,6 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 
 from checks.exercises import EXERCISES
+
+from .sandbox import printable
 
 
 def _layouts(path):
@@ -32,7 +37,11 @@ MAX_RATIO = 200                 # compressed-to-expanded ratio beyond which a me
 
 
 class SubmissionError(ValueError):
-    """The submission cannot be read; the message says why, for the student."""
+    """The submission cannot be read; the message says why, for the student (made printable: it may
+    quote the submission's own names)."""
+
+    def __init__(self, message):
+        super().__init__(printable(message))
 
 
 @dataclass
@@ -94,7 +103,7 @@ def check_zip(archive):
 
 
 def _from_zip(path):
-    found = {}
+    found, manifest = {}, None
     try:
         with zipfile.ZipFile(path) as archive:
             check_zip(archive)
@@ -102,36 +111,47 @@ def _from_zip(path):
                 role = None if info.is_dir() else _role(info.filename)
                 if role:
                     _keep(found, role, info.filename, _read_member(archive, info))
-            manifest = None
-            if "MANIFEST.json" in archive.namelist():
-                info = archive.getinfo("MANIFEST.json")
-                manifest = _read_member(archive, info)
-    except zipfile.BadZipFile as exc:
-        raise SubmissionError(f"{path} is not a readable zip file ({exc})") from None
+                elif info.filename == "MANIFEST.json":
+                    manifest = _read_member(archive, info)
+    except SubmissionError:
+        raise
+    except Exception as exc:    # BadZipFile, bad names, encryption, unknown compression, corrupt data ...
+        why = "encrypted" if "encrypted" in str(exc) else f"{type(exc).__name__}: {exc}"
+        raise SubmissionError(f"{os.path.basename(path)} is not a readable zip file ({why})") from None
     return found, manifest
 
 
 def _from_folder(path):
-    found, manifest = {}, None
+    found, manifest, zips = {}, None, []
     for root, dirs, files in os.walk(path):     # os.walk does not follow symbolic links to folders
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("__pycache__", "node_modules"))
         for name in sorted(files):
             full = os.path.join(root, name)
             rel = os.path.relpath(full, path).replace(os.sep, "/")
             role = _role(rel)
+            if name.endswith(".zip") and not os.path.islink(full):
+                zips.append(full)
             if role is None and rel != "MANIFEST.json":
                 continue
             if os.path.islink(full):
                 raise SubmissionError(f"{rel} is a symbolic link; submit the file itself")
-            if os.path.getsize(full) > MAX_FILE_BYTES:
-                raise SubmissionError(f"{rel} is larger than {MAX_FILE_BYTES >> 20} MB; it is not graded")
-            with open(full, "rb") as f:
-                data = f.read()
+            try:
+                info = os.lstat(full)
+                if not stat.S_ISREG(info.st_mode):
+                    raise SubmissionError(f"{rel} is not a regular file; submit the file itself")
+                if info.st_size > MAX_FILE_BYTES:
+                    raise SubmissionError(f"{rel} is larger than {MAX_FILE_BYTES >> 20} MB; it is not graded")
+                with open(full, "rb") as f:
+                    data = f.read(MAX_FILE_BYTES + 1)
+            except OSError as exc:
+                raise SubmissionError(f"{rel} could not be read ({exc.strerror})") from None
             if rel == "MANIFEST.json":
                 manifest = data
             else:
                 _keep(found, role, rel, data)
-    return found, manifest
+    if not found and len(zips) == 1:       # a zip handed in as it is: graded as the zip
+        return _from_zip(zips[0]) + (os.path.relpath(zips[0], path),)
+    return found, manifest, None
 
 
 def _check_manifest(found, manifest, notes):
@@ -151,13 +171,16 @@ def load(path):
     """Read a submission folder or zip at ``path`` into a Submission (SubmissionError if refused)."""
     path = os.fspath(path)
     name = os.path.basename(os.path.normpath(path))
+    inner = None
     if os.path.isdir(path):
-        found, manifest = _from_folder(path)
+        found, manifest, inner = _from_folder(path)
     elif os.path.isfile(path):
         found, manifest = _from_zip(path)
     else:
         raise SubmissionError(f"no submission at {path} (expected a folder or a zip file)")
     submission = Submission(name, {role: data for role, (_, data) in found.items()})
+    if inner:
+        submission.notes.append(f"the zip {inner} in the folder was graded")
     if manifest is not None:
         _check_manifest(found, manifest, submission.notes)
     if any(p.startswith("cs231n/") or "/cs231n/" in p for p, _ in found.values()):
@@ -168,4 +191,5 @@ def load(path):
     if not submission.files:
         names = ", ".join(dict.fromkeys(path.rsplit("/", 1)[-1] for path in GRADED))
         submission.notes.append(f"no graded file was found ({names}, in this package's layout or CS231n's)")
+    submission.notes = [printable(note) for note in submission.notes]
     return submission

