@@ -12,7 +12,14 @@ from .workspace import check, hand_in, setup    # what the notebooks' cells call
 __all__ = ["BLOCKED", "EXERCISES", "FAIL", "OK", "TODO", "Outcome", "run", "run_all", "check", "setup", "hand_in"]
 
 
+def matches(name, exercise):
+    """Whether ``name`` picks ``exercise``: its exact name, or else a part of its name or file (so an
+    exercise whose name is part of others' names is picked alone by its name)."""
+    if any(ex.name == name for ex in EXERCISES):
+        return exercise.name == name
+    return name in exercise.name or name in exercise.path
+
+
 def run_all(names=()):
-    """Outcomes of the exercises whose name or file contains one of ``names`` (all when empty)."""
-    chosen = [ex for ex in EXERCISES if not names or any(n in ex.name or n in ex.path for n in names)]
-    return [run(ex) for ex in chosen]
+    """Outcomes of the exercises that one of ``names`` picks (all when empty)."""
+    return [run(ex) for ex in EXERCISES if not names or any(matches(n, ex) for n in names)]

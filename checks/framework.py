@@ -146,6 +146,16 @@ class Context:
         except values.ResultError as exc:
             raise Failed(f"{key} is {exc}") from None
 
+    def array(self, name, key):
+        """A decoded output that must be an array; Failed when the call returned a tuple where one array
+        was due, or a number."""
+        if "returned" in self.result(name):
+            raise Failed("the function must return a tuple (output, gradient) here")
+        got = self.value(name, key)
+        if not isinstance(got, np.ndarray):
+            raise Failed(f"{key} must be an array; it is a number")
+        return got
+
     def want(self, name, key):
         """The right value of output ``key`` on case ``name``."""
         return dict(self.answers(name, key))[()]

@@ -59,16 +59,25 @@ decay = _number(float, lambda v: 0 < v <= 1, "in (0, 1]")
 
 
 def build_parser(prog="python -m classifiers"):
-    d = TrainConfig()
-    parser = _Parser(prog=prog, description="Train and use a linear softmax classifier on CIFAR-10.")
+    d, n = TrainConfig(), TrainConfig(model="two-layer")
+
+    def default(field, show=lambda v: f"{v:g}"):
+        """The help's "[default: ...]" of a recipe field whose default depends on the model."""
+        shown = [" ".join(map(show, v)) if isinstance(v, tuple) else show(v)
+                 for v in (getattr(d, field), getattr(n, field))]
+        return f"[default: {shown[0]}; with --model two-layer: {shown[1]}]"
+    parser = _Parser(prog=prog, description="Train and use a linear softmax classifier or a two-layer network "
+                                            "on CIFAR-10.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     t = sub.add_parser("train", help="search hyperparameters, train, evaluate and save a model",
-                       description="Train a linear softmax classifier on CIFAR-10 with a learning rate x "
-                                   "regularization search on the validation split, then report train, "
-                                   "validation and test accuracy and save the model, results.json and plots.")
+                       description="Train a linear softmax classifier (or, with --model two-layer, a two-layer "
+                                   "network) on CIFAR-10 with a learning rate x regularization search on the "
+                                   "validation split, then report train, validation and test accuracy and save "
+                                   "the model, results.json and plots.")
     t.add_argument("--model", choices=tuple(KINDS), default=d.model,
-                   help=f"the model to train [default: {d.model}]")
+                   help=f"the model to train: the linear softmax classifier, or a two-layer network (affine - "
+                        f"ReLU - affine - softmax) [default: {d.model}]")
     g = t.add_argument_group("data and output")
     source = g.add_mutually_exclusive_group()
     source.add_argument("--data-dir", help="folder holding cifar-10-batches-py/; without it: datasets/, downloaded "
@@ -95,22 +104,25 @@ def build_parser(prog="python -m classifiers"):
     r.add_argument("--dtype", choices=("float32", "float64"), default=d.dtype,
                    help=f"data and weight precision [default: {d.dtype}]")
     r.add_argument("--lr", type=positive, nargs="+", default=None, metavar="LR",
-                   help=f"learning rates to search [default: {' '.join(f'{v:g}' for v in d.learning_rates)}]")
+                   help=f"learning rates to search {default('learning_rates')}")
     r.add_argument("--reg", type=nonnegative, nargs="+", default=None, metavar="REG",
-                   help=f"regularization strengths to search [default: {' '.join(f'{v:g}' for v in d.regs)}]")
-    r.add_argument("--epochs", type=positive, default=None, help=f"epochs per configuration [default: {d.epochs:g}]")
+                   help=f"regularization strengths to search (the loss adds reg * sum(W**2) for the linear "
+                        f"classifier, 0.5 * reg * sum(W**2) per weight matrix for the network) {default('regs')}")
+    r.add_argument("--epochs", type=positive, default=None, help=f"epochs per configuration {default('epochs')}")
     r.add_argument("--num-iters", type=positive_int, default=None, help="iterations per configuration "
                                                                          "(overrides --epochs)")
     r.add_argument("--batch-size", type=positive_int, default=d.batch_size,
                    help=f"minibatch size [default: {d.batch_size}]")
     r.add_argument("--momentum", type=unit, default=None, help=f"SGD momentum [default: {d.momentum:g}]")
     r.add_argument("--lr-decay", type=decay, default=None,
-                   help=f"learning-rate factor applied after every epoch [default: {d.lr_decay:g}]")
+                   help=f"learning-rate factor applied after every epoch {default('lr_decay')}")
     r.add_argument("--average-epochs", type=nonnegative, default=None,
                    help="average the weights of this many final epochs, at most --epochs [default: 3, or all "
                         "epochs when fewer]")
     r.add_argument("--no-mirror", dest="mirror", action="store_false", default=None,
                    help="do not augment with left-right mirror images [default: mirror]")
+    r.add_argument("--hidden-dim", type=positive_int, default=None, metavar="H",
+                   help=f"hidden units of the two-layer network (--model two-layer only) [default: {n.hidden_dim}]")
 
     e = sub.add_parser("evaluate", help="test accuracy of a saved model",
                        description="Test accuracy of a saved model, overall and per class. Reads only the test "
@@ -148,7 +160,8 @@ def config_from_args(args):
     values = dict(CLASSIC) if args.classic else {}
     for flag, field in (("preprocess", "preprocess"), ("lr", "learning_rates"), ("reg", "regs"),
                         ("epochs", "epochs"), ("num_iters", "num_iters"), ("momentum", "momentum"),
-                        ("lr_decay", "lr_decay"), ("average_epochs", "average_epochs"), ("mirror", "mirror")):
+                        ("lr_decay", "lr_decay"), ("average_epochs", "average_epochs"), ("mirror", "mirror"),
+                        ("hidden_dim", "hidden_dim")):
         value = getattr(args, flag)
         if value is not None:
             values[field] = tuple(value) if isinstance(value, list) else value

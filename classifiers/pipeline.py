@@ -2,11 +2,11 @@
 with everything needed to use it into a run folder, and evaluate it.
 
 The command line (``python -m classifiers``) is a thin layer over this module. What
-differs between models (the linear softmax classifier; ``--model``) is in
-classifiers/models.py; the search and its workers are classifiers/search.py; the saved
-model is classifiers/model_file.py.
+differs between models (``--model``: the linear softmax classifier, the default, or the
+two-layer network) is in classifiers/models.py, their default recipes included; the search
+and its workers are classifiers/search.py; the saved model is classifiers/model_file.py.
 
-The default recipe, and why:
+The linear classifier's default recipe, and why:
 - pixels standardized per feature with training statistics (the classic recipe
   only subtracts the mean image), float32 data;
 - SGD with momentum 0.9, batches of 200 drawn by epoch-wise shuffling, the
@@ -33,7 +33,7 @@ from atomic_write import write_text
 from .model_file import CifarModel, load_images, model_file  # noqa: F401  (the saved model, for the CLI)
 from .models import KINDS, describe
 from .search import SearchInterrupted, search, summary_table as _summary_table
-from .validation import ClassifierError, InvalidValueError, check_choice
+from .validation import ClassifierError, InvalidValueError, check_choice, check_positive
 
 RUNS_DIR = Path("runs")
 
@@ -50,23 +50,38 @@ class TrainConfig:
     seed: int = 0
     preprocess: str = "standardize"
     dtype: str = "float32"
-    learning_rates: tuple = (5e-4, 1e-3, 2e-3)
-    regs: tuple = (3e-3, 1e-2, 3e-2)
-    epochs: float = 6.0
+    learning_rates: tuple = None    # None: the model's default (classifiers/models.py), as for the next three
+    regs: tuple = None
+    epochs: float = None
     num_iters: int = None
     batch_size: int = 200
     momentum: float = 0.9
-    lr_decay: float = 0.7
+    lr_decay: float = None
     average_epochs: float = None    # None: the last 3 epochs, or all of them when fewer
     mirror: bool = True
     replace: bool = False
+    hidden_dim: int = None          # the two-layer network's hidden units; None: its default
     num_validation: int = 1000
     progress: bool = True
     jobs: int = None
 
+    def __post_init__(self):
+        """Fill the recipe fields left at None with the model's defaults (``defaults`` of its kind)."""
+        for field, value in getattr(KINDS.get(self.model), "defaults", {}).items():
+            if getattr(self, field) is None:
+                setattr(self, field, value)
+
     def check(self):
         """Raise ValueError for settings that contradict each other, before any data is loaded."""
         check_choice(self.model, "model (--model)", tuple(KINDS))
+        if self.hidden_dim is not None and "hidden_dim" not in KINDS[self.model].defaults:
+            raise InvalidValueError(f"hidden_dim (--hidden-dim) is the two-layer network's; --model {self.model} "
+                                    f"has no hidden layer")
+        if self.hidden_dim is not None:
+            check_positive(self.hidden_dim, "hidden_dim (--hidden-dim)", integer=True)
+        if self.replace and self.model != "softmax":
+            raise InvalidValueError(f"replace (--classic) is the linear classifier's classic sampling; --model "
+                                    f"{self.model} draws every example once per epoch")
         if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
             raise InvalidValueError(f"seed (--seed) must be an integer >= 0, got {self.seed!r}")
         if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, (int, np.integer))

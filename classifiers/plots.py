@@ -94,6 +94,31 @@ def weight_templates(W, class_names, title=None):
     return fig
 
 
+def first_layer_weights(W1, layout="channels_last", title=None):
+    """A network's first-layer weights W1 (3072, H): each hidden unit's weights shown as a 32x32 colour image.
+
+    ``layout`` is how an example's 3072 values were ordered: "channels_last", rows of
+    (32, 32, 3) images (the command line's), or "channels_first", CS231n's (3, 32, 32).
+    Each unit is rescaled to its own range (``vis_utils.visualize_grid``), in a square
+    grid. ``title`` (optional) goes above it.
+    """
+    from .vis_utils import visualize_grid
+    H = W1.shape[1]
+    if layout == "channels_first":
+        images = W1.T.reshape(H, 3, 32, 32).transpose(0, 2, 3, 1)
+    else:
+        images = W1.T.reshape(H, 32, 32, 3)
+    grid = visualize_grid(images, padding=2)
+    side = min(12.0, 2.0 + 0.45 * np.ceil(np.sqrt(H)))
+    fig = Figure(figsize=(side, side + (0.4 if title else 0)), layout="constrained")
+    ax = fig.add_subplot()
+    ax.imshow(grid.astype(np.uint8))
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
 def search_heatmap(results, y="learning_rate", x="reg", chosen=None):
     """Validation accuracy over the grid of two hyperparameters (rows ``y``, columns ``x``).
 

@@ -101,7 +101,10 @@ class TailAverage:
 
     def add(self, it, W):
         if it >= self.start:
-            self.total = W.astype(np.float64) if self.total is None else self.total + W
+            if self.total is None:
+                self.total = W.astype(np.float64)              # a copy: the sum below is in place
+            else:
+                self.total += W
             self.count += 1
 
     def result(self, W):

@@ -156,3 +156,34 @@ def check_linear_problem(W, X, y, reg, finite=True):
         check_finite(W, "W")
         check_finite(X, "X")
     return W, X, y, reg
+
+
+def check_batch(X, name, dim):
+    """Return ``X`` checked to be a floating array (N, d_1, ..., d_k), N >= 1, of ``dim`` values per example.
+
+    The examples may be rows (N, dim) or images (N, 3, 32, 32): a network flattens
+    each to ``d_1 * ... * d_k`` values, which must equal ``dim``. No copy is made.
+    """
+    if not isinstance(X, np.ndarray):
+        try:
+            X = np.asarray(X)
+        except Exception as exc:  # ragged lists and the like
+            raise InvalidTypeError(f"{name} must be an array of numbers; could not convert it: {exc}") from None
+    if not np.issubdtype(X.dtype, np.floating):
+        raise InvalidTypeError(f"{name} must be a floating-point array (float32 or float64), got {describe(X)}; "
+                               f"convert it with {name}.astype(np.float32) or np.float64")
+    if X.ndim < 2 or X.shape[0] == 0 or int(np.prod(X.shape[1:])) != dim:
+        raise InvalidValueError(f"{name} must hold N >= 1 examples of {dim} values each, (N, {dim}) or any "
+                                f"(N, d_1, ..., d_k) with d_1 * ... * d_k = {dim}, got {describe(X)}")
+    return X
+
+
+def check_float_dtype(dtype, name):
+    """Return ``dtype`` as np.dtype float32 or float64 (given as a type, a dtype or its name)."""
+    try:
+        value = np.dtype(dtype)
+    except TypeError:
+        value = None
+    if value is None or value.name not in ("float32", "float64"):
+        raise InvalidValueError(f"{name} must be np.float32 or np.float64, got {dtype!r}")
+    return value

@@ -88,8 +88,10 @@ def callables(module):
 
 
 def instances(cls, W):
+    """Instances of ``cls``: made with no argument, with W, and as a network of the probe problem's shape
+    (input_dim D, 3 hidden units, C classes), whose loss takes the probe's X and y."""
     found = []
-    for make in (lambda: cls(), lambda: cls(W)):
+    for make in (lambda: cls(), lambda: cls(W), lambda: cls(W.shape[0], 3, W.shape[1])):
         try:
             obj = make()
         except BaseException:

@@ -1,6 +1,8 @@
-"""The benchmark scripts keep running: one quick pass of the loss benchmark, its rows checked."""
+"""The benchmark scripts keep running: one quick pass of the loss benchmark, its rows checked; each contender
+of the two-layer benchmark on a tiny problem."""
 import runpy
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
@@ -25,3 +27,65 @@ def test_bench_loss_runs_and_reports_every_method(capsys):
 def test_bench_train_reports_memory_in_mb_of_a_million_bytes():
     bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_train.py"))
     assert bench["megabytes"](1_000_000) == pytest.approx(1024)              # ru_maxrss is in KiB
+
+
+def tiny_images(n, seed):
+    """n random (32, 32, 3) float32 images in three classes that the brightness of their left edge tells apart."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(3, size=n)
+    X = rng.standard_normal((n, 32, 32, 3)).astype(np.float32)
+    X[:, :, 0, :] += 2.0 * y[:, None, None]
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def two_layer_bench():
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_two_layer.py"))
+    settings = bench["recipe"](4e-2, 1e-3, epochs=2)
+    settings.update(hidden_dim=20, batch_size=20)
+    return bench, settings, (*tiny_images(400, 0), *tiny_images(100, 1))
+
+
+def check_contender(per_epoch, final):
+    assert len(per_epoch) == 2 and per_epoch[1][0] > per_epoch[0][0] > 0     # training seconds, growing
+    assert all(0 <= acc <= 1 for _, acc in per_epoch) and per_epoch[-1][1] > 0.5 and final > 0.5
+
+
+def test_bench_two_layer_settings_are_the_default_commands():
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_two_layer.py"))
+    s = bench["recipe"](4e-2, 1e-3)
+    assert (s["hidden_dim"], s["epochs"], s["batch_size"], s["momentum"], s["lr_decay"], s["average_epochs"]) == \
+        (500, 10, 200, 0.9, 0.8, 3)
+    assert bench["first_at"]([(1.0, 0.5), (2.0, 0.55), (3.0, 0.6)]) == 2.0 and bench["first_at"]([(1.0, 0.5)]) is None
+
+
+def test_bench_two_layer_numpy_contender_runs(two_layer_bench):
+    bench, settings, data = two_layer_bench
+    check_contender(*bench["run_numpy"](settings, *data))
+
+
+@pytest.mark.oracle
+def test_bench_two_layer_torch_contender_runs(two_layer_bench, torch):
+    bench, settings, data = two_layer_bench
+    check_contender(*bench["run_torch"](settings, *data, 1))
+
+
+def test_bench_two_layer_sklearn_contender_runs(two_layer_bench):
+    pytest.importorskip("sklearn", reason="scikit-learn is an optional reference of the benchmark (the bench extra)")
+    bench, settings, data = two_layer_bench
+    check_contender(*bench["run_sklearn"](settings, *data))
+
+
+def test_bench_two_layer_reports_the_median_run_and_ratios_of_time_to_055(capsys):
+    from types import SimpleNamespace
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_two_layer.py"))
+
+    def run(train_s, to):
+        return {"test_acc": 0.56, "train_s": train_s, "to_target": to, "total_s": train_s + 1, "peak_mb": 1000,
+                "epochs": [(to, 0.55)]}
+    results = {"numpy": [run(10, 8), run(30, 20), run(12, 9)], "torch": [run(20, 16), run(18, 15), run(25, 19)]}
+    bench["report"](results, SimpleNamespace(lr=0.04, reg=0.003, threads=1, repeats=3))
+    out = capsys.readouterr().out
+    assert "training seconds of each run: 10.0, 30.0, 12.0" in out
+    torch_line = next(line for line in out.splitlines() if line.strip().startswith("torch"))
+    assert torch_line.split()[3:5] == ["16.0", "1.78x"]                 # medians: 16 s against numpy's 9 s

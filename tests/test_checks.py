@@ -34,7 +34,7 @@ def test_unwritten_exercise_is_reported_not_failed(monkeypatch, capsys):
     o = outcome("softmax_loss_naive")
     assert (o.verdict, o.message) == (checks.TODO, "softmax_loss_naive is not written yet: open classifiers/softmax.py")
     assert outcome("softmax_loss_vectorized").verdict == checks.OK      # judged on its own, not against naive
-    assert checks_main(["softmax_loss"]) == 0
+    assert checks_main(["softmax_loss_"]) == 0
     out = capsys.readouterr().out
     assert "[not written yet] softmax_loss_naive" in out
     assert out.rstrip().endswith("1 ok, 0 failed, 1 not written yet")
@@ -80,7 +80,7 @@ def test_a_file_that_does_not_import_is_reported_once_with_its_line(tmp_path, mo
     monkeypatch.syspath_prepend(str(tmp_path))
     for name in [m for m in list(__import__("sys").modules) if m == "classifiers" or m.startswith("classifiers.")]:
         monkeypatch.delitem(__import__("sys").modules, name)
-    assert checks_main(["svm_loss"]) == 1
+    assert checks_main(["svm_loss_"]) == 1
     out = capsys.readouterr().out
     assert out.count("error: classifiers/linear_svm.py line 3: SyntaxError") == 1
     assert "[cannot run] svm_loss_naive" in out and "[cannot run] svm_loss_vectorized" in out
@@ -103,8 +103,8 @@ def test_train_not_written_names_the_part(monkeypatch):
 def test_the_answers_come_from_expected_json_not_from_the_solution(monkeypatch):
     """With the stored answers shifted, the solution itself fails: the checks compare with the file."""
     stored = local.expected_answers()
-    stored["softmax_loss"]["tiny"]["loss"] = [[labels, value + 1.0] for labels, value in
-                                              stored["softmax_loss"]["tiny"]["loss"]]
+    stored["softmax_loss (naive and vectorized)"]["tiny"]["loss"] = [[labels, value + 1.0] for labels, value in
+                                              stored["softmax_loss (naive and vectorized)"]["tiny"]["loss"]]
     o = local.run(by_name("softmax_loss_naive"), answers=stored)
     assert "loss value" in dict(o.failed)
 
@@ -167,3 +167,10 @@ def test_the_notebook_cell_runs_and_its_mistake_is_named(tmp_path, monkeypatch, 
         heading("## The gradient, softmax minus one-hot"), code(cell)]))
     o = checks.run_all(["cross_entropy"])[0]
     assert o.verdict == checks.FAIL and says in dict(o.failed)["the gradient by hand"], o.report()
+
+
+def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():
+    assert [o.exercise.name for o in checks.run_all(["softmax_loss"])] == ["softmax_loss"]
+    assert [o.exercise.name for o in checks.run_all(["softmax_loss_"])] == ["softmax_loss_naive",
+                                                                             "softmax_loss_vectorized"]
+    assert {o.exercise.path for o in checks.run_all(["layers.py"])} == {"classifiers/layers.py"}

@@ -2,6 +2,7 @@
 when the tests run): the grader fails exactly the tests its mistake costs and names the mistake, and
 `make check` in a student edition holding the same files fails the same properties in the same words."""
 import atexit
+import os
 import functools
 import json
 import re
@@ -75,10 +76,25 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
     ("log_of_softmax", "losses.log_softmax", {"no underflow to -inf": "computed as np.log(softmax(x))"}),
     ("cell_not_divided", 'the code under "The gradient, softmax minus one-hot"',
      {"the gradient by hand": "the gradient is not divided by N"}),
+    # the two-layer network
+    ("affine_dx_flat", "affine_backward", {"dx": "dx is left flat"}),
+    ("affine_dw_transposed", "affine_backward", {"dw": "dw is transposed"}),
+    ("affine_db_not_summed", "affine_backward", {"db": "db is not summed over the examples"}),
+    ("relu_pass_negative", "relu_backward", {"dx": "passed where the input is negative too"}),
+    ("relu_output_values", "relu_backward", {"dx": "times the ReLU's output values"}),
+    ("scores_grad_not_divided", "softmax_loss", {"dx": "the gradient is not divided by N"}),
+    ("net_reg_missing_W2", "TwoLayerNet.loss", {"loss with regularization": "the regularization of W2 is missing",
+                                                "gradients": "the regularization of W2 is missing"}),
+    ("net_reg_biases", "TwoLayerNet.loss", {"loss with regularization": "the biases are regularized too",
+                                            "gradients": "the biases are regularized too"}),
+    ("net_no_half", "TwoLayerNet.loss", {"loss with regularization": "the 0.5 of CS231n's network convention",
+                                         "gradients": "the 0.5 of CS231n's network convention"}),
+    ("net_scores_not_divided", "TwoLayerNet.loss", {"gradients": "the gradient of the scores is not divided by N"}),
+    ("sgd_uphill", "sgd", {"one step": "the step goes up the gradient"}),
 ]
 
-# Made from the solution's own files when the tests run, so they never go stale: predict_proba with one
-# mistake in an otherwise solved file, and cross_entropy.ipynb's gradient cell with one.
+# Made from the solution's own files when the tests run, so they never go stale: LinearClassifier and
+# TwoLayerNet.loss with one mistake in an otherwise solved file, and cross_entropy.ipynb's gradient cell.
 PROBA_BODIES = {
     "proba_no_shift": ["S = np.exp(self.scores(X))  # no max shift",
                        "return S / S.sum(axis=1, keepdims=True)"],
@@ -87,14 +103,46 @@ PROBA_BODIES = {
                     "return S / S.sum(axis=0, keepdims=True)  # the wrong axis"],
 }
 CELL_BODIES = {"cell_not_divided": "p = L.softmax(logits, 1)\nonehot = np.eye(3)[targets]\nby_hand = p - onehot\n"}
+# LinearClassifier: (function, its region, the lines in its place) with one mistake each
+CLASSIFIER_BODIES = {
+    "train_full_batch": ("train", 0, 12, ["batch = np.arange(num_train)  # bug: the whole training set every step",
+                                          "X_batch, y_batch = X[batch], y[batch]"]),
+    "train_same_batch": ("train", 0, 12, ["batch = np.arange(batch_size)  # bug: the same first rows at every step",
+                                          "X_batch, y_batch = X[batch], y[batch]"]),
+    "train_fixed_lr": ("train", 1, 12, ["self.W = self.W - 1e-3 * grad  # bug: a fixed step, not learning_rate"]),
+    "predict_argmin": ("predict", 0, 8, ["return np.argmin(self.scores(X), axis=1)  # bug: argmin"]),
+    "predict_axis0": ("predict", 0, 8, ["return np.argmax(self.scores(X), axis=0).astype(float)  # bug: over the "
+                                        "examples, as floats"]),
+}
+# TwoLayerNet.loss's second part (the loss and the backward pass), with one mistake each
+NET_BACKWARD = ["dhidden, grads['W2'], grads['b2'] = affine_backward(dscores, scores_cache)",
+                "_, grads['W1'], grads['b1'] = affine_relu_backward(dhidden, hidden_cache)"]
+NET_BODIES = {
+    "net_reg_missing_W2": ["loss, dscores = softmax_loss(scores, y)",
+                           "loss += 0.5 * self.reg * np.sum(W1 * W1)  # W2 forgotten", *NET_BACKWARD,
+                           "grads['W1'] += self.reg * W1"],
+    "net_reg_biases": ["loss, dscores = softmax_loss(scores, y)",
+                       "loss += 0.5 * self.reg * sum(np.sum(p * p) for p in (W1, b1, W2, b2))", *NET_BACKWARD,
+                       "for k, p in (('W1', W1), ('b1', b1), ('W2', W2), ('b2', b2)):",
+                       "    grads[k] += self.reg * p"],
+    "net_no_half": ["loss, dscores = softmax_loss(scores, y)",
+                    "loss += self.reg * (np.sum(W1 * W1) + np.sum(W2 * W2))", *NET_BACKWARD,
+                    "grads['W1'] += 2 * self.reg * W1", "grads['W2'] += 2 * self.reg * W2"],
+    "net_scores_not_divided": ["loss, dscores = softmax_loss(scores, y)",
+                               "loss += 0.5 * self.reg * (np.sum(W1 * W1) + np.sum(W2 * W2))",
+                               "dscores = dscores * X.shape[0]  # the 1/N undone", *NET_BACKWARD,
+                               "grads['W1'] += self.reg * W1", "grads['W2'] += self.reg * W2"],
+}
 
 
-def with_region(text, function, lines, indent=8):
-    """``text`` with the solution region of ``function`` replaced by ``lines``."""
-    head, tail = text.split(f"def {function}", 1)
-    begin = tail.rindex("\n", 0, tail.index("# BEGIN SOLUTION")) + 1
-    end = tail.index("# END SOLUTION\n") + len("# END SOLUTION\n")
-    return head + f"def {function}" + tail[:begin] + "".join(" " * indent + line + "\n" for line in lines) + tail[end:]
+def with_region(text, function, lines, indent=8, part=0):
+    """``text`` with solution region ``part`` (0: the first) of ``function`` replaced by ``lines``."""
+    at = text.index(f"def {function}")
+    for _ in range(part + 1):
+        at = text.index("# BEGIN SOLUTION", at + 1)
+    begin = text.rindex("\n", 0, at) + 1
+    end = text.index("# END SOLUTION\n", at) + len("# END SOLUTION\n")
+    return text[:begin] + "".join(" " * indent + line + "\n" for line in lines) + text[end:]
 
 
 def with_cell(body):
@@ -115,6 +163,19 @@ def made():
         target = root / fixture / "classifiers" / "linear_classifier.py"
         target.parent.mkdir(parents=True)
         target.write_text(with_region((ROOT / "classifiers/linear_classifier.py").read_text(), "predict_proba", lines))
+    solution = (ROOT / "classifiers/linear_classifier.py").read_text()
+    bodies = {fixture: with_region(solution, function, lines, indent, part)
+              for fixture, (function, part, indent, lines) in CLASSIFIER_BODIES.items()}
+    bodies["train_no_history"] = solution.replace("        return loss_history\n",
+                                                  "        # bug: the history is never returned\n", 1)
+    for fixture, text in bodies.items():
+        (root / fixture / "classifiers").mkdir(parents=True)
+        (root / fixture / "classifiers/linear_classifier.py").write_text(text)
+    for fixture, lines in NET_BODIES.items():
+        (root / fixture / "classifiers").mkdir(parents=True)
+        net = with_region((ROOT / "classifiers/fc_net.py").read_text(), "loss", lines, part=1)
+        (root / fixture / "classifiers/fc_net.py").write_text(net)
+        shutil.copy(ROOT / "classifiers/layers.py", root / fixture / "classifiers/layers.py")
     for fixture, body in CELL_BODIES.items():
         (root / fixture / "notebooks").mkdir(parents=True)
         (root / fixture / "notebooks/cross_entropy.ipynb").write_text(with_cell(body))
@@ -218,5 +279,5 @@ def test_gradient_not_divided_by_n_is_set_aside_by_the_small_cases_test():
 
 def test_every_fixture_is_in_the_table():
     hand_written = {p.name for p in SUBMISSIONS.iterdir() if not p.name.startswith("hostile")} - {"cs231n_old"}
-    assert hand_written <= {d[0] for d in DIAGNOSES}
+    assert hand_written | set(os.listdir(made())) <= {d[0] for d in DIAGNOSES}
     assert all(by_name(d[1]) for d in DIAGNOSES)

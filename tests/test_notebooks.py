@@ -30,8 +30,8 @@ def test_stale_numbers_match_whole_numbers_only():
     assert stale_numbers("about 7.5", "17.5 and 7.55") == ["7.5"]
 
 
-def test_both_notebooks_exist():
-    assert [p.name for p in NOTEBOOKS] == ["cross_entropy.ipynb", "softmax.ipynb"]
+def test_the_notebooks_exist():
+    assert [p.name for p in NOTEBOOKS] == ["cross_entropy.ipynb", "softmax.ipynb", "two_layer_net.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -85,11 +85,12 @@ def test_every_exercise_of_a_py_file_has_a_check_cell_in_a_notebook():
     assert checked == {o.exercise.name for o in checks.run_all() if o.exercise.path.endswith(".py")}
 
 
-def test_inline_questions_in_order():
-    nb = nbformat.read(ROOT / "notebooks" / "softmax.ipynb", as_version=4)
+@pytest.mark.parametrize("name, count", [("softmax.ipynb", 4), ("two_layer_net.ipynb", 2)])
+def test_inline_questions_in_order(name, count):
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
     numbers = [int(n) for c in nb.cells if c.cell_type == "markdown"
                for n in re.findall(r"^#+ Inline question (\d+)", c.source, re.M | re.I)]
-    assert numbers == [1, 2, 3, 4]
+    assert numbers == list(range(1, count + 1))
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +142,7 @@ def test_executes_top_to_bottom_and_quotes_computed_numbers(path, kernel_env, mo
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     stale = stale_numbers(prose, outputs)
     assert not stale, f"{path.name}: numbers in the text that no cell prints: {stale}"
-    if path.name == "softmax.ipynb" and IN_CI:
+    if path.name in ("softmax.ipynb", "two_layer_net.ipynb") and IN_CI:
         assert "Using the full CIFAR-10" in outputs
     if path.name == "cross_entropy.ipynb" and IN_CI:               # PyTorch is installed there: it compared
         assert "gradient of cross_entropy" in outputs

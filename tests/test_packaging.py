@@ -88,3 +88,15 @@ def test_console_script_trains_on_the_bundled_sample(installed, tmp_path):
     assert "bundled sample cifar10_sample.npz (2500 training and 500 test images)" in out
     assert (tmp_path / "run" / "model.npz").is_file() and (tmp_path / "run" / "results.json").is_file()
     assert not data_home.exists()                                # --sample downloads nothing
+
+
+def test_the_wheel_installs_cs231ns_module_layout(installed, tmp_path):
+    python, _, wheel = installed
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "cs231n/classifiers/fc_net.py" in names and "cs231n/layer_utils.py" in names
+    code = ("from cs231n.classifiers.fc_net import *; from cs231n.solver import Solver; "
+            "from cs231n.data_utils import get_CIFAR10_data; import classifiers; "
+            "print(TwoLayerNet.__module__, affine_relu_forward.__module__, classifiers.__file__)")
+    out = run([str(python), "-c", code], cwd=tmp_path, env=clean_env())
+    module, layers, where = out.split()
+    assert (module, layers) == ("classifiers.fc_net", "classifiers.layers") and not where.startswith(str(ROOT))

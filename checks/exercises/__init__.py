@@ -1,8 +1,9 @@
 """Every exercise of the assignment, each defined once, in the order a student works in."""
-from . import activations, linear_classifier, linear_losses, notebooks
+from . import activations, linear_classifier, linear_losses, notebooks, two_layer_net
 
 EXERCISES = [*linear_losses.EXERCISES, *linear_classifier.EXERCISES, notebooks.EXERCISES[0],
-             *activations.EXERCISES, *notebooks.EXERCISES[1:]]
+             *activations.EXERCISES, *notebooks.EXERCISES[1:], *two_layer_net.EXERCISES,
+             notebooks.manual("notebooks/two_layer_net.ipynb")]
 
 
 def by_name(name):

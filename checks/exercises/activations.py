@@ -45,33 +45,18 @@ def call_with(function):
     return call
 
 
-def _array(ctx, name, key):
-    if "returned" in ctx.result(name):
-        raise Failed("with return_grad=True the function must return a tuple (output, gradient)")
-    got = ctx.value(name, key)
-    check(isinstance(got, np.ndarray), "the function must return an array; it returned a number")
-    return got
-
-
-def _worst(want, got):
-    gap = np.abs(np.asarray(got, np.float64) - want)
-    gap[~np.isfinite(gap)] = np.inf
-    index = np.unravel_index(np.argmax(gap), np.shape(want))
-    return f"at index {tuple(int(i) for i in index)} expected {want[index]:.6g}, got {got[index]:.6g}"
-
-
 def values(ctx):
     """The function along dim = 1, 0 and -1."""
     for name in ("dim1", "dim0", "dimneg"):
         x, dim = ctx.inputs(name)["x"], ctx.cases[name].options["dim"]
-        got, want = _array(ctx, name, "y"), ctx.want(name, "y")
+        got, want = ctx.array(name, "y"), ctx.want(name, "y")
         if close(got, want):
             continue
         check(got.shape == want.shape, f"with input of shape {x.shape} and dim = {dim}, expected the input's "
                                        f"shape, got {got.shape}")
         labels = ctx.name_mistake(name, "y", got)
         check(not labels, labels and f"likely {ctx.exercise.explain(labels)} (input of shape {x.shape}, dim = {dim})")
-        raise Failed(f"with input of shape {x.shape} and dim = {dim}: {_worst(want, got)}")
+        raise Failed(f"with input of shape {x.shape} and dim = {dim}: {differ('y', want, got)}")
     return "right along dim = 1, 0 and -1"
 
 
@@ -79,40 +64,38 @@ def stability(ctx):
     """Finite with inputs near 800..1200, and equal to the submission's own result on the same rows
     without their constant (right, or a known mistake, which the values test charges)."""
     x = ctx.inputs("large")["x"]
-    got = _array(ctx, "large", "y")
+    got = ctx.array("large", "y")
     check(np.all(np.isfinite(got)), f"overflow: with inputs as large as {x.max():.0f} the result holds nan or inf; "
                                     f"np.exp overflows above about 709, and the inputs of a slice can all be "
                                     f"shifted by the same constant without changing the result")
-    base = _array(ctx, "unshifted", "y")
+    base = ctx.array("unshifted", "y")
     check(ctx.name_mistake("unshifted", "y", base) is not None,
           "stability is not credited: on ordinary inputs the result is neither right nor a known mistake")
     check(close(got, base, atol=1e-6), f"adding a constant (up to {x.max():.0f}) to every input of a row must not "
-                                       f"change the result: " + (_worst(base, got) if got.shape == base.shape
-                                                                 else "the shape changed"))
+                                       f"change the result: {differ('y', base, got, 'without the shift', 'with it')}")
     return f"finite, and unchanged by shifting the inputs by as much as {x.max():.0f}"
 
 
 def underflow(ctx):
     """Finite where a probability underflows to 0: not np.log(softmax(x))."""
-    got, want = _array(ctx, "spread", "y"), ctx.want("spread", "y")
+    got, want = ctx.array("spread", "y"), ctx.want("spread", "y")
     if close(got, want):
         return f"finite down to {want.min():.0f}"
     with np.errstate(under="ignore", divide="ignore"):
         naive = np.log(np.exp(want))          # log(softmax(x)): the probabilities that underflow give -inf
     if got.shape == want.shape and np.isneginf(got).any() and np.array_equal(np.isneginf(got), np.isneginf(naive)):
         raise Failed(f"likely {MISTAKES['logofsoftmax']} (about exp({want.min():.0f}) here)")
-    raise Failed("rows spread by about 800: " + (_worst(want, got) if got.shape == want.shape
-                                                 else f"shape {got.shape}, expected {want.shape}"))
+    raise Failed(f"rows spread by about 800: {differ('y', want, got)}")
 
 
 def gradient(ctx):
     """dx for a random upstream gradient g, along dim = 1 and 0."""
     for name in ("grad1", "grad0"):
-        got = _array(ctx, name, "dx")
+        got = ctx.array(name, "dx")
         want = ctx.want(name, "dx")
         if close(got, want):
             continue
-        check(close(_array(ctx, name, "y"), ctx.want(name, "y")),
+        check(close(ctx.array(name, "y"), ctx.want(name, "y")),
               "with return_grad=True the output itself is wrong, and the gradient with it: see values along dim")
         labels = ctx.name_mistake(name, "dx", got)
         what = f"likely {ctx.exercise.explain(labels)}" if labels else "it matches no known mistake"

@@ -6,7 +6,7 @@ it was given, so the judges see what the loop did.
 """
 import numpy as np
 
-from ..framework import Case, Exercise, Failed, Property, check, close, show
+from ..framework import Case, Exercise, Failed, Property, check, close, differ, show
 
 PATH = "classifiers/linear_classifier.py"
 KEPT_STEPS = 5          # steps whose W, minibatch and gradient are returned whole
@@ -196,22 +196,9 @@ def call_proba(module, case):
     return {"proba": model.predict_proba(case.inputs["X"].copy())}
 
 
-def _array(ctx, name, key):
-    got = ctx.value(name, key)
-    check(isinstance(got, np.ndarray), "the function must return an array; it returned a number")
-    return got
-
-
-def _worst(want, got):
-    gap = np.abs(np.asarray(got, np.float64) - want)
-    gap[~np.isfinite(gap)] = np.inf
-    index = np.unravel_index(np.argmax(gap), np.shape(want))
-    return f"at index {tuple(int(i) for i in index)} expected {want[index]:.6g}, got {got[index]:.6g}"
-
-
 def proba_values(ctx):
     """predict_proba(X) equals softmax(X @ W) along the classes, each row summing to 1."""
-    got = _array(ctx, "main", "proba")
+    got = ctx.array("main", "proba")
     want = ctx.want("main", "proba")
     if close(got, want):
         return "rows are probabilities summing to 1, equal to softmax(X @ W)"
@@ -219,7 +206,7 @@ def proba_values(ctx):
     labels = ctx.name_mistake("main", "proba", got)
     check(not labels, labels and f"likely {ctx.exercise.explain(labels)}. Rows sum to {show(got.sum(axis=1)[:3])}... "
                                  f"instead of 1")
-    raise Failed(f"predict_proba(X) must be softmax(X @ W) along axis 1: {_worst(want, got)} "
+    raise Failed(f"predict_proba(X) must be softmax(X @ W) along axis 1: {differ('proba', want, got)} "
                  f"(N = {want.shape[0]}, C = {want.shape[1]})")
 
 
@@ -229,15 +216,15 @@ def proba_stability(ctx):
     charges), so one mistake costs one test."""
     p = ctx.inputs("large")
     biggest = np.abs(p["X"] @ p["W"]).max()
-    got = _array(ctx, "large", "proba")
+    got = ctx.array("large", "proba")
     check(np.all(np.isfinite(got)), f"overflow: with scores as large as {biggest:.0f} the probabilities hold nan or "
                                     f"inf; np.exp overflows above about 709, and every score of a row can be "
                                     f"shifted by the same constant without changing the softmax")
-    base = _array(ctx, "unshifted", "proba")
+    base = ctx.array("unshifted", "proba")
     check(ctx.name_mistake("unshifted", "proba", base) is not None,
           "stability is not credited: on ordinary scores the result is neither softmax(X @ W) nor a known mistake")
     check(close(got, base), f"adding a constant (up to {biggest:.0f}) to every score of a row must leave the "
-                            f"probabilities unchanged: {_worst(base, got) if got.shape == base.shape else 'the shape changed'}")
+                            f"probabilities unchanged: {differ('proba', base, got, 'without the shift', 'with it')}")
     return f"finite, and unchanged by shifting the scores by as much as {biggest:.0f}"
 
 

@@ -425,7 +425,7 @@ PROPERTIES = [Property("loss value", 2, loss_value),
 
 def loss_exercise(function, path, vectorized):
     return Exercise(name=function, path=path, function=function, call=call_with(function),
-                    family=function.rsplit("_", 1)[0],
+                    family=function.rsplit("_", 1)[0] + " (naive and vectorized)",
                     cases=lambda rng, public: loss_cases(rng, public, vectorized),
                     properties=PROPERTIES + ([Property("speed (no loop over examples)", 1, speed)] if vectorized else []),
                     mistakes=MISTAKES, baseline=baseline if vectorized else None)

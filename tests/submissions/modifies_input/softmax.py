@@ -3,7 +3,7 @@ import numpy as np
 
 def softmax_loss_vectorized(W, X, y, reg):
     num_train = X.shape[0]
-    X -= X.mean(axis=0)                # bug: centres the caller's X in place
+    X *= 0.5                           # bug: scales the caller's X in place
     scores = X.dot(W)
     scores -= scores.max(axis=1, keepdims=True)
     p = np.exp(scores)

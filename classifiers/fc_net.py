@@ -1,0 +1,150 @@
+"""A two-layer fully connected network, affine - ReLU - affine - softmax (CS231n 2025's API).
+
+The network is built from the layers of ``layers.py`` and trains with a
+``Solver`` (``solver.py``); it implements no gradient descent of its own.
+Its regularization follows CS231n's convention for networks,
+``0.5 * reg * sum(W**2)`` for each weight matrix (W1 and W2, not the biases),
+so the gradient of each carries ``reg * W``. (The linear classifiers add
+``reg * sum(W**2)`` instead.)
+"""
+import numpy as np
+
+from . import losses, net_recipe, persistence
+from .layers import affine_backward, affine_forward, affine_relu_backward, affine_relu_forward, softmax_loss
+from .validation import check_batch, check_float_dtype, check_labels, check_nonnegative, check_positive
+
+FORMAT = "softmax-assignment/two-layer-net"
+#: the parameters and their number of dimensions, as the model files hold them
+PARAMS = {"W1": 2, "b1": 1, "W2": 2, "b2": 1}
+
+
+class TwoLayerNet:
+    """A two-layer fully connected network with a ReLU and a softmax loss.
+
+    With input dimension D, hidden dimension H and C classes, the scores of a
+    batch X (N, D) are relu(X @ W1 + b1) @ W2 + b2, an array (N, C).
+
+    The learnable parameters live in the dict ``self.params``: W1 (D, H),
+    b1 (H,), W2 (H, C), b2 (C,). ``self.reg`` is the regularization strength.
+    """
+
+    def __init__(self, input_dim=3 * 32 * 32, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0, *,
+                 dtype=np.float64, seed=None):
+        """Initialize a new network.
+
+        Inputs:
+        - input_dim: D, the number of values of one example (default 3 * 32 * 32).
+        - hidden_dim: H, the number of hidden units (default 100).
+        - num_classes: C, the number of classes (default 10).
+        - weight_scale: the standard deviation of the normal distribution (mean 0)
+          the weights are drawn from (default 1e-3); the biases start at 0.
+        - reg: the regularization strength (default 0): the loss adds
+          0.5 * reg * (sum(W1**2) + sum(W2**2)).
+        - dtype (keyword-only): the parameters' dtype, np.float64 (default) or np.float32.
+        - seed (keyword-only): seed of a numpy Generator for the weights; None draws
+          them from numpy's global state, so np.random.seed(...) makes them repeatable
+          as CS231n's notebooks expect.
+        """
+        dims = [check_positive(v, name, integer=True) for v, name in
+                ((input_dim, "input_dim"), (hidden_dim, "hidden_dim"), (num_classes, "num_classes"))]
+        weight_scale = check_nonnegative(weight_scale, "weight_scale")
+        self.reg = check_nonnegative(reg, "reg")
+        dtype = check_float_dtype(dtype, "dtype")
+        rng = np.random if seed is None else np.random.default_rng(seed)
+        D, H, C = dims
+        self.params = {
+            "W1": (weight_scale * rng.standard_normal((D, H))).astype(dtype),
+            "b1": np.zeros(H, dtype),
+            "W2": (weight_scale * rng.standard_normal((H, C))).astype(dtype),
+            "b2": np.zeros(C, dtype),
+        }
+
+    def loss(self, X, y=None):
+        """Scores of a batch, or its loss and the gradients of the loss.
+
+        Inputs:
+        - X: array (N, d_1, ..., d_k) of N examples, d_1 * ... * d_k = D: rows
+          (N, D) or images (N, 3, 32, 32), floating point.
+        - y: array (N,) of integer labels in [0, C), or None.
+
+        Returns:
+        If y is None, a test-time forward pass:
+        - scores: array (N, C), scores[i, c] the score of class c for X[i].
+
+        Otherwise a tuple of:
+        - loss: scalar, (1/N) * sum_i -log softmax(scores[i])[y[i]]
+          + 0.5 * reg * (sum(W1**2) + sum(W2**2)).
+        - grads: dict with the keys of self.params, grads[k] the gradient of the
+          loss with respect to self.params[k], in its shape.
+        """
+        W1, b1, W2, b2 = (self.params[k] for k in ("W1", "b1", "W2", "b2"))
+        X = check_batch(X, "X", W1.shape[0])
+        if y is not None:
+            y = check_labels(y, "y", X.shape[0], W2.shape[1])
+        scores = None
+        # TODO: the forward pass, affine - relu - affine, with the layers of layers.py
+        # (the sandwich affine_relu_forward does the first two). Keep each layer's
+        # cache: the backward pass needs them.
+        # BEGIN SOLUTION
+        hidden, hidden_cache = affine_relu_forward(X, W1, b1)
+        scores, scores_cache = affine_forward(hidden, W2, b2)
+        # END SOLUTION
+        if y is None:
+            return scores
+
+        loss, grads = 0, {}
+        # TODO: the loss, the data loss of softmax_loss plus the regularization
+        # 0.5 * self.reg * sum(W**2) for W1 and for W2 (CS231n's convention for networks,
+        # with the 0.5: the official checks hold only with it; the biases are not
+        # regularized), and the backward pass through the layers in reverse order,
+        # storing in grads[k] the gradient of the whole loss, regularization included,
+        # with respect to self.params[k].
+        # BEGIN SOLUTION
+        loss, dscores = softmax_loss(scores, y)
+        loss += 0.5 * self.reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+        dhidden, grads["W2"], grads["b2"] = affine_backward(dscores, scores_cache)
+        _, grads["W1"], grads["b1"] = affine_relu_backward(dhidden, hidden_cache)
+        grads["W1"] += self.reg * W1
+        grads["W2"] += self.reg * W2
+        # END SOLUTION
+        return loss, grads
+
+    def predict(self, X):
+        """Predicted labels, an int array (N,): the class of the highest score for each example of X
+        (net_recipe.predict, a thousand examples at a time)."""
+        return net_recipe.predict(self, X)
+
+    def predict_proba(self, X):
+        """Class probabilities, an array (N, C) whose rows sum to 1: the softmax of each example's scores."""
+        return losses.softmax(self.loss(X), 1)
+
+    # ------------------------------------------------------------------ persistence
+
+    def save(self, path, **extras):
+        """Save the parameters (and named ``extras``: arrays, numbers or strings) to ``path``; returns the path.
+
+        A path ending in .npz gets this package's format, read back without unpickling;
+        one ending in .npy gets CS231n's 2025 format, np.save of the dict ``params``
+        (no extras), which CS231n's own ``load`` reads. ``reg`` is not saved (nor is it
+        in CS231n's file): set it again to go on training with regularization. The
+        file is written atomically. See classifiers/persistence.py.
+        """
+        return persistence.save_model(path, FORMAT, type(self).__name__, self.params, extras)
+
+    @classmethod
+    def load(cls, path):
+        """Load a network saved by ``save``, or CS231n's .npy of its params; returns a new TwoLayerNet.
+
+        Unlike CS231n's ``load(fname)``, which fills in an existing object, this is a class
+        method: ``model = TwoLayerNet.load(path)``; its reg is 0 and ``extras`` holds what
+        was saved with it. Raises ValueError naming the file if it is not a model file of
+        this kind or its parameters do not fit together, FileNotFoundError if it does not exist.
+        """
+        _, params, extras = persistence.load_model(path, FORMAT, PARAMS, {cls.__name__: cls})
+        (D, H), (C,) = params["W1"].shape, params["b2"].shape
+        if params["b1"].shape != (H,) or params["W2"].shape != (H, C):
+            raise persistence.not_a_model_file(path, "its parameters do not fit together: " + ", ".join(
+                f"{k} {params[k].shape}" for k in PARAMS))
+        model = cls(D, H, C, weight_scale=0.0, dtype=params["W1"].dtype)
+        model.params, model.extras = params, extras
+        return model

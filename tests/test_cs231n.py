@@ -1,0 +1,75 @@
+"""The compatibility package cs231n/: every name CS231n's assignment-1 notebooks import is there, and
+is this package's own object.
+
+The table is a fact about CS231n's notebooks (softmax.ipynb, svm.ipynb and two_layer_net.ipynb of
+github.com/cs231n/cs231n.github.io, assignments 2019 to 2026), read from their import lines and, for
+``from cs231n.classifiers.fc_net import *``, from the names the notebook then uses.
+"""
+import importlib
+
+import pytest
+
+import classifiers
+import data_utils
+import gradient_check
+from classifiers import fc_net, layers, linear_classifier, linear_svm, optim, softmax, solver, vis_utils
+
+IMPORTED = {
+    # softmax.ipynb (2019-2026) and svm.ipynb (2019-2024)
+    "cs231n.data_utils": ["load_CIFAR10"],
+    "cs231n.classifiers.softmax": ["softmax_loss_naive", "softmax_loss_vectorized"],
+    "cs231n.classifiers.linear_svm": ["svm_loss_naive", "svm_loss_vectorized"],
+    "cs231n.classifiers": ["Softmax", "LinearSVM"],
+    "cs231n.gradient_check": ["grad_check_sparse"],
+    # two_layer_net.ipynb (2021-2026)
+    "cs231n.classifiers.fc_net": ["TwoLayerNet", "affine_forward", "affine_backward", "relu_forward",
+                                  "relu_backward", "softmax_loss", "svm_loss"],
+    "cs231n.layer_utils": ["affine_relu_forward", "affine_relu_backward"],
+}
+IMPORTED_NAMED = {  # `from module import name`: also the lines two_layer_net.ipynb writes out
+    "cs231n.data_utils": ["get_CIFAR10_data"],
+    "cs231n.gradient_check": ["eval_numerical_gradient", "eval_numerical_gradient_array"],
+    "cs231n.solver": ["Solver"],
+    "cs231n.vis_utils": ["visualize_grid"],
+}
+#: where each name lives in this package
+HOME = {
+    "load_CIFAR10": data_utils, "get_CIFAR10_data": data_utils, "softmax_loss_naive": softmax,
+    "softmax_loss_vectorized": softmax, "svm_loss_naive": linear_svm, "svm_loss_vectorized": linear_svm,
+    "Softmax": linear_classifier, "LinearSVM": linear_classifier, "LinearClassifier": linear_classifier,
+    "grad_check_sparse": gradient_check, "eval_numerical_gradient": gradient_check,
+    "eval_numerical_gradient_array": gradient_check, "rel_error": gradient_check, "TwoLayerNet": fc_net,
+    "affine_forward": layers, "affine_backward": layers, "relu_forward": layers, "relu_backward": layers,
+    "softmax_loss": layers, "svm_loss": layers, "affine_relu_forward": layers, "affine_relu_backward": layers,
+    "Solver": solver, "visualize_grid": vis_utils, "sgd": optim, "sgd_momentum": optim, "rmsprop": optim,
+    "adam": optim,
+}
+
+
+@pytest.mark.parametrize("module", sorted(set(IMPORTED) | set(IMPORTED_NAMED)))
+def test_every_imported_name_is_the_packages_own(module):
+    mod = importlib.import_module(module)
+    for name in IMPORTED.get(module, []) + IMPORTED_NAMED.get(module, []):
+        assert getattr(mod, name) is getattr(HOME[name], name), f"{module}.{name}"
+
+
+def test_star_imports_give_what_the_notebooks_use():
+    for module, names in IMPORTED.items():
+        namespace = {}
+        exec(f"from {module} import *", namespace)
+        assert set(names) <= set(namespace), module
+
+
+@pytest.mark.parametrize("module", ["cs231n.layers", "cs231n.layer_utils", "cs231n.optim", "cs231n.solver",
+                                    "cs231n.vis_utils", "cs231n.gradient_check", "cs231n.data_utils",
+                                    "cs231n.classifiers.linear_classifier", "cs231n.classifiers.fc_net"])
+def test_each_module_re_exports_only_the_packages_objects(module):
+    mod = importlib.import_module(module)
+    assert mod.__all__
+    for name in mod.__all__:
+        assert getattr(mod, name) is getattr(HOME[name], name), f"{module}.{name}"
+
+
+def test_the_linear_classifiers_are_the_packages():
+    import cs231n.classifiers
+    assert cs231n.classifiers.Softmax is classifiers.Softmax and cs231n.classifiers.LinearSVM is classifiers.LinearSVM
