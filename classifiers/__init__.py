@@ -1,15 +1,30 @@
 """Linear classifiers for CIFAR-10 in numpy: softmax and SVM losses, SGD training, and
-cross-entropy functions with PyTorch's semantics (``classifiers.losses``)."""
-from .linear_classifier import LinearClassifier, LinearSVM, Softmax, TrainingDiverged, TrainingDivergedWarning
-from .linear_svm import svm_loss_naive, svm_loss_vectorized
-from .softmax import softmax_loss_naive, softmax_loss_vectorized
+cross-entropy functions with PyTorch's semantics (``classifiers.losses``).
 
-__all__ = ["LinearClassifier", "LinearSVM", "Softmax", "TrainingDiverged", "TrainingDivergedWarning",
-           "softmax_loss_naive",
-           "softmax_loss_vectorized", "svm_loss_naive", "svm_loss_vectorized"]
-# BEGIN SOLUTION
-from .softmax import softmax_loss_fast  # noqa: E402  (not in the student edition)
+The names below are imported from their modules when first used, so that importing one
+module of the package (``classifiers.validation``, as data_utils does) never runs the
+others: a syntax error in a half-written softmax.py does not stop the data from loading.
+"""
+import importlib
 
-__all__.insert(7, "softmax_loss_fast")
-# END SOLUTION
+_WHERE = {  # name -> the module of this package that defines it
+    "LinearClassifier": "linear_classifier", "LinearSVM": "linear_classifier", "Softmax": "linear_classifier",
+    "TrainingDiverged": "linear_classifier", "TrainingDivergedWarning": "linear_classifier",
+    "svm_loss_naive": "linear_svm", "svm_loss_vectorized": "linear_svm",
+    "softmax_loss_naive": "softmax", "softmax_loss_vectorized": "softmax",
+    # BEGIN SOLUTION
+    "softmax_loss_fast": "softmax",   # not in the student edition
+    # END SOLUTION
+}
+__all__ = list(_WHERE)
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

@@ -303,6 +303,18 @@ def test_a_syntax_error_is_reported_once_and_blocks_without_failing(completed):
     assert "[ok] softmax.ipynb" in out.stdout
 
 
+def test_a_syntax_error_blocks_only_what_imports_its_file(completed):
+    """classifiers/__init__.py imports nothing until a name is used: the softmax, the data and the
+    gradient checker still work while linear_svm.py does not compile."""
+    path = completed / "classifiers/linear_svm.py"
+    path.write_text(path.read_text() + "\ndef broken(:\n")
+    out = run_in(completed, "-m", "checks", "softmax_loss_naive")
+    assert out.returncode == 0 and "[ok] softmax_loss_naive (classifiers/softmax.py)" in out.stdout, out.stdout
+    loaded = run_in(completed, "-c", "import data_utils, gradient_check, classifiers; "
+                                     "print(classifiers.softmax_loss_naive.__name__)")
+    assert (loaded.returncode, loaded.stdout) == (0, "softmax_loss_naive\n"), loaded.stderr
+
+
 def test_an_import_error_is_reported_once_with_its_line(completed):
     path = completed / "classifiers/linear_svm.py"
     path.write_text("import numpy_misspelled\n" + path.read_text())
