@@ -42,7 +42,7 @@ class Options:
 
 
 SHIMS = [  # (pattern in the source, what the child supplies)
-    (r"^\s*from\s+past\.builtins\s+import|^\s*import\s+past", "past.builtins (xrange = range)"),
+    (r"^[ \t]*from\s+past\.builtins\s+import|^[ \t]*import\s+past", "past.builtins (xrange = range)"),
     (r"(?<![\w.])xrange\s*\(", "xrange (= range)"),
     (r"\bnp\.(float|int|bool|object|long)\b(?!\d|_)", "np.float, np.int, np.bool, np.object (the Python types)"),
 ]

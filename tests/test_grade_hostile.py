@@ -410,6 +410,25 @@ def test_feedback_is_printed_safely(tmp_path, sandboxed):
     assert "\x1b" not in json.dumps(results, ensure_ascii=False)
 
 
+@pytest.mark.parametrize("fixture, only", [("hostile_slow_answers", {"softmax.ipynb"}),
+                                           ("hostile_slow_source", {"softmax_loss_naive"})])
+def test_submitted_text_is_read_in_time_linear_in_its_length(tmp_path, fixture, only):
+    """The grader's own process reads a submission's text with regular expressions: a notebook answer of
+    200,000 asterisks, or a softmax.py followed by 200,000 empty lines. Before, the answers' prompt and the
+    old-import pattern backtracked over the whole run at every position: a minute for these, hours for a
+    5 MB file, the batch stalled (outside any sandbox or time limit)."""
+    folder = tmp_path / fixture
+    shutil.copytree(SUBMISSIONS / fixture, folder)
+    for path in folder.iterdir():
+        text = path.read_text()
+        path.write_text(text.replace("@STARS@", "*" * 200000).replace("@BLANK_LINES@", "\n" * 200000))
+    start = time.monotonic()
+    result = grade.grade_one(folder, grade.Options(limits=LIMITS), only=only)
+    assert time.monotonic() - start < 15
+    if fixture == "hostile_slow_source":
+        assert all(t["score"] == t["max_score"] for t in result["tests"]), result["tests"]
+
+
 def bad_zips(folder):
     """Zips that zipfile cannot read, each in its own way: {name: path}."""
     source = (SUBMISSIONS / "cs231n_old/cs231n/classifiers/softmax.py").read_bytes()

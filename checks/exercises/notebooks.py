@@ -23,7 +23,7 @@ YOUR_ANSWER = "*Your answer:*"
 NOT_WRITTEN = "is not written yet"
 #: an answer's prompt: this edition's "*Your answer:*", CS231n's "$\\color{blue}{\\textit Your Answer:}$ *fill this in*"
 #: (and its "Your Explanation:" of a true-or-false question)
-PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?\**your (answer|explanation)\s*:?\s*\**\}?\$?"
+PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?(?<!\*)\**your (answer|explanation)\s*:?\s*\**\}?\$?"
                     r"(\s*\*?fill this in\.?\*?)?", re.I)
 
 
