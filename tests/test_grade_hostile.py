@@ -349,6 +349,17 @@ def test_one_memory_budget_for_all_the_processes_of_a_submission(tmp_path, sandb
     assert "past the memory budget of 1000 MB" in tests[0]["output"], tests[0]
 
 
+@pytest.mark.parametrize("way", ["sysv", "memfd"])
+def test_memory_no_process_maps_is_refused(tmp_path, way, sandboxed):
+    """Each call holds 600 MB in System V shared memory or in memory files, filled and never left mapped:
+    no process's proportional set size shows it. Before, the call got full marks under a 300 MB budget
+    (and 3 GB a call ran the host out of memory; in user mode the segments outlived grading)."""
+    limits = sandbox.Limits(timeout=20.0, memory_bytes=300 * sandbox.MB)
+    tests = grade_softmax(copy_with(tmp_path, "hostile_hidden_memory", WAY=way, MB=600), limits,
+                          only={"softmax_loss_naive"})["softmax_loss_naive"]
+    assert all(t["score"] == 0 for t in tests), [t["output"] for t in tests]
+
+
 def test_one_disk_budget_for_the_scratch_folder(tmp_path, sandboxed):
     """Each call writes 40 files of 900 KB (each under the 1 MB file limit) into its working folder, then
     into /tmp and /dev/shm: before the sandbox, 36 MB each, with full marks."""
