@@ -440,6 +440,18 @@ def test_submitted_text_is_read_in_time_linear_in_its_length(tmp_path, fixture, 
         assert all(t["score"] == t["max_score"] for t in result["tests"]), result["tests"]
 
 
+@pytest.mark.parametrize("count, block", [(250, 'b"a" * (1 << 20)'), (1, 'b"[" * 100000')])
+def test_a_long_or_deep_line_on_the_results_pipe_costs_nothing(tmp_path, count, block):
+    """The first call writes a 250 MB line, or JSON nested 100,000 deep, into the results pipe, then every
+    call answers right: before, reading the long line took the grader's own process 15 s (quadratic in the
+    line), for every child, and the deep one ended the submission's grading with a RecursionError."""
+    start = time.monotonic()
+    tests = grade_softmax(copy_with(tmp_path, "hostile_long_line", COUNT=count, BLOCK=block),
+                          sandbox.Limits(timeout=20.0), only={"softmax_loss_naive"})["softmax_loss_naive"]
+    assert time.monotonic() - start < 8
+    assert all(t["score"] == t["max_score"] for t in tests), [t["output"] for t in tests]
+
+
 def bad_zips(folder):
     """Zips that zipfile cannot read, each in its own way: {name: path}."""
     source = (SUBMISSIONS / "cs231n_old/cs231n/classifiers/softmax.py").read_bytes()
