@@ -22,6 +22,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from atomic_write import atomic_write, write_text
 from checks.exercises import EXERCISES, notebooks
 from checks.framework import Failed
@@ -195,8 +197,7 @@ def grade_exercise(sub, exercise, options, temp):
     path = exercise.path
     if path not in sub.files:
         return _missing(exercise, f"not submitted ({path} was not found in the submission)")
-    cases = exercise.cases(seeded(sub.digest(), exercise), False)
-    rounds = timed_rounds(sub, exercise, cases)
+    cases, rounds = timed_rounds(exercise, exercise.cases(seeded(sub.digest(), exercise), False))
     source = sub.files[path] if exercise.module else None
     task = {"exercise": exercise.name, "cases": [case.options for case in cases + rounds]}
     run = sandbox.run_cases(task, [case.inputs for case in cases + rounds], options.limits, temp,
@@ -212,14 +213,22 @@ def grade_exercise(sub, exercise, options, temp):
     return judge(exercise, ctx, _note(source))
 
 
-def timed_rounds(sub, exercise, cases):
-    """More rounds of each timed case of ``cases``, each with inputs of its own (the same case drawn with
-    another seed), so a result cannot be reused from one round to the next; a round's baseline is its
-    first round's (the baseline's time depends on the sizes only)."""
+def timed_rounds(exercise, cases):
+    """(cases, rounds): each timed case of ``cases`` drawn TIMED_ROUNDS times from fresh randomness, the
+    first draw in its place and the others as more rounds, each with inputs of its own, so a result
+    cannot be reused from one round to the next; a round's baseline is its first round's (the
+    baseline's time depends on the sizes only). Not from the submission's seed: the child can read its
+    own files, compute that seed, and answer the timed inputs from a table made before any is timed
+    (tests/submissions/hostile_speed_precompute)."""
     first = {case.name: index for index, case in enumerate(cases) if case.options.get("timed")}
-    return [dataclasses.replace(case, options=dict(case.options, baseline_as=first[case.name]))
-            for r in range(1, TIMED_ROUNDS) for case in exercise.cases(seeded(sub.digest(), exercise, r), False)
-            if case.name in first]
+    if not first:
+        return cases, []
+    draws = [[case for case in exercise.cases(np.random.default_rng(), False) if case.name in first]
+             for _ in range(TIMED_ROUNDS)]
+    cases = [next((c for c in draws[0] if c.name == case.name), case) for case in cases]
+    rounds = [dataclasses.replace(case, options=dict(case.options, baseline_as=first[case.name]))
+              for draw in draws[1:] for case in draw]
+    return cases, rounds
 
 
 def fastest(cases, rounds, run):
