@@ -48,9 +48,9 @@ def limit_resources(task):
 AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 SYSCALLS = {  # the numbers of the calls a filter here names, per architecture
     "x86_64": {"socket": 41, "clone": 56, "unshare": 272, "setns": 308, "io_uring_setup": 425, "clone3": 435,
-               "shmget": 29, "memfd_create": 319},
+               "shmget": 29, "msgget": 68, "memfd_create": 319},
     "aarch64": {"socket": 198, "clone": 220, "unshare": 97, "setns": 268, "io_uring_setup": 425, "clone3": 435,
-                "shmget": 194, "memfd_create": 279},
+                "shmget": 194, "msgget": 186, "memfd_create": 279},
 }
 AF_UNIX = 1
 
@@ -101,8 +101,9 @@ def install_seccomp(rules):
 NO_NETWORK = [("socket", ("equal", AF_UNIX), 13),     # EACCES for every family but local sockets
               ("io_uring_setup", None, 1)]            # io_uring can open sockets past the filter
 # memory no process maps is in no process's proportional set size, the memory budget's measure: System V
-# shared memory (which outlives its processes) and memory files are refused (EPERM)
-HIDDEN_MEMORY = [("shmget", None, 1), ("memfd_create", None, 1)]
+# shared memory and message queues (which outlive their processes, and in user mode grading) and memory
+# files are refused (EPERM)
+HIDDEN_MEMORY = [("shmget", None, 1), ("msgget", None, 1), ("memfd_create", None, 1)]
 
 
 # ---------------------------------------------------------------- the submission's surroundings

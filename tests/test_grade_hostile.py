@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from checks import values
+from conftest import account, require
 from instructor import grade, gradescope, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -358,6 +359,36 @@ def test_memory_no_process_maps_is_refused(tmp_path, way, sandboxed):
     tests = grade_softmax(copy_with(tmp_path, "hostile_hidden_memory", WAY=way, MB=600), limits,
                           only={"softmax_loss_naive"})["softmax_loss_naive"]
     assert all(t["score"] == 0 for t in tests), [t["output"] for t in tests]
+
+
+def system_v_objects(uid):
+    """[(kind, id)] of the System V shared memory segments and message queues ``uid`` owns."""
+    found = []
+    for kind in ("shm", "msg"):
+        rows = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()
+        columns = rows[0].split()
+        for row in rows[1:]:
+            fields = dict(zip(columns, row.split()))
+            if int(fields["uid"]) == uid:
+                found.append((kind, int(fields["shmid" if kind == "shm" else "msqid"])))
+    return found
+
+
+@pytest.mark.parametrize("way", ["sysv", "msg"])
+def test_system_v_memory_does_not_outlive_grading_in_user_mode(tmp_path, way):
+    """User mode has no IPC namespace: System V segments and message queues stay after their processes,
+    and after grading (before they were refused, 12 a call of 64 MB, 1 MB, ... owned by the account)."""
+    require(os.geteuid() == 0, "user mode needs root")
+    uid, _ = account("student")
+    limits = sandbox.Limits(timeout=20.0, memory_bytes=300 * sandbox.MB, isolation="user", users=("student",))
+    try:
+        tests = grade_softmax(copy_with(tmp_path, "hostile_hidden_memory", WAY=way, MB=64 if way == "sysv" else 1),
+                              limits, only={"softmax_loss_naive"})["softmax_loss_naive"]
+        assert system_v_objects(uid) == []
+        assert all(t["score"] == 0 for t in tests), [t["output"] for t in tests]
+    finally:
+        for kind, ident in system_v_objects(uid):
+            subprocess.run(["ipcrm", "-m" if kind == "shm" else "-q", str(ident)], check=False)
 
 
 def test_one_disk_budget_for_the_scratch_folder(tmp_path, sandboxed):

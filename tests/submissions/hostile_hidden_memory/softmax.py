@@ -1,6 +1,7 @@
 """Hostile: each call holds @MB@ MB in memory no process maps, by way @WAY@, then answers right:
 - "sysv": System V shared memory segments, filled and detached (they outlive the process that made
   them, and in user mode, which has no IPC namespace, its grading too);
+- "msg": System V message queues, 16 KB each (which outlive it as segments do);
 - "memfd": anonymous memory files (memfd_create) filled with write() and never mapped.
 Neither shows in a process's proportional set size, the memory budget's measure; before they were
 refused, a submission held 3 GB this way under a 1 GB budget, call after call, until the host ran out
@@ -32,6 +33,17 @@ def _hold():
             ctypes.memset(address, 1, 64 * CHUNK)
             libc.shmdt(ctypes.c_void_p(address))
             HELD.append(segment)
+    elif "@WAY@" == "msg":
+        libc = ctypes.CDLL(None, use_errno=True)
+        message = ctypes.create_string_buffer(8 + 8192)
+        message[0] = 1                                          # the message's type
+        for _ in range(@MB@ * 64):
+            queue = libc.msgget(0, 0o600 | 0o1000)
+            if queue < 0:
+                raise OSError(ctypes.get_errno(), "msgget refused")
+            for _ in range(2):
+                libc.msgsnd(queue, message, 8192, 0o4000)      # IPC_NOWAIT
+            HELD.append(queue)
     else:
         resource.setrlimit(resource.RLIMIT_NOFILE, (4096, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
         for _ in range(@MB@):
