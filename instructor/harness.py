@@ -35,7 +35,7 @@ def limit_resources(task):
     """Lower this process's limits; the submission runs under them and cannot raise them back."""
     limits = [(resource.RLIMIT_AS, task["memory_bytes"]), (resource.RLIMIT_CPU, task["cpu_seconds"]),
               (resource.RLIMIT_FSIZE, task["file_bytes"]), (resource.RLIMIT_CORE, 0),
-              (resource.RLIMIT_NPROC, task["processes"])]
+              (resource.RLIMIT_NPROC, task["processes"]), (resource.RLIMIT_NOFILE, task["open_files"])]
     for which, value in limits:
         try:
             resource.setrlimit(which, (value, value))

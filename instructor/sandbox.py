@@ -53,7 +53,9 @@ class Limits:
 
     - timeout: wall-clock seconds per case; memory_bytes: resident memory of all the child's processes
       together (and the address space of each); file_bytes: the largest file it may write;
-    - processes: processes and threads at once; disk_bytes and disk_files: its scratch folder;
+    - processes: processes and threads at once; open_files: descriptors each may hold (what it holds in
+      pipes or in files without a name is in no set size and no folder's listing);
+    - disk_bytes and disk_files: its scratch folder;
     - isolation: "auto" (namespaces where bubblewrap works, else user where accounts are given and the
       grader is root), "namespaces", "user" or "none"; users: the accounts for user mode.
     """
@@ -61,6 +63,7 @@ class Limits:
     memory_bytes: int = 3072 * MB
     file_bytes: int = 1 * MB
     processes: int = 64
+    open_files: int = 256
     disk_bytes: int = 256 * MB
     disk_files: int = 2000
     isolation: str = field(default_factory=lambda: DEFAULT_ISOLATION)
@@ -143,6 +146,7 @@ class Child:
         layout["task.json"] = json.dumps(dict(task, sites=sites, require_seccomp=iso.kind == "user",
                                               memory_bytes=int(limits.memory_bytes),
                                               file_bytes=int(limits.file_bytes), processes=int(limits.processes),
+                                              open_files=int(limits.open_files),
                                               cpu_seconds=int(limits.timeout * (task["case_count"] + 1) + 10))).encode()
         for rel, data in layout.items():
             path = os.path.join(box, rel)

@@ -371,6 +371,15 @@ def test_memory_no_process_maps_is_refused(tmp_path, way, sandboxed):
     assert all(t["score"] == 0 for t in tests), [t["output"] for t in tests]
 
 
+def test_pipes_no_process_reads_cannot_hold_memory_past_the_budget(tmp_path, sandboxed):
+    """8 processes fill pipes until they may open no more descriptors: before the child's descriptors
+    were limited, they held 500 MB (kernel memory, in no process's set size) under a 300 MB budget."""
+    limits = sandbox.Limits(timeout=20.0, memory_bytes=300 * sandbox.MB)
+    tests = grade_softmax(copy_with(tmp_path, "hostile_pipe_memory", FORKS=8, MB=300), limits,
+                          only={"softmax_loss_naive"})["softmax_loss_naive"]
+    assert all(t["score"] == 0 for t in tests), [t["output"] for t in tests]
+
+
 def system_v_objects(uid):
     """[(kind, id)] of the System V shared memory segments and message queues ``uid`` owns."""
     found = []

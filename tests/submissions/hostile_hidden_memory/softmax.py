@@ -45,7 +45,8 @@ def _hold():
                 libc.msgsnd(queue, message, 8192, 0o4000)      # IPC_NOWAIT
             HELD.append(queue)
     else:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (4096, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
         for _ in range(@MB@):
             fd = os.memfd_create("held")
             os.write(fd, b"x" * CHUNK)

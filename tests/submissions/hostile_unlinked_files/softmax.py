@@ -2,8 +2,8 @@
 unlinked at once but held open (or made with O_TMPFILE, never linked: way @WAY@), then every call
 answers right. The watchdog measures the scratch folder by listing it: a file without a name is not in
 the listing, yet its blocks stay taken until the last descriptor closes. The count is bounded only by
-the descriptors a process may open (tens of thousands) times the processes (64): enough to fill the
-host's disk."""
+the descriptors a process may open times the processes (64): 256 each, 16 GB, since descriptors were
+limited; before, tens of thousands each (a million on some systems), enough to fill the host's disk."""
 import os
 import resource
 
@@ -15,7 +15,8 @@ HELD = []
 def _hold():
     if HELD:
         return
-    resource.setrlimit(resource.RLIMIT_NOFILE, (4096, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
     for k in range(@MB@):
         if "@WAY@" == "tmpfile":
             fd = os.open(".", os.O_TMPFILE | os.O_WRONLY, 0o600)
