@@ -545,6 +545,18 @@ def test_a_long_or_deep_line_on_the_results_pipe_costs_nothing(tmp_path, count, 
     assert all(t["score"] == t["max_score"] for t in tests), [t["output"] for t in tests]
 
 
+def test_a_notebook_of_odd_cells_costs_nothing_else(tmp_path):
+    """softmax.ipynb whose cells' sources are numbers or an object, beside a right softmax.py: before, reading
+    its answers raised TypeError in the grader, and the whole submission got "the grader failed" and 0."""
+    folder = tmp_path / "sub"
+    shutil.copytree(SUBMISSIONS / "hostile_bad_notebook", folder)
+    shutil.copy(SUBMISSIONS / "cs231n_old/cs231n/classifiers/softmax.py", folder)
+    result = grade.grade_safely(folder, grade.Options(limits=LIMITS))
+    assert not result.get("unreadable"), result["output"]
+    assert all(t["score"] == t["max_score"] for t in result["tests"] if t["name"].startswith("softmax_loss")), \
+        [t["output"] for t in result["tests"]]
+
+
 def bad_zips(folder):
     """Zips that zipfile cannot read, each in its own way: {name: path}."""
     source = (SUBMISSIONS / "cs231n_old/cs231n/classifiers/softmax.py").read_bytes()

@@ -30,9 +30,9 @@ PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?(?<!\*)\**your (answer|ex
 # ---------------------------------------------------------------- reading a notebook
 
 def source(cell):
-    """A cell's source as one string."""
+    """A cell's source as one string (whatever a submitted notebook holds there)."""
     text = cell.get("source", "") if isinstance(cell, dict) else ""
-    return "".join(text) if isinstance(text, list) else str(text)
+    return "".join(map(str, text)) if isinstance(text, list) else str(text)
 
 
 def parse(data):
