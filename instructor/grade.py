@@ -126,7 +126,7 @@ def imports_of(source):
     import x`` and ``from . import losses`` give ``losses``)."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):     # the last two: nested too deep
         return set()
     names = set()
     for node in ast.walk(tree):

@@ -154,6 +154,22 @@ def test_file_that_cannot_be_imported_costs_its_functions_only(tmp_path, fixture
             assert t["score"] == t["max_score"], t
 
 
+def test_a_file_too_deep_to_parse_costs_its_functions_only(tmp_path):
+    """A softmax.py of one sum of 200,000 terms: Python cannot compile it, nor could the grader read its
+    imports (RecursionError, not SyntaxError): before, the whole submission got "the grader failed" and 0."""
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "softmax.py").write_text("x = 1" + " + 1" * 200000 + "\n")
+    shutil.copy(SUBMISSIONS / "cs231n_old/cs231n/classifiers/linear_svm.py", folder)
+    result = grade.grade_safely(folder, grade.Options(limits=LIMITS))
+    assert not result.get("unreadable"), result["output"]
+    for t in result["tests"]:
+        if t["name"].startswith("softmax_loss"):
+            assert t["score"] == 0 and "could not be imported" in t["output"], t
+        elif t["name"].startswith("svm_loss"):
+            assert t["score"] == t["max_score"], t
+
+
 def test_megabytes_of_printing_are_drained_and_graded():
     tests = grade_softmax(SUBMISSIONS / "hostile_printing")
     assert all(t["score"] == t["max_score"] for ts in tests.values() for t in ts)
