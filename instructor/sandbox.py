@@ -462,11 +462,10 @@ def run_cases(task, case_inputs, limits=None, temp_root=None, files=None, refere
             break
         # the child ended in a case: charge it and go on in a new child with the next one
         outcomes[index] = Outcome(error=failure)
-        deaths = deaths + 1 if index == start else 1
-        start = index + 1
-        if deaths >= 2:     # twice in a row: the rest would most likely do the same; do not wait for them
+        deaths, start = deaths + 1, index + 1
+        if deaths >= 2:     # twice, in a row or not: do not wait for the rest (tests/submissions/hostile_alternate_hang)
             for rest in range(start, len(cases)):
-                outcomes[rest] = Outcome(error=f"not run, as the two cases before it: {failure}")
+                outcomes[rest] = Outcome(error=f"not run, as two cases before it ended the process: {failure}")
             break
     for index, outcome in enumerate(outcomes):
         if outcome is None:

@@ -124,14 +124,13 @@ def test_hostile_call_costs_only_that_function(fixture, says):
 def test_endless_loop_charges_two_cases_then_stops_waiting():
     tests = grade_softmax(SUBMISSIONS / "hostile_infinite_loop")["softmax_loss_naive"]
     assert "time limit" in tests[0]["output"]
-    assert "not run, as the two cases before it" in tests[-1]["output"]
+    assert "not run, as two cases before it ended the process" in tests[-1]["output"]
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="not fixed: only deaths in a row stop a function's cases")
 def test_alternating_hangs_cost_at_most_two_time_limits():
-    """Every other case sleeps past the 3 s limit: the README says a function that hits its time limit
-    adds at most two limits; alternating, softmax_loss_naive's 12 cases take six (18 s)."""
+    """Every other case sleeps past the 3 s limit: a function that hits its time limit adds at most two
+    limits, in a row or not (counting only those in a row, softmax_loss_naive's 12 cases took six, 18 s)."""
     start = time.monotonic()
     grade_softmax(SUBMISSIONS / "hostile_alternate_hang", only={"softmax_loss_naive"})
     assert time.monotonic() - start < 2 * LIMITS.timeout + 5

@@ -1,8 +1,8 @@
 """Hostile: in each child, the first call answers right and the second sleeps past the time limit.
-A case that ends the child is charged and the next case starts a new child; the rest of the function
-is charged only after two such cases in a row. Alternating, no two are in a row: every other case
-costs the grader a whole time limit (6 for softmax_loss_naive's 12 cases, about 46 for a whole
-submission: a quarter of an hour at the default 20 s), where the README promises at most two."""
+A case that ends the child is charged and the next case starts a new child. When only two such cases
+in a row stopped a function, alternating cost the grader a whole time limit every other case (6 for
+softmax_loss_naive's 12 cases, about 46 for a whole submission: a quarter of an hour at the default
+20 s), where the README promises at most two."""
 import time
 
 import numpy as np
