@@ -13,6 +13,7 @@ import ast
 import csv
 import dataclasses
 import functools
+import html
 import json
 import os
 import re
@@ -243,6 +244,12 @@ def fastest(cases, rounds, run):
     return cases, sandbox.Run(outcomes, run.import_error, run.missing, run.printed)
 
 
+def quoted(text, prefix="> "):
+    """Submitted text as a Markdown quote: tags shown as text, every line quoted, so an answer can neither
+    run HTML in the instructor's viewer nor start a heading that passes for another question's."""
+    return "\n".join(prefix + line for line in html.escape(text, quote=False).splitlines())
+
+
 def review(sub, exercise):
     """(tests, report) of a part graded by hand: 0 points here, its answers collected for the instructor."""
     if exercise.path not in sub.files:
@@ -254,8 +261,8 @@ def review(sub, exercise):
                  "output": f"{exercise.path} is {exc}"}], ""
     asked = notebooks.questions(cells)
     count = sum(ok for *_, ok in asked)
-    parts = [f"## {name}\n\n*{exercise.name}*\n\n" + "\n".join("> " + line for line in question.splitlines())
-             + f"\n\n{answer if ok else '(not answered)'}\n" for name, question, answer, ok in asked]
+    parts = [f"## {quoted(name, '')}\n\n*{exercise.name}*\n\n{quoted(question)}\n\n"
+             + (f"Answer:\n\n{quoted(answer)}\n" if ok else "(not answered)\n") for name, question, answer, ok in asked]
     test = {"name": f"{exercise.name}: graded by hand", "score": 0, "max_score": 0,
             "output": f"{count} of {len(asked)} inline questions answered, collected for the instructor's "
                       f"report (grade --answers DIR); stored outputs earn no points here"}
