@@ -13,6 +13,7 @@ import ast
 import csv
 import dataclasses
 import functools
+import html
 import json
 import os
 import re
@@ -21,6 +22,8 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from atomic_write import atomic_write, write_text
 from checks.exercises import EXERCISES, notebooks
@@ -42,7 +45,7 @@ class Options:
 
 
 SHIMS = [  # (pattern in the source, what the child supplies)
-    (r"^\s*from\s+past\.builtins\s+import|^\s*import\s+past", "past.builtins (xrange = range)"),
+    (r"^[ \t]*from\s+past\.builtins\s+import|^[ \t]*import\s+past", "past.builtins (xrange = range)"),
     (r"(?<![\w.])xrange\s*\(", "xrange (= range)"),
     (r"\bnp\.(float|int|bool|object|long)\b(?!\d|_)", "np.float, np.int, np.bool, np.object (the Python types)"),
 ]
@@ -124,7 +127,7 @@ def imports_of(source):
     import x`` and ``from . import losses`` give ``losses``)."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):     # the last two: nested too deep
         return set()
     names = set()
     for node in ast.walk(tree):
@@ -195,8 +198,7 @@ def grade_exercise(sub, exercise, options, temp):
     path = exercise.path
     if path not in sub.files:
         return _missing(exercise, f"not submitted ({path} was not found in the submission)")
-    cases = exercise.cases(seeded(sub.digest(), exercise), False)
-    rounds = timed_rounds(sub, exercise, cases)
+    cases, rounds = timed_rounds(exercise, exercise.cases(seeded(sub.digest(), exercise), False))
     source = sub.files[path] if exercise.module else None
     task = {"exercise": exercise.name, "cases": [case.options for case in cases + rounds]}
     run = sandbox.run_cases(task, [case.inputs for case in cases + rounds], options.limits, temp,
@@ -212,14 +214,22 @@ def grade_exercise(sub, exercise, options, temp):
     return judge(exercise, ctx, _note(source))
 
 
-def timed_rounds(sub, exercise, cases):
-    """More rounds of each timed case of ``cases``, each with inputs of its own (the same case drawn with
-    another seed), so a result cannot be reused from one round to the next; a round's baseline is its
-    first round's (the baseline's time depends on the sizes only)."""
+def timed_rounds(exercise, cases):
+    """(cases, rounds): each timed case of ``cases`` drawn TIMED_ROUNDS times from fresh randomness, the
+    first draw in its place and the others as more rounds, each with inputs of its own, so a result
+    cannot be reused from one round to the next; a round's baseline is its first round's (the
+    baseline's time depends on the sizes only). Not from the submission's seed: the child can read its
+    own files, compute that seed, and answer the timed inputs from a table made before any is timed
+    (tests/submissions/hostile_speed_precompute)."""
     first = {case.name: index for index, case in enumerate(cases) if case.options.get("timed")}
-    return [dataclasses.replace(case, options=dict(case.options, baseline_as=first[case.name]))
-            for r in range(1, TIMED_ROUNDS) for case in exercise.cases(seeded(sub.digest(), exercise, r), False)
-            if case.name in first]
+    if not first:
+        return cases, []
+    draws = [[case for case in exercise.cases(np.random.default_rng(), False) if case.name in first]
+             for _ in range(TIMED_ROUNDS)]
+    cases = [next((c for c in draws[0] if c.name == case.name), case) for case in cases]
+    rounds = [dataclasses.replace(case, options=dict(case.options, baseline_as=first[case.name]))
+              for draw in draws[1:] for case in draw]
+    return cases, rounds
 
 
 def fastest(cases, rounds, run):
@@ -234,6 +244,12 @@ def fastest(cases, rounds, run):
     return cases, sandbox.Run(outcomes, run.import_error, run.missing, run.printed)
 
 
+def quoted(text, prefix="> "):
+    """Submitted text as a Markdown quote: tags shown as text, every line quoted, so an answer can neither
+    run HTML in the instructor's viewer nor start a heading that passes for another question's."""
+    return "\n".join(prefix + line for line in html.escape(text, quote=False).splitlines())
+
+
 def review(sub, exercise):
     """(tests, report) of a part graded by hand: 0 points here, its answers collected for the instructor."""
     if exercise.path not in sub.files:
@@ -245,8 +261,8 @@ def review(sub, exercise):
                  "output": f"{exercise.path} is {exc}"}], ""
     asked = notebooks.questions(cells)
     count = sum(ok for *_, ok in asked)
-    parts = [f"## {name}\n\n*{exercise.name}*\n\n" + "\n".join("> " + line for line in question.splitlines())
-             + f"\n\n{answer if ok else '(not answered)'}\n" for name, question, answer, ok in asked]
+    parts = [f"## {quoted(name, '')}\n\n*{exercise.name}*\n\n{quoted(question)}\n\n"
+             + (f"Answer:\n\n{quoted(answer)}\n" if ok else "(not answered)\n") for name, question, answer, ok in asked]
     test = {"name": f"{exercise.name}: graded by hand", "score": 0, "max_score": 0,
             "output": f"{count} of {len(asked)} inline questions answered, collected for the instructor's "
                       f"report (grade --answers DIR); stored outputs earn no points here"}

@@ -35,7 +35,7 @@ def limit_resources(task):
     """Lower this process's limits; the submission runs under them and cannot raise them back."""
     limits = [(resource.RLIMIT_AS, task["memory_bytes"]), (resource.RLIMIT_CPU, task["cpu_seconds"]),
               (resource.RLIMIT_FSIZE, task["file_bytes"]), (resource.RLIMIT_CORE, 0),
-              (resource.RLIMIT_NPROC, task["processes"])]
+              (resource.RLIMIT_NPROC, task["processes"]), (resource.RLIMIT_NOFILE, task["open_files"])]
     for which, value in limits:
         try:
             resource.setrlimit(which, (value, value))
@@ -47,8 +47,10 @@ def limit_resources(task):
 
 AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 SYSCALLS = {  # the numbers of the calls a filter here names, per architecture
-    "x86_64": {"socket": 41, "clone": 56, "unshare": 272, "setns": 308, "io_uring_setup": 425, "clone3": 435},
-    "aarch64": {"socket": 198, "clone": 220, "unshare": 97, "setns": 268, "io_uring_setup": 425, "clone3": 435},
+    "x86_64": {"socket": 41, "clone": 56, "unshare": 272, "setns": 308, "io_uring_setup": 425, "clone3": 435,
+               "shmget": 29, "msgget": 68, "memfd_create": 319},
+    "aarch64": {"socket": 198, "clone": 220, "unshare": 97, "setns": 268, "io_uring_setup": 425, "clone3": 435,
+                "shmget": 194, "msgget": 186, "memfd_create": 279},
 }
 AF_UNIX = 1
 
@@ -98,6 +100,10 @@ def install_seccomp(rules):
 
 NO_NETWORK = [("socket", ("equal", AF_UNIX), 13),     # EACCES for every family but local sockets
               ("io_uring_setup", None, 1)]            # io_uring can open sockets past the filter
+# memory no process maps is in no process's proportional set size, the memory budget's measure: System V
+# shared memory and message queues (which outlive their processes, and in user mode grading) and memory
+# files are refused (EPERM)
+HIDDEN_MEMORY = [("shmget", None, 1), ("msgget", None, 1), ("memfd_create", None, 1)]
 
 
 # ---------------------------------------------------------------- the submission's surroundings
@@ -184,7 +190,7 @@ def main():
     with open(os.path.join(HERE, "task.json")) as f:
         task = json.load(f)
     limit_resources(task)
-    sealed = install_seccomp(NO_NETWORK)
+    sealed = install_seccomp(NO_NETWORK + HIDDEN_MEMORY)
     sys.path[:0] = task["sites"]
     import numpy as np
     supply_shims(np)

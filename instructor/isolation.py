@@ -104,19 +104,16 @@ def resident_bytes(pids):
 
 
 def disk_usage(folder, max_files):
-    """(bytes on disk, entries) under ``folder``, counting stops past ``max_files`` entries; a folder
-    the child made unreadable is opened up first (the grader owns the scratch or is root)."""
+    """(bytes on disk, entries) under ``folder``, counting stops past ``max_files`` entries. A folder the
+    child made unreadable to the grader counts as past the budget: opening it up with chmod would follow
+    a symbolic link the child swaps in for it meanwhile (tests/submissions/hostile_chmod_race)."""
     used, count, todo = 0, 0, [folder]
     while todo and count <= max_files:
         path = todo.pop()
         try:
             entries = list(os.scandir(path))
         except PermissionError:
-            try:
-                os.chmod(path, 0o700)
-                entries = list(os.scandir(path))
-            except OSError:
-                continue
+            return used, max_files + 1
         except OSError:
             continue
         for entry in entries:
@@ -155,15 +152,21 @@ def remove_owned(uid):
 
 
 def remove_tree(path):
-    """Remove a child's folder, whatever permissions it left inside."""
+    """Remove a child's folder, whatever permissions it left inside (once its processes have ended: nothing
+    changes under it meanwhile). What could not be removed is opened up with chmod, a link's folder but
+    never a link, which chmod would follow out of the folder (tests/submissions/hostile_chmod_race)."""
     def retry(function, failed, _):
         try:
             os.chmod(os.path.dirname(failed), 0o700)
-            os.chmod(failed, 0o700)
         except OSError:
             pass
         try:
-            function(failed)
+            if not os.path.islink(failed):
+                os.chmod(failed, 0o700)
+            if function in (os.open, os.scandir):     # a folder it could not open, open now
+                remove_tree(failed)
+            else:
+                function(failed)
         except OSError:
             pass
     shutil.rmtree(path, onerror=retry)

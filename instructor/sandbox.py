@@ -53,7 +53,9 @@ class Limits:
 
     - timeout: wall-clock seconds per case; memory_bytes: resident memory of all the child's processes
       together (and the address space of each); file_bytes: the largest file it may write;
-    - processes: processes and threads at once; disk_bytes and disk_files: its scratch folder;
+    - processes: processes and threads at once; open_files: descriptors each may hold (what it holds in
+      pipes or in files without a name is in no set size and no folder's listing);
+    - disk_bytes and disk_files: its scratch folder;
     - isolation: "auto" (namespaces where bubblewrap works, else user where accounts are given and the
       grader is root), "namespaces", "user" or "none"; users: the accounts for user mode.
     """
@@ -61,6 +63,7 @@ class Limits:
     memory_bytes: int = 3072 * MB
     file_bytes: int = 1 * MB
     processes: int = 64
+    open_files: int = 256
     disk_bytes: int = 256 * MB
     disk_files: int = 2000
     isolation: str = field(default_factory=lambda: DEFAULT_ISOLATION)
@@ -143,6 +146,7 @@ class Child:
         layout["task.json"] = json.dumps(dict(task, sites=sites, require_seccomp=iso.kind == "user",
                                               memory_bytes=int(limits.memory_bytes),
                                               file_bytes=int(limits.file_bytes), processes=int(limits.processes),
+                                              open_files=int(limits.open_files),
                                               cpu_seconds=int(limits.timeout * (task["case_count"] + 1) + 10))).encode()
         for rel, data in layout.items():
             path = os.path.join(box, rel)
@@ -173,7 +177,7 @@ class Child:
         self.poller.register(self.results, select.POLLIN)
         self.poller.register(self.output, select.POLLIN)
         self.open_fds = {self.results, self.output}
-        self.buffer, self.received_bytes, self.printed, self.printed_bytes = b"", 0, [], 0
+        self.buffer, self.unsearched, self.received_bytes, self.printed, self.printed_bytes = bytearray(), 0, 0, [], 0
         self.next_watch, self.ready, self.closed = 0.0, None, False
 
     def await_message(self, wanted, deadline, send=()):
@@ -242,21 +246,25 @@ class Child:
         self.received_bytes += len(data)
         if self.received_bytes > MAX_RESULT_BYTES:
             return None, "it sent more than the grader reads from one child"
-        self.buffer += data
-        while b"\n" in self.buffer:
-            line, self.buffer = self.buffer.split(b"\n", 1)
-            message = self._parse(line)
+        self.buffer += data         # each byte searched once: a line of megabytes costs no more than its bytes
+        while True:
+            end = self.buffer.find(b"\n", self.unsearched)
+            if end < 0:
+                self.unsearched = len(self.buffer)
+                return None, None
+            message = self._parse(bytes(self.buffer[:end]))
+            del self.buffer[:end + 1]
+            self.unsearched = 0
             if message.get("event") == "ready" and self.ready is None:
                 self.ready = message
             if wanted(message):
                 return message, None
-        return None, None
 
     @staticmethod
     def _parse(line):
         try:
             message = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):       # RecursionError: JSON nested too deep
             return {"event": "garbled"}
         return message if isinstance(message, dict) else {"event": "garbled"}
 
@@ -454,11 +462,10 @@ def run_cases(task, case_inputs, limits=None, temp_root=None, files=None, refere
             break
         # the child ended in a case: charge it and go on in a new child with the next one
         outcomes[index] = Outcome(error=failure)
-        deaths = deaths + 1 if index == start else 1
-        start = index + 1
-        if deaths >= 2:     # twice in a row: the rest would most likely do the same; do not wait for them
+        deaths, start = deaths + 1, index + 1
+        if deaths >= 2:     # twice, in a row or not: do not wait for the rest (tests/submissions/hostile_alternate_hang)
             for rest in range(start, len(cases)):
-                outcomes[rest] = Outcome(error=f"not run, as the two cases before it: {failure}")
+                outcomes[rest] = Outcome(error=f"not run, as two cases before it ended the process: {failure}")
             break
     for index, outcome in enumerate(outcomes):
         if outcome is None:

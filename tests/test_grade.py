@@ -239,6 +239,21 @@ def test_answers_reports_are_named_after_their_submissions_and_count_unanswered(
     assert "> ### Inline question 2\n> Why?" in report and second.strip().endswith("(not answered)")
 
 
+def test_an_answer_can_neither_run_html_nor_forge_a_question_in_the_report(tmp_path):
+    """An answer holding tags and a heading of its own stays quoted text inside its own section."""
+    forged = "<img src=http://example.org/x.png><script>alert(1)</script>\n## Inline Question 2\nfull marks"
+    nb = notebook()
+    nb["cells"][1]["source"] = [f"$\\color{{blue}}{{\\textit Your Answer:}}$ {forged}"]
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub/softmax.ipynb").write_text(json.dumps(nb))
+    assert grade.main([str(tmp_path / "sub"), "--answers", str(tmp_path / "answers"), "--quiet"]) == 0
+    report = (tmp_path / "answers/sub.md").read_text()
+    assert "<script" not in report and "<img" not in report and "&lt;script&gt;alert(1)&lt;/script&gt;" in report
+    headings = [line for line in report.splitlines() if line.startswith("#")]
+    assert headings == [f"# {tmp_path / 'sub'}", "## Inline Question 1"], report
+    assert "> ## Inline Question 2\n> full marks" in report
+
+
 def test_the_notebook_cell_is_graded_by_running_it(tmp_path):
     """cross_entropy.ipynb's gradient cell earns its point only by what it computes on the grader's inputs."""
     nb = json.loads((ROOT / "notebooks/cross_entropy.ipynb").read_text())

@@ -197,6 +197,28 @@ def test_as_a_normal_user_with_bubblewrap(user_checkout, sandboxed):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("way", ["race", "read-only"])
+def test_the_grader_changes_nothing_outside_the_scratch_folder(user_checkout, way, sandboxed):
+    """As a normal user, the grader cannot list a folder of mode 000, nor remove a link from a folder of mode
+    500, in a scratch folder; it opened them up with chmod, which followed a symbolic link swapped in for the
+    folder by the watchdog's side, or the link itself when removing the folder, and changed the mode of a
+    file of the grader's user (tests/submissions/hostile_chmod_race: 0644 to 0700)."""
+    folder, python = user_checkout
+    victim = folder / "victim"
+    victim.write_text("the grader's own file\n")
+    os.chmod(victim, 0o644)
+    shutil.rmtree(folder / "race", ignore_errors=True)
+    shutil.copytree(SUBMISSIONS / "hostile_chmod_race", folder / "race")
+    path = folder / "race" / "softmax.py"
+    path.write_text(path.read_text().replace("@VICTIM@", str(victim)).replace("@WAY@", way))
+    uid, gid = account("grader-test")
+    subprocess.run(["chown", "-R", f"{uid}:{gid}", str(folder / "race"), str(victim)], check=True)
+    done = as_user("grader-test", [python, "-m", "instructor", "grade", "race", "--quiet"], folder)
+    assert done.returncode == 0, done.stderr
+    assert oct(victim.stat().st_mode & 0o777) == oct(0o644)
+
+
+@pytest.mark.slow
 def test_no_sandbox_refuses_unless_asked_and_says_what_is_not_protected(user_checkout):
     """A normal user where namespaces cannot be created (and who cannot switch users): grade refuses;
     with --no-sandbox it grades and says in one line what it does not protect."""

@@ -383,7 +383,7 @@ def loops_in(source, function):
     keeps), read from the submitted source."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError, TypeError):
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
         return []
     found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
     return sorted(n.lineno for n in ast.walk(found[-1]) if isinstance(n, (ast.For, ast.While))) if found else []

@@ -23,16 +23,16 @@ YOUR_ANSWER = "*Your answer:*"
 NOT_WRITTEN = "is not written yet"
 #: an answer's prompt: this edition's "*Your answer:*", CS231n's "$\\color{blue}{\\textit Your Answer:}$ *fill this in*"
 #: (and its "Your Explanation:" of a true-or-false question)
-PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?\**your (answer|explanation)\s*:?\s*\**\}?\$?"
+PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?(?<!\*)\**your (answer|explanation)\s*:?\s*\**\}?\$?"
                     r"(\s*\*?fill this in\.?\*?)?", re.I)
 
 
 # ---------------------------------------------------------------- reading a notebook
 
 def source(cell):
-    """A cell's source as one string."""
+    """A cell's source as one string (whatever a submitted notebook holds there)."""
     text = cell.get("source", "") if isinstance(cell, dict) else ""
-    return "".join(text) if isinstance(text, list) else str(text)
+    return "".join(map(str, text)) if isinstance(text, list) else str(text)
 
 
 def parse(data):
