@@ -130,10 +130,13 @@ def test_endless_loop_charges_two_cases_then_stops_waiting():
 @pytest.mark.slow
 def test_alternating_hangs_cost_at_most_two_time_limits():
     """Every other case sleeps past the 3 s limit: a function that hits its time limit adds at most two
-    limits, in a row or not (counting only those in a row, softmax_loss_naive's 12 cases took six, 18 s)."""
-    start = time.monotonic()
-    grade_softmax(SUBMISSIONS / "hostile_alternate_hang", only={"softmax_loss_naive"})
-    assert time.monotonic() - start < 2 * LIMITS.timeout + 5
+    limits, in a row or not (counting only those in a row, softmax_loss_naive's 12 cases took six, 18 s):
+    after the second, the cases left are charged without being run."""
+    outputs = [t["output"] for t in grade_softmax(SUBMISSIONS / "hostile_alternate_hang",
+                                                  only={"softmax_loss_naive"})["softmax_loss_naive"]]
+    not_run = [o for o in outputs if "not run, as two cases before it ended the process" in o]
+    limits = [o for o in outputs if "ran longer than the time limit" in o and o not in not_run]
+    assert not_run and len(limits) <= 2, outputs
 
 
 @pytest.mark.parametrize("fixture, says", [
@@ -541,9 +544,9 @@ def test_submitted_text_is_read_in_time_linear_in_its_length(tmp_path, fixture, 
     for path in folder.iterdir():
         text = path.read_text()
         path.write_text(text.replace("@STARS@", "*" * 200000).replace("@BLANK_LINES@", "\n" * 200000))
-    start = time.monotonic()
+    start = time.process_time()     # the grader's own processor time: its children are not in it
     result = grade.grade_one(folder, grade.Options(limits=LIMITS), only=only)
-    assert time.monotonic() - start < 15
+    assert time.process_time() - start < 15
     if fixture == "hostile_slow_source":
         assert all(t["score"] == t["max_score"] for t in result["tests"]), result["tests"]
 
@@ -553,10 +556,10 @@ def test_a_long_or_deep_line_on_the_results_pipe_costs_nothing(tmp_path, count, 
     """The first call writes a 250 MB line, or JSON nested 100,000 deep, into the results pipe, then every
     call answers right: before, reading the long line took the grader's own process 15 s (quadratic in the
     line), for every child, and the deep one ended the submission's grading with a RecursionError."""
-    start = time.monotonic()
+    start = time.process_time()     # the grader's own processor time: its children are not in it
     tests = grade_softmax(copy_with(tmp_path, "hostile_long_line", COUNT=count, BLOCK=block),
                           sandbox.Limits(timeout=20.0), only={"softmax_loss_naive"})["softmax_loss_naive"]
-    assert time.monotonic() - start < 8
+    assert time.process_time() - start < 8
     assert all(t["score"] == t["max_score"] for t in tests), [t["output"] for t in tests]
 
 
