@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .isolation import SandboxUnavailable, disk_usage, find, remove_tree, resident_bytes
+from .isolation import SandboxUnavailable, disk_usage, find, remove_tree, resident_bytes, unnamed_bytes
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness.py")
 MB = 10 ** 6                     # the unit of every size the grader states
@@ -295,6 +295,7 @@ class Child:
             return (f"its processes together held {memory / MB:.0f} MB, past the memory budget of "
                     f"{self.limits.memory_bytes / MB:.0f} MB (a memory limit holds for all of them together)")
         used, count = disk_usage(self.scratch, self.limits.disk_files)
+        used += unnamed_bytes(pids)         # files held open without a name are in no listing
         if used > self.limits.disk_bytes or count > self.limits.disk_files:
             return (f"it wrote more than the disk budget of its scratch folder "
                     f"({self.limits.disk_bytes / MB:.0f} MB in at most {self.limits.disk_files} files)")

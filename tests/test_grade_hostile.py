@@ -473,13 +473,11 @@ def test_one_disk_budget_for_the_scratch_folder(tmp_path, sandboxed):
                 p.unlink()
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed: a file without a name is not in the scratch folder's listing")
 @pytest.mark.parametrize("way", ["unlinked", "tmpfile"])
 def test_files_without_a_name_count_in_the_disk_budget(tmp_path, way, sandboxed):
-    """The first call holds 100 files of 1 MB in its scratch folder, unlinked but open (or O_TMPFILE): the
-    call gets full marks under a 16 MB disk budget. A fix: a scratch folder of its own size (a tmpfs
-    with bubblewrap's --size, 0.10 and later), or the watchdog adding the open files of nlink 0 and a
-    low descriptor limit (descriptors in flight on a Unix socket are in no process's table)."""
+    """The first call holds 100 files of 1 MB in its scratch folder, unlinked but open (or O_TMPFILE): before
+    the watchdog added the open files that have no name left, the call got full marks under a 16 MB disk
+    budget."""
     limits = sandbox.Limits(timeout=10.0, memory_bytes=1 << 30)
     limits.disk_bytes = 16 * 10 ** 6
     tests = grade_softmax(copy_with(tmp_path, "hostile_unlinked_files", MB=100, WAY=way), limits,

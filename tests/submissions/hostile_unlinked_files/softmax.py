@@ -1,9 +1,8 @@
 """Hostile: the first call writes @MB@ files of 1 MB in its working folder (the scratch folder), each
 unlinked at once but held open (or made with O_TMPFILE, never linked: way @WAY@), then every call
-answers right. The watchdog measures the scratch folder by listing it: a file without a name is not in
-the listing, yet its blocks stay taken until the last descriptor closes. The count is bounded only by
-the descriptors a process may open times the processes (64): 256 each, 16 GB, since descriptors were
-limited; before, tens of thousands each (a million on some systems), enough to fill the host's disk."""
+answers right. A file without a name is in no folder's listing, yet its blocks stay taken until the
+last descriptor closes: when the watchdog only listed the scratch folder, the count was bounded only by
+the descriptors a process may open times the processes, enough to fill the host's disk."""
 import os
 import resource
 
