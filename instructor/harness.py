@@ -3,8 +3,9 @@
 Started by ``instructor.sandbox`` inside its sandbox as ``python -I -S harness.py REQUEST_FD RESULT_FD``
 in a folder that holds this file, task.json and the files the grader chose (the student edition's
 classifiers/ and checks/, its answers cut out, and the submitted files); never imported by the
-grader. Before anything submitted is imported it lowers its own resource limits and installs a
-seccomp filter that refuses network sockets; then it supplies the old-Python shims, imports the
+grader. Before anything submitted is imported it lowers its own resource limits, installs a
+seccomp filter that refuses network sockets and, where the kernel has Landlock, lets itself write in
+its scratch folder only; then it supplies the old-Python shims, imports the
 submitted module (or reads the submitted notebook) and, for each case, calls the exercise as its
 definition says (``checks/exercises/``), or, in the trusted child that times the reference, the
 exercise's baseline.
@@ -106,6 +107,58 @@ NO_NETWORK = [("socket", ("equal", AF_UNIX), 13),     # EACCES for every family 
 HIDDEN_MEMORY = [("shmget", None, 1), ("msgget", None, 1), ("memfd_create", None, 1)]
 
 
+# ---------------------------------------------------------------- Landlock: writes in the scratch folder only
+
+LANDLOCK = (444, 445, 446)      # create_ruleset, add_rule, restrict_self: the same numbers on x86_64 and aarch64
+WRITE_FILE, REFER, TRUNCATE = 1 << 1, 1 << 13, 1 << 14
+WRITES = WRITE_FILE | sum(1 << bit for bit in range(4, 13))     # write, remove and make files, folders, links, ...
+
+
+def _syscall(*args):
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    return libc.syscall(*[a if isinstance(a, ctypes.c_void_p) else ctypes.c_long(a) for a in args])
+
+
+def landlock_abi():
+    """The kernel's Landlock version, 0 where it has none (before Linux 5.13, or not enabled)."""
+    return max(0, _syscall(LANDLOCK[0], ctypes.c_void_p(None), 0, 1))      # 1: LANDLOCK_CREATE_RULESET_VERSION
+
+
+def confine_writes(folder):
+    """Let this process and its children create, write, remove or move files under ``folder`` only (and
+    write /dev/null); reading is not restricted. Without namespaces (user mode) this is what keeps a
+    submission out of every folder any account may write to. Returns whether it holds: False where the
+    kernel has no Landlock, and then user mode removes what the account left at the top of /tmp,
+    /var/tmp and /dev/shm after the child."""
+    abi = landlock_abi()
+    if abi < 1:
+        return False
+    handled = WRITES | (REFER if abi >= 2 else 0) | (TRUNCATE if abi >= 3 else 0)
+    attr = ctypes.c_uint64(handled)
+    ruleset = _syscall(LANDLOCK[0], ctypes.c_void_p(ctypes.addressof(attr)), 8, 0)
+    if ruleset < 0:
+        return False
+
+    class PathBeneath(ctypes.Structure):
+        _pack_ = 1
+        _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+    try:
+        for path, allowed in ((folder, handled), ("/dev/null", WRITE_FILE)):
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            try:
+                rule = PathBeneath(allowed, fd)
+                if _syscall(LANDLOCK[1], ruleset, 1, ctypes.c_void_p(ctypes.addressof(rule)), 0) != 0:
+                    return False    # 1: LANDLOCK_RULE_PATH_BENEATH
+            finally:
+                os.close(fd)
+        ctypes.CDLL(None).prctl(38, 1, 0, 0, 0)     # PR_SET_NO_NEW_PRIVS, which restrict_self needs
+        return _syscall(LANDLOCK[2], ruleset, 0) == 0
+    finally:
+        os.close(ruleset)
+
+
 # ---------------------------------------------------------------- the submission's surroundings
 
 def supply_shims(np):
@@ -191,11 +244,12 @@ def main():
         task = json.load(f)
     limit_resources(task)
     sealed = install_seccomp(NO_NETWORK + HIDDEN_MEMORY)
+    confined = confine_writes(os.getcwd())      # the scratch folder
     sys.path[:0] = task["sites"]
     import numpy as np
     supply_shims(np)
     make_package(HERE)
-    channel.send({"event": "ready", "seccomp": sealed})
+    channel.send({"event": "ready", "seccomp": sealed, "landlock": confined})
     if task["require_seccomp"] and not sealed:     # user mode's only guard against the network
         return
     from checks import values
