@@ -311,8 +311,8 @@ def test_a_syntax_error_blocks_only_what_imports_its_file(completed):
     out = run_in(completed, "-m", "checks", "softmax_loss_naive")
     assert out.returncode == 0 and "[ok] softmax_loss_naive (classifiers/softmax.py)" in out.stdout, out.stdout
     loaded = run_in(completed, "-c", "import data_utils, gradient_check, classifiers; "
-                                     "print(classifiers.softmax_loss_naive.__name__)")
-    assert (loaded.returncode, loaded.stdout) == (0, "softmax_loss_naive\n"), loaded.stderr
+                                     "print(classifiers.softmax_loss_naive.__name__, 'Softmax' in dir(classifiers))")
+    assert (loaded.returncode, loaded.stdout) == (0, "softmax_loss_naive True\n"), loaded.stderr
 
 
 def test_an_import_error_is_reported_once_with_its_line(completed):
