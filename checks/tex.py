@@ -125,19 +125,20 @@ def html(tex):
 
 
 def _merge(found):
-    merged = []
-    for run in found:
-        if merged and merged[-1][1:] == run[1:]:
-            merged[-1] = (merged[-1][0] + run[0],) + run[1:]
-        elif run[0]:
-            merged.append(run)
-    return merged
+    """The runs ``found`` with neighbours of the same style joined (in linear time: answers are submitted)."""
+    merged, texts = [], []
+    for text, *style in found:
+        if merged and merged[-1] == style:
+            texts[-1].append(text)
+        elif text:
+            merged.append(style)
+            texts.append([text])
+    return [("".join(parts), *style) for parts, style in zip(texts, merged)]
 
 
 def _rstrip(found):
-    """The runs ``found`` without the spaces they end with."""
-    found = list(found)
-    while found and not found[-1][0].strip() and found[-1][0] not in ("", ):
+    """Take the spaces that the runs ``found`` end with off them, in place; returns ``found``."""
+    while found and not found[-1][0].strip():
         found.pop()
     if found:
         found[-1] = (found[-1][0].rstrip(),) + tuple(found[-1][1:])
@@ -179,14 +180,13 @@ class _Parser:
                 return atoms
             if token == "}":
                 raise Unreadable("a } without its {")
-            if token in ("^", "_"):
+            if token in ("^", "_", "'"):               # attached to the atom before, in place (linear time)
                 base = atoms.pop() if atoms else []
                 base = base.wrapped() if isinstance(base, _Fraction) else base
-                script = [(text, italic, bold, "sup" if token == "^" else "sub")
-                          for text, italic, bold, _ in self.flat(self.argument())]
-                atoms.append(base + script)
-            elif token == "'":
-                atoms.append((atoms.pop() if atoms else []) + [("′", False, False, "")])
+                base += [("′", False, False, "")] if token == "'" else [
+                    (text, italic, bold, "sup" if token == "^" else "sub")
+                    for text, italic, bold, _ in self.flat(self.argument())]
+                atoms.append(base)
             else:
                 atoms += self.atom(token)
         if stop is not None:
@@ -197,9 +197,11 @@ class _Parser:
         """``atoms`` with each fraction that an atom follows without an operator in parentheses."""
         out = list(atoms)
         for k, atom in enumerate(atoms):
-            after = next((a for a in atoms[k + 1:] if _text([a]).strip()), None)
+            if not isinstance(atom, _Fraction):
+                continue
+            after = next((atoms[j] for j in range(k + 1, len(atoms)) if _text([atoms[j]]).strip()), None)
             first = _text([after]).strip()[:1] if after else ""
-            if isinstance(atom, _Fraction) and (first.isalnum() or first in JUXTAPOSED):
+            if first.isalnum() or first in JUXTAPOSED:
                 out[k] = atom.wrapped()
         return out
 
@@ -360,15 +362,16 @@ class _Parser:
                 self.raw_argument()
                 break
             if token in ("&", "\\\\"):
-                last = _rstrip(last) + [(cell if token == "&" else row, False, False, "")]
+                _rstrip(last).append((cell if token == "&" else row, False, False, ""))
             elif token.isspace():
                 last += [] if not last or last[-1][0].endswith(" ") else [(" ", False, False, "")]
             else:
                 self.at -= 1
                 last += [run for atom in self.sequence_one() for run in atom]
-        last = _rstrip(last)
+        _rstrip(last)
         if last and last[-1][0] == row.strip():         # a \\ before \end adds no row
-            last = _rstrip(last[:-1])
+            last.pop()
+            _rstrip(last)
         return [out + last + [(closing, False, False, "")]]
 
     def sequence_one(self):
@@ -378,5 +381,8 @@ class _Parser:
         while self.peek() in ("^", "_"):
             position = "sup" if self.next() == "^" else "sub"
             script = [(t, i, b, position) for t, i, b, _ in self.flat(self.argument())]
-            atoms = (atoms[:-1] + [atoms[-1] + script]) if atoms else [script]
+            if atoms:
+                atoms[-1] += script
+            else:
+                atoms = [script]
         return atoms

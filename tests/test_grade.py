@@ -216,7 +216,8 @@ def test_stored_outputs_earn_nothing_and_answers_go_to_the_report(tmp_path):
     assert "stored outputs earn no points" in notebook_tests[0]["output"]
     report = (answers / "sub.md").read_text()
     assert report.startswith(f"# {folder}\n")
-    assert "```text\n**Inline Question 1**\nWhy log(10)?\n```" in report and "all ten classes are equally likely" in report
+    assert "```text\n**Inline Question 1**\nWhy log(10)?\n```" in report
+    assert "all ten classes are equally likely" in report
     assert "1 of 1 answered" in report
 
 

@@ -147,6 +147,16 @@ def test_inline_math_reads_as_text(written, html):
     assert pdf.inline_math(written) == html
 
 
+@pytest.mark.parametrize("written", ["\\frac" * 5000 + "12", "{" * 5000 + "x" + "}" * 5000, r"\begin{foo} x \end{foo}",
+                                     r"x^", r"a}b"])
+def test_tex_that_cannot_be_written_as_text_is_kept_as_written(written):
+    """Arguments nested past Python's recursion limit, braces too deep, an unknown environment, a formula
+    ending inside a command, a } without its {: the TeX as written, and no error (answers are submitted)."""
+    assert tex.plain(written) == written
+    with pytest.raises(tex.Unreadable):
+        tex.html(written)
+
+
 def notebook_formulas():
     """(inline, display): the TeX of every formula in the package's notebooks."""
     inline, display = [], []

@@ -139,7 +139,8 @@ def questions(cells):
         prompt = None if tagged else PROMPT.search(text)
         asked = source(cells[last]).strip() if last is not None else ""
         if is_answer(cell):
-            out.append(Question(label(title, asked), asked, text.strip(), answered(text), k if last is None else last, k))
+            where = k if last is None else last
+            out.append(Question(label(title, asked), asked, text.strip(), answered(text), where, k))
         elif prompt:
             own, answer = text[:prompt.start()].strip(), text[prompt.start():]
             where = k if own or last is None else last
