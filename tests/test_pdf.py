@@ -228,3 +228,10 @@ def test_a_cell_fpdf2_refuses_and_an_unreadable_figure_are_shown_as_text(tmp_pat
     pdf.write(tmp_path / "r.pdf", [("n.ipynb", nb)], {}, [], [])
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "r.pdf").pages)
     assert "An answer with $x_i$ in it." in text and "[a figure that cannot be read:" in text
+
+
+def test_an_operator_name_after_another_is_drawn_with_texs_thin_space():
+    """ziamath set the two-layer notebook's "-\\log \\operatorname{softmax}" as "logsoftmax"."""
+    widths = [pdf.math_image(t)[1] for t in (r"-\log \operatorname{softmax}(z)", r"-\log\,\operatorname{softmax}(z)",
+                                              r"-\log\operatorname{softmax}(z)")]
+    assert widths[0] == pytest.approx(widths[1]) and widths[2] == pytest.approx(widths[1])
