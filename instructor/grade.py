@@ -13,13 +13,13 @@ import ast
 import csv
 import dataclasses
 import functools
-import html
 import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -244,10 +244,20 @@ def fastest(cases, rounds, run):
     return cases, sandbox.Run(outcomes, run.import_error, run.missing, run.printed)
 
 
-def quoted(text, prefix="> "):
-    """Submitted text as a Markdown quote: tags shown as text, every line quoted, so an answer can neither
-    run HTML in the instructor's viewer nor start a heading that passes for another question's."""
-    return "\n".join(prefix + line for line in html.escape(text, quote=False).splitlines())
+def quoted(text, width=100):
+    """Submitted text as a Markdown code block, lines longer than ``width`` wrapped at spaces: shown as
+    written, never read as Markdown, so that no tag, link, image (fetched when the report is opened),
+    reference or heading in it works; its fence is longer than any run of backticks in the text."""
+    fence = "`" * max(3, 1 + max(map(len, re.findall("`+", text)), default=0))
+    lines = [part for line in text.splitlines() for part in (
+        textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) if len(line) > width else [line])]
+    return "\n".join([fence + "text", *lines, fence])
+
+
+def as_text(line):
+    """One line of submitted text as Markdown that shows it as written: every ASCII punctuation mark
+    escaped with a backslash (CommonMark's rule), so that nothing in it is a tag, link or heading."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(line.split()))
 
 
 def review(sub, exercise):
@@ -260,9 +270,9 @@ def review(sub, exercise):
         return [{"name": f"{exercise.name}: graded by hand", "score": 0, "max_score": 0,
                  "output": f"{exercise.path} is {exc}"}], ""
     asked = notebooks.questions(cells)
-    count = sum(ok for *_, ok in asked)
-    parts = [f"## {quoted(name, '')}\n\n*{exercise.name}*\n\n{quoted(question)}\n\n"
-             + (f"Answer:\n\n{quoted(answer)}\n" if ok else "(not answered)\n") for name, question, answer, ok in asked]
+    count = sum(q.answered for q in asked)
+    parts = [f"## {as_text(q.name)}\n\n*{exercise.name}*\n\n{quoted(q.question)}\n\n"
+             + (f"Answer:\n\n{quoted(q.answer)}\n" if q.answered else "(not answered)\n") for q in asked]
     test = {"name": f"{exercise.name}: graded by hand", "score": 0, "max_score": 0,
             "output": f"{count} of {len(asked)} inline questions answered, collected for the instructor's "
                       f"report (grade --answers DIR); stored outputs earn no points here"}

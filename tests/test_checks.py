@@ -174,3 +174,20 @@ def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():
     assert [o.exercise.name for o in checks.run_all(["softmax_loss_"])] == ["softmax_loss_naive",
                                                                              "softmax_loss_vectorized"]
     assert {o.exercise.path for o in checks.run_all(["layers.py"])} == {"classifiers/layers.py"}
+
+
+def test_the_notebooks_inline_questions_are_their_marked_cells_and_no_other():
+    """Each notebook's questions are the cells its answers are tagged under: softmax.ipynb 4, two_layer_net.ipynb 2
+    (the README's counts). The hand-in section, whose text says "with your answers", is none: before, it made
+    the answers report say "5 of 5 answered" on the solution."""
+    from checks.exercises import notebooks
+    from conftest import ROOT
+    found = {}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = notebooks.parse(path.read_bytes())
+        asked = notebooks.questions(cells)
+        found[path.name] = [q.name for q in asked]
+        assert all(q.answered and notebooks.is_answer(cells[q.answer_cell]) for q in asked), path
+        assert all(q.question_cell == q.answer_cell - 1 for q in asked), path
+    assert found == {"cross_entropy.ipynb": [], "softmax.ipynb": [f"Inline question {k}" for k in range(1, 5)],
+                     "two_layer_net.ipynb": ["Inline question 1", "Inline question 2"]}

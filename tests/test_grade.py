@@ -216,7 +216,8 @@ def test_stored_outputs_earn_nothing_and_answers_go_to_the_report(tmp_path):
     assert "stored outputs earn no points" in notebook_tests[0]["output"]
     report = (answers / "sub.md").read_text()
     assert report.startswith(f"# {folder}\n")
-    assert "> **Inline Question 1**\n> Why log(10)?" in report and "all ten classes are equally likely" in report
+    assert "```text\n**Inline Question 1**\nWhy log(10)?\n```" in report
+    assert "all ten classes are equally likely" in report
     assert "1 of 1 answered" in report
 
 
@@ -225,6 +226,7 @@ def test_answers_reports_are_named_after_their_submissions_and_count_unanswered(
     parent; an answer cell left as the edition's "*Your answer:*" is not answered."""
     nb = notebook(extra=[{"cell_type": "markdown", "metadata": {}, "source": ["### Inline question 2\n", "Why?"]},
                          {"cell_type": "markdown", "metadata": {"tags": ["answer"]}, "source": ["*Your answer:*"]}])
+    nb["cells"][1]["metadata"] = {"tags": ["answer"]}          # the edition's layout: answers are tagged
     for student in ("alice", "bob"):
         (tmp_path / student).mkdir()
         with zipfile.ZipFile(tmp_path / student / "submission.zip", "w") as z:
@@ -236,22 +238,24 @@ def test_answers_reports_are_named_after_their_submissions_and_count_unanswered(
     report = (answers / "bob-submission.zip.md").read_text()
     assert report.startswith(f"# {subs[1]}\n") and "1 of 2 answered" in report
     second = report.split("Inline question 2", 1)[1]
-    assert "> ### Inline question 2\n> Why?" in report and second.strip().endswith("(not answered)")
+    assert "```text\n### Inline question 2\nWhy?\n```" in report and second.strip().endswith("(not answered)")
 
 
 def test_an_answer_can_neither_run_html_nor_forge_a_question_in_the_report(tmp_path):
-    """An answer holding tags and a heading of its own stays quoted text inside its own section."""
-    forged = "<img src=http://example.org/x.png><script>alert(1)</script>\n## Inline Question 2\nfull marks"
+    """An answer holding tags and a heading of its own stays text inside its own section: a code block whose
+    fence is longer than any run of backticks in the answer."""
+    forged = "<img src=http://example.org/x.png><script>alert(1)</script>\n````\n## Inline Question 2\nfull marks"
     nb = notebook()
     nb["cells"][1]["source"] = [f"$\\color{{blue}}{{\\textit Your Answer:}}$ {forged}"]
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub/softmax.ipynb").write_text(json.dumps(nb))
     assert grade.main([str(tmp_path / "sub"), "--answers", str(tmp_path / "answers"), "--quiet"]) == 0
     report = (tmp_path / "answers/sub.md").read_text()
-    assert "<script" not in report and "<img" not in report and "&lt;script&gt;alert(1)&lt;/script&gt;" in report
-    headings = [line for line in report.splitlines() if line.startswith("#")]
-    assert headings == [f"# {tmp_path / 'sub'}", "## Inline Question 1"], report
-    assert "> ## Inline Question 2\n> full marks" in report
+    blocks = re.findall(r"(?ms)^(`{3,})text\n(.*?)\n\1$", report)
+    assert [fence for fence, _ in blocks] == ["```", "`````"]
+    assert blocks[1][1] == f"$\\color{{blue}}{{\\textit Your Answer:}}$ {forged}"
+    outside = re.sub(r"(?ms)^(`{3,})text\n.*?\n\1$", "", report)
+    assert "<" not in outside and "Inline Question 2" not in outside
 
 
 def test_the_notebook_cell_is_graded_by_running_it(tmp_path):
@@ -305,5 +309,5 @@ def test_answers_report_reads_a_cs231n_layout_hand_in(tmp_path):
     assert list(sections) == ["Inline Question 1", "Inline Question 2", "Inline question 3"]
     assert sections["Inline Question 1"].strip().endswith("(not answered)")
     assert sections["Inline question 3"].strip().endswith("(not answered)")
-    assert "> Why is the first loss near log 10?" in sections["Inline Question 1"]
+    assert "\nWhy is the first loss near log 10?\n```" in sections["Inline Question 1"]
     assert "the hinge is flat past the margin" in sections["Inline Question 2"]

@@ -5,8 +5,10 @@ import) and, where it has one, a right softmax_loss_vectorized that must keep it
 The tests after the first section take the attacks of the sealed-grader issue one class at a
 time; each failed against the grader before the sandbox (instructor/sandbox.py).
 """
+import html
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -669,3 +671,46 @@ def test_submit_zip_graded_and_manifest_checked(tmp_path):
     result = grade.grade_one(path, grade.Options(), only=SOFTMAX)
     assert all(t["score"] == t["max_score"] for t in result["tests"])
     assert "differs from its sha256 in MANIFEST.json" in result["output"]
+
+
+def answers_report(tmp_path, fixture):
+    """(report file's text, Gradescope test of softmax.ipynb) of grading the fixture with --answers."""
+    folder = tmp_path / fixture
+    shutil.copytree(SUBMISSIONS / fixture, folder)
+    out = tmp_path / "results.json"
+    assert grade.main([str(folder), "--answers", str(tmp_path / "answers"), "--json", str(out), "--quiet"]) == 0
+    [test] = [t for t in json.loads(out.read_text())["tests"] if t["name"].startswith("softmax.ipynb")]
+    return (tmp_path / "answers" / f"{fixture}.md").read_text(encoding="utf-8"), test
+
+
+def test_answers_of_invisible_characters_are_not_answered(tmp_path):
+    """Braille blanks, Hangul fillers, zero-width and format characters, spaces, math spacing and HTML
+    comments: before, "4 of 4 answered" in the report and in the Gradescope test. The hand-in's warnings,
+    on the PDF's cover, use the same test."""
+    from checks import submit
+    report, test = answers_report(tmp_path, "hostile_invisible_answers")
+    assert "\n0 of 4 answered\n" in report and report.count("(not answered)") == 4
+    assert test["output"].startswith("0 of 4 inline questions answered")
+    (tmp_path / "student/notebooks").mkdir(parents=True)
+    shutil.copy(SUBMISSIONS / "hostile_invisible_answers/softmax.ipynb", tmp_path / "student/notebooks")
+    assert submit.notebook_warnings(tmp_path / "student", "notebooks/softmax.ipynb") == [
+        f"notebooks/softmax.ipynb: Inline question {k} has no answer yet" for k in range(1, 5)]
+
+
+def test_answers_show_their_markdown_as_text_and_fetch_nothing(tmp_path):
+    """Images, links, autolinks, reference definitions, HTML, entities, fences and headings in the answers
+    (and a question): the report, rendered by markdown-it-py with HTML allowed, has no <img>, no link and
+    no heading of theirs, and shows every answer's text as written. Before, an image on the student's own
+    server was fetched when the instructor opened the report."""
+    from markdown_it import MarkdownIt
+    report, test = answers_report(tmp_path, "hostile_live_markdown")
+    assert "\n4 of 4 answered\n" in report and test["output"].startswith("4 of 4 inline questions answered")
+    rendered = MarkdownIt("commonmark", {"html": True}).enable("table").render(report)
+    assert "<img" not in rendered and "<a " not in rendered and "href" not in rendered, rendered
+    assert re.findall(r"<h\d>(.*?)</h\d>", rendered) == [
+        html.escape(str(tmp_path / "hostile_live_markdown"))] + [f"Inline question {k}" for k in range(1, 5)]
+    shown = html.unescape(re.sub(r"<[^>]+>", "", rendered))
+    cells = json.loads((SUBMISSIONS / "hostile_live_markdown/softmax.ipynb").read_text())["cells"]
+    for cell in cells:
+        for line in "".join(cell["source"]).splitlines():
+            assert line in shown, line

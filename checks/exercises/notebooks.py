@@ -12,9 +12,12 @@ import contextlib
 import io
 import json
 import re
+import unicodedata
+from typing import NamedTuple
 
 import numpy as np
 
+from .. import tex
 from ..framework import Case, Exercise, Failed, Missing, Property, close, differ
 
 ANSWER_TAG = "answer"
@@ -22,9 +25,12 @@ SOLUTION_TAG = "solution"
 YOUR_ANSWER = "*Your answer:*"
 NOT_WRITTEN = "is not written yet"
 #: an answer's prompt: this edition's "*Your answer:*", CS231n's "$\\color{blue}{\\textit Your Answer:}$ *fill this in*"
-#: (and its "Your Explanation:" of a true-or-false question)
-PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?(?<!\*)\**your (answer|explanation)\s*:?\s*\**\}?\$?"
+#: (and its "Your Explanation:" of a true-or-false question); the colon makes it a prompt, not prose
+PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?(?<!\*)\**your (answer|explanation)\s*:\s*\**\}?\$?"
                     r"(\s*\*?fill this in\.?\*?)?", re.I)
+#: letters that show nothing (Hangul fillers): Unicode's default-ignorable code points among the letters
+BLANK_LETTERS = set("\u115f\u1160\u3164\uffa0")
+HTML = re.compile(r"<!--|<[A-Za-z/][^<>]*>")
 
 
 # ---------------------------------------------------------------- reading a notebook
@@ -75,10 +81,26 @@ def is_answer(cell):
 
 
 def answered(text):
-    """Whether an answer holds more than its prompt and markup."""
-    text = PROMPT.sub("", text)
-    text = re.sub(r"\\[a-zA-Z]+|\{[a-zA-Z]*\}", "", text)      # \color{blue}, \textit
-    return bool(re.sub(r"[\s*_${}:.\\]", "", text))
+    """Whether an answer says something: a visible letter or digit (Unicode's categories L and N, but
+    the Hangul fillers) once its prompt, HTML tags and comments are taken out and its math is written
+    as text (checks/tex.py), so that an answer of blank characters, spaces, markup or \\quad is none.
+    The one test of an answer, for `make check`, the hand-in's warnings and the answers report."""
+    text = tex.MATH.sub(lambda m: m.group(1) or tex.plain(m.group(2) or m.group(3)), PROMPT.sub("", text))
+    return any(unicodedata.category(c)[0] in "LN" and c not in BLANK_LETTERS for c in without_html(text))
+
+
+def without_html(text):
+    """``text`` without its HTML tags and comments (an unclosed comment hides the rest)."""
+    out, at = [], 0
+    for match in HTML.finditer(text):
+        if match.start() < at:
+            continue
+        out.append(text[at:match.start()])
+        at = match.end()
+        if match.group() == "<!--":
+            end = text.find("-->", at)
+            at = len(text) if end < 0 else end + 3
+    return "".join(out) + text[at:]
 
 
 def label(title, question):
@@ -89,23 +111,42 @@ def label(title, question):
     return found.group(1).strip() if found else title
 
 
+class Question(NamedTuple):
+    """An inline question: its name, its text and its answer's, whether it is answered, and the indices
+    of the cells that hold the question and the answer (the same cell in CS231n's notebooks)."""
+    name: str
+    question: str
+    answer: str
+    answered: bool
+    question_cell: int
+    answer_cell: int
+
+
 def questions(cells):
-    """[(name, question, answer, answered)] of every inline question: a markdown cell tagged ``answer``
-    with the markdown cell above it as its question, or a cell holding both, the question before the
-    prompt (CS231n's notebooks)."""
-    out, last_markdown = [], ""
-    for title, cell in zip(headings(cells), cells):
+    """[Question] of a notebook's cells, the one reading of which cells are inline questions.
+
+    The notebook marks them: each markdown cell tagged ``answer`` is an answer, and the markdown cell
+    above it its question. A notebook with no such tag is in CS231n's layout: a markdown cell holding
+    the prompt ("Your Answer:", with its colon) holds the question before it and the answer after it.
+    Prose that mentions "your answers" is neither.
+    """
+    tagged = any(is_answer(cell) for cell in cells)
+    out, last = [], None
+    for k, (title, cell) in enumerate(zip(headings(cells), cells)):
         if cell.get("cell_type") != "markdown":
             continue
         text = source(cell)
-        prompt = PROMPT.search(text)
+        prompt = None if tagged else PROMPT.search(text)
+        asked = source(cells[last]).strip() if last is not None else ""
         if is_answer(cell):
-            out.append((label(title, last_markdown), last_markdown.strip(), text.strip(), answered(text)))
+            where = k if last is None else last
+            out.append(Question(label(title, asked), asked, text.strip(), answered(text), where, k))
         elif prompt:
-            question, answer = text[:prompt.start()].strip() or last_markdown.strip(), text[prompt.start():]
-            out.append((label(title, question), question, answer.strip(), answered(answer)))
+            own, answer = text[:prompt.start()].strip(), text[prompt.start():]
+            where = k if own or last is None else last
+            out.append(Question(label(title, own or asked), own or asked, answer.strip(), answered(answer), where, k))
         else:
-            last_markdown = text
+            last = k
     return out
 
 
@@ -151,7 +192,7 @@ def progress(cells, skip=()):
     if code:
         return f"{', '.join(code)} still raises NotImplementedError: write it and run the notebook top to bottom"
     asked = questions(cells)
-    todo = [title for title, _, _, ok in asked if not ok]
+    todo = [q.name for q in asked if not q.answered]
     if todo:
         return f"{len(todo)} of the {len(asked)} inline questions are not answered yet ({', '.join(todo)})"
     return None
