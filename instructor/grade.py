@@ -182,7 +182,7 @@ def judge(exercise, ctx, note=""):
     out = []
     for prop in exercise.properties:
         try:
-            text, score = prop.judge(ctx), prop.points
+            text, score = prop.verdict(ctx), prop.points
         except Failed as exc:
             text, score = str(exc), 0
         except Exception as exc:      # noqa: BLE001 - a value no judge expected costs this test only

@@ -11,7 +11,7 @@ import checks
 from checks import local
 from checks.__main__ import main as checks_main
 from checks.exercises import by_name
-from classifiers import linear_classifier, linear_svm, losses, softmax
+from classifiers import layers, linear_classifier, linear_svm, losses, softmax
 
 
 def outcome(name):
@@ -54,6 +54,18 @@ def test_every_failing_property_is_reported_with_the_ones_that_hold(monkeypatch,
     assert "[FAIL] svm_loss_naive (classifiers/linear_svm.py)" in out
     assert "    FAIL  regularization in the loss: the regularization adds" in out
     assert "    ok    loss value" in out
+
+
+def test_a_form_is_not_credited_to_code_that_computes_nothing(monkeypatch):
+    """As in the grader (tests/submissions/hostile_constant_stubs): (0.0, zeros of W's shape) used to pass
+    "inputs unmodified" and "scalar loss and dW of W's shape" here too."""
+    monkeypatch.setattr(softmax, "softmax_loss_vectorized", lambda W, X, y, reg: (0.0, np.zeros_like(W)))
+    monkeypatch.setattr(layers, "softmax_loss", lambda x, y: (0.0, np.zeros_like(x)))
+    for name in ("softmax_loss_vectorized", "softmax_loss"):
+        o = outcome(name)
+        assert o.passed == [], o.report()
+        form = [prop.name for prop in by_name(name).properties if prop.vouched_by]
+        assert all("is not credited: on " in dict(o.failed)[prop] for prop in form), o.report()
 
 
 def test_unknown_exercise_names_the_known_ones(capsys):

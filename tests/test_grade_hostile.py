@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from checks import values
+from checks.exercises import EXERCISES
 from conftest import account, require
 from instructor import grade, gradescope, harness, sandbox
 
@@ -180,8 +181,8 @@ def test_megabytes_of_printing_are_drained_and_graded():
 def test_patched_numpy_comparisons_do_not_reach_the_grader():
     tests = grade_softmax(SUBMISSIONS / "hostile_patch_numpy")
     scores = {t["name"].split(": ")[1]: t["score"] for t in tests["softmax_loss_naive"]}
-    # it returns 0.0 and zeros: only the tests that do not judge the values pass
-    assert {k for k, v in scores.items() if v} == {"inputs unmodified", "scalar loss and dW of W's shape"}
+    # it returns 0.0 and zeros: nothing, not even the tests of its form (tests/submissions/hostile_constant_stubs)
+    assert not any(scores.values()), scores
     assert all(t["score"] == t["max_score"] for t in tests["softmax_loss_vectorized"])
     assert np.allclose(0.0, 1.0) is False     # and this process's numpy is untouched
 
@@ -513,6 +514,20 @@ def test_the_speed_test_cannot_be_faked(fixture, sandboxed):
         assert "matches neither the right answer nor a known mistake" in speed["output"]
     else:
         assert "too slow for a vectorized version" in speed["output"]
+
+
+# ---------------------------------------------------------------- a form without values
+
+def test_code_that_computes_nothing_earns_nothing():
+    """Losses returning (0.0, zeros of W's shape), layers' losses returning (0.0, zeros), constant softmax
+    and log_softmax, uniform probabilities: before, each loss got "inputs unmodified" and "scalar loss and
+    dW of W's shape" (8 points for four stubs) and the layers' softmax_loss its stability. A property about
+    form is credited only where the values it was judged on are right or a known mistake."""
+    result = grade.grade_one(SUBMISSIONS / "hostile_constant_stubs", grade.Options(limits=LIMITS))
+    assert result["score"] == 0, [(t["name"], t["output"]) for t in result["tests"] if t["score"]]
+    form = {prop.name for exercise in EXERCISES for prop in exercise.properties if prop.vouched_by}
+    judged = [t for t in result["tests"] if t["name"].split(": ", 1)[1] in form and "not credited" in t["output"]]
+    assert len(judged) == 22, [t["name"] for t in judged]     # every test of form of every stub that has one
 
 
 # ---------------------------------------------------------------- the batch survives, the feedback is printable
