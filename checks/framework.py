@@ -117,7 +117,7 @@ class Exercise:
     baseline: object = None
     family: str = None         # exercises with the same cases and answers (naive and vectorized) share it
     imports: tuple = ()        # modules the call imports besides its own (a notebook cell's package)
-    cs231n: bool = True        # graded in CS231n's assignment layout too
+    cs231n: bool = True        # part of CS231n's assignment: graded with --layout cs231n too
     manual: bool = False       # graded by hand (notebook answers): checked for being written, worth 0 here
     credible: object = credible    # credible(ctx, case name): Failed unless its values are right or a known mistake
 

@@ -61,7 +61,7 @@ def test_released_edition_scores_zero_exactly_on_its_unwritten_exercises(tmp_pat
 
 
 def test_old_cs231n_layout_graded_with_shims_named():
-    result = grade.grade_one(SUBMISSIONS / "cs231n_old", grade.Options())
+    result = grade.grade_one(SUBMISSIONS / "cs231n_old", grade.Options(layout="cs231n"))
     assert failures(result) == {}
     assert result["score"] == sum(t["max_score"] for t in result["tests"]) == CS231N_TOTAL == 51
     assert "CS231n's assignment layout" in result["output"]
@@ -71,6 +71,24 @@ def test_old_cs231n_layout_graded_with_shims_named():
     assert "xrange (= range)" in svm and "past.builtins" not in svm
     names = {t["name"].split(":")[0] for t in result["tests"]}       # what CS231n's assignment lacks costs nothing
     assert not names & {e.name for e in EXERCISES if not e.cs231n}
+
+
+@pytest.mark.parametrize("fixture", ["cs231n_old", "hostile_smaller_assignment"])
+def test_the_maximum_is_the_assignments_whatever_the_layout(tmp_path, fixture, capsys):
+    """Three files in CS231n's layout, or in this package's with one moved into cs231n/classifiers/: the
+    exercises they lack score 0, saying they were not found, unless the instructor grades CS231n's
+    assignment (--layout cs231n). Before, the submission's layout chose: the fixture got "51 / 51"."""
+    out = tmp_path / "results.json"
+    assert grade.main([str(SUBMISSIONS / fixture), "--json", str(out), "--quiet"]) == 0
+    results = json.loads(out.read_text())
+    assert results["score"] == CS231N_TOTAL and results["output"].startswith(f"51 / {TOTAL}.")
+    lacking = {t["name"].split(": ")[0]: t["output"] for t in results["tests"] if t["score"] < t["max_score"]}
+    assert set(lacking) == {e.name for e in EXERCISES if not e.cs231n}
+    assert all(re.fullmatch(r"not submitted \(\S+ was not found in the submission\)|\S+ is missing from \S+", why)
+               for why in lacking.values()), lacking
+    assert grade.main([str(SUBMISSIONS / fixture), "--json", str(out), "--quiet", "--layout", "cs231n"]) == 0
+    assert json.loads(out.read_text())["output"].startswith(f"51 / {CS231N_TOTAL}.")
+    assert f"51 / {CS231N_TOTAL}." in capsys.readouterr().out
 
 
 def test_regrade_gives_the_same_scores_and_feedback():
@@ -282,7 +300,7 @@ def test_bench_grade_runs_and_reports(capsys):
     assert "100 submissions with --jobs 2 (extrapolated)" in out
     assert figures["batch"] > 0 and figures["per"] == pytest.approx(figures["batch"] / 5)
     # the fifth carries log10 in softmax_loss_naive: its loss value test fails, and only it
-    assert re.search(rf"student004: {CS231N_TOTAL - 2:g} / {CS231N_TOTAL:g}", out), out
+    assert re.search(rf"student004: {CS231N_TOTAL - 2:g} / {TOTAL:g}", out), out
 
 
 def test_answers_report_reads_a_cs231n_layout_hand_in(tmp_path):

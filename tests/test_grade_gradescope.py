@@ -79,9 +79,18 @@ def test_bundle_holds_only_what_the_grader_needs(tmp_path):
     assert not any(n.startswith(("tests/", ".venv", "datasets/", "notebooks/")) for n in names)
 
 
+@pytest.mark.parametrize("options, says", [((), "--layout package"), (("--layout", "cs231n"), "--layout cs231n")])
+def test_the_bundle_grades_the_layout_the_instructor_chose(tmp_path, options, says):
+    """Not the one a submission comes in (tests/test_grade.py: the maximum is the assignment's)."""
+    bundle = tmp_path / "a.zip"
+    assert gradescope.main([str(bundle), *options]) == 0
+    run = zipfile.ZipFile(bundle).read("run_autograder").decode()
+    assert says in run.split("-m instructor grade", 1)[1], run
+
+
 @pytest.mark.slow
 def test_run_autograder_grades_the_submission_folder(tmp_path, bare_python):
-    root = install(tmp_path)
+    root = install(tmp_path, ["--layout", "cs231n"])       # CS231n's assignment: 51 points
     shutil.copytree(SUBMISSIONS / "cs231n_old", root / "submission")
     results = run_autograder(root, bare_python)
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 51
