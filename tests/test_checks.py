@@ -181,6 +181,19 @@ def test_the_notebook_cell_runs_and_its_mistake_is_named(tmp_path, monkeypatch, 
     assert o.verdict == checks.FAIL and says in dict(o.failed)["the gradient by hand"], o.report()
 
 
+def test_the_notebook_cell_is_not_judged_against_a_softmax_it_replaced(tmp_path, monkeypatch):
+    """As in the grader (tests/submissions/hostile_cell_patches_softmax): a constant L.softmax and an answer
+    from it used to pass, p read back from the replaced function."""
+    monkeypatch.setattr(local, "ROOT", tmp_path)
+    monkeypatch.setattr(losses, "softmax", losses.softmax)      # the cell replaces it for this process
+    (tmp_path / "notebooks").mkdir()
+    cell = "L.softmax = lambda input, dim: np.full(np.shape(input), 0.25)\nby_hand = (L.softmax(logits, 1) - np.eye(3)[targets]) / len(targets)"
+    (tmp_path / "notebooks/cross_entropy.ipynb").write_text(notebook([
+        heading("## The gradient, softmax minus one-hot"), code(cell)]))
+    o = checks.run_all(["cross_entropy"])[0]
+    assert o.verdict == checks.FAIL and "it matches no known mistake" in dict(o.failed)["the gradient by hand"], o.report()
+
+
 def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():
     assert [o.exercise.name for o in checks.run_all(["softmax_loss"])] == ["softmax_loss"]
     assert [o.exercise.name for o in checks.run_all(["softmax_loss_"])] == ["softmax_loss_naive",

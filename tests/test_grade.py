@@ -291,6 +291,37 @@ def test_the_notebook_cell_is_graded_by_running_it(tmp_path):
     assert test["score"] == 0 and "the one-hot term is missing" in test["output"], test
 
 
+WRONG_AXIS = """
+
+def softmax(input, dim, return_grad=False, grad_output=None):
+    e = np.exp(input - input.max(axis=dim, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)     # always axis 0, whatever dim is
+"""
+
+
+@pytest.mark.parametrize("where, score, says", [
+    ("losses.py", 1, "by_hand follows from your losses.softmax, which is wrong"),
+    ("the cell", 0, "likely p is normalised over the wrong axis, the examples, instead of the classes")])
+def test_a_gradient_by_hand_from_a_wrong_softmax_is_charged_once(tmp_path, where, score, says):
+    """(p - onehot) / N with p normalised over the examples: not charged again where it is the student's
+    losses.softmax that does so (its own tests charge it); charged where losses.softmax is right. Either way
+    the references are the grader's, from its own logits (tests/test_grade_hostile.py: a patched softmax)."""
+    nb = json.loads((ROOT / "notebooks/cross_entropy.ipynb").read_text())
+    losses = (ROOT / "classifiers/losses.py").read_text()
+    if where == "losses.py":
+        losses += WRONG_AXIS
+    else:
+        [cell] = [c for c in nb["cells"] if "p = L.softmax(logits, 1)" in "".join(c["source"])]
+        cell["source"] = WRONG_AXIS + "".join(cell["source"]).replace("p = L.softmax(", "p = softmax(")
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "classifiers").mkdir()
+    (tmp_path / "classifiers/losses.py").write_text(losses)
+    (tmp_path / "notebooks/cross_entropy.ipynb").write_text(json.dumps(nb))
+    name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
+    [test] = grade.grade_one(tmp_path, grade.Options(), only={name})["tests"]
+    assert test["score"] == score and says in test["output"], test
+
+
 @pytest.mark.slow
 def test_bench_grade_runs_and_reports(capsys):
     import runpy

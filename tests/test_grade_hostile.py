@@ -530,6 +530,16 @@ def test_code_that_computes_nothing_earns_nothing():
     assert len(judged) == 22, [t["name"] for t in judged]     # every test of form of every stub that has one
 
 
+@pytest.mark.parametrize("fixture", ["hostile_cell_patches_softmax", "hostile_cell_patches_numpy"])
+def test_a_notebook_answer_is_judged_against_the_graders_own_reference(fixture):
+    """The gradient cell replaces L.softmax (with a constant, or with the one-hot targets after patching
+    numpy's comparisons and exp) and answers (p - onehot) / N from it: before, the grader took the p the
+    child reported after the cell as the reference, and gave the point with no derivation."""
+    name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
+    [test] = grade.grade_one(SUBMISSIONS / fixture, grade.Options(limits=LIMITS), only={name})["tests"]
+    assert test["score"] == 0 and "it matches no known mistake" in test["output"], test
+
+
 # ---------------------------------------------------------------- the batch survives, the feedback is printable
 
 def test_feedback_is_printed_safely(tmp_path, sandboxed):
