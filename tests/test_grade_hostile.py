@@ -518,16 +518,19 @@ def test_the_speed_test_cannot_be_faked(fixture, sandboxed):
 
 # ---------------------------------------------------------------- a form without values
 
-def test_code_that_computes_nothing_earns_nothing():
+@pytest.mark.parametrize("fixture, only, form_tests", [("hostile_constant_stubs", None, 22),
+                                                       ("hostile_public_only", SOFTMAX, 9)])
+def test_code_that_computes_nothing_earns_nothing(fixture, only, form_tests):
     """Losses returning (0.0, zeros of W's shape), layers' losses returning (0.0, zeros), constant softmax
     and log_softmax, uniform probabilities: before, each loss got "inputs unmodified" and "scalar loss and
-    dW of W's shape" (8 points for four stubs) and the layers' softmax_loss its stability. A property about
+    dW of W's shape" (8 points for four stubs, 9 / 77 in all with the layers' softmax_loss's stability);
+    and so did softmax losses right only on inputs as small as the public cases' (4 / 23). A property about
     form is credited only where the values it was judged on are right or a known mistake."""
-    result = grade.grade_one(SUBMISSIONS / "hostile_constant_stubs", grade.Options(limits=LIMITS))
+    result = grade.grade_one(SUBMISSIONS / fixture, grade.Options(limits=LIMITS), only=only)
     assert result["score"] == 0, [(t["name"], t["output"]) for t in result["tests"] if t["score"]]
     form = {prop.name for exercise in EXERCISES for prop in exercise.properties if prop.vouched_by}
     judged = [t for t in result["tests"] if t["name"].split(": ", 1)[1] in form and "not credited" in t["output"]]
-    assert len(judged) == 22, [t["name"] for t in judged]     # every test of form of every stub that has one
+    assert len(judged) == form_tests, [t["name"] for t in judged]     # every test of form, each function's
 
 
 @pytest.mark.parametrize("fixture", ["hostile_cell_patches_softmax", "hostile_cell_patches_numpy"])
