@@ -187,11 +187,13 @@ def test_the_notebook_cell_is_not_judged_against_a_softmax_it_replaced(tmp_path,
     monkeypatch.setattr(local, "ROOT", tmp_path)
     monkeypatch.setattr(losses, "softmax", losses.softmax)      # the cell replaces it for this process
     (tmp_path / "notebooks").mkdir()
-    cell = "L.softmax = lambda input, dim: np.full(np.shape(input), 0.25)\nby_hand = (L.softmax(logits, 1) - np.eye(3)[targets]) / len(targets)"
+    cell = ("L.softmax = lambda input, dim: np.full(np.shape(input), 0.25)\n"
+            "by_hand = (L.softmax(logits, 1) - np.eye(3)[targets]) / len(targets)")
     (tmp_path / "notebooks/cross_entropy.ipynb").write_text(notebook([
         heading("## The gradient, softmax minus one-hot"), code(cell)]))
     o = checks.run_all(["cross_entropy"])[0]
-    assert o.verdict == checks.FAIL and "it matches no known mistake" in dict(o.failed)["the gradient by hand"], o.report()
+    why = dict(o.failed)["the gradient by hand"]
+    assert o.verdict == checks.FAIL and "it matches no known mistake" in why, o.report()
 
 
 def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():
