@@ -533,14 +533,19 @@ def test_code_that_computes_nothing_earns_nothing(fixture, only, form_tests):
     assert len(judged) == form_tests, [t["name"] for t in judged]     # every test of form, each function's
 
 
-@pytest.mark.parametrize("fixture", ["hostile_cell_patches_softmax", "hostile_cell_patches_numpy"])
-def test_a_notebook_answer_is_judged_against_the_graders_own_reference(fixture):
+@pytest.mark.parametrize("fixture, says", [
+    ("hostile_cell_patches_softmax", "it matches no known mistake"),
+    ("hostile_cell_patches_numpy", "it matches no known mistake"),
+    ("hostile_cell_replaces_softmax", "likely p is normalised over the wrong axis")])
+def test_a_notebook_answer_is_judged_against_the_graders_own_reference(fixture, says):
     """The gradient cell replaces L.softmax (with a constant, or with the one-hot targets after patching
     numpy's comparisons and exp) and answers (p - onehot) / N from it: before, the grader took the p the
-    child reported after the cell as the reference, and gave the point with no derivation."""
+    child reported after the cell as the reference, and gave the point with no derivation. Nor does a cell
+    that puts a softmax with a known mistake in its place have that mistake set aside as losses.softmax's:
+    p is the submitted function's, taken before the cell runs (the cell's own answer from it scored 1)."""
     name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
     [test] = grade.grade_one(SUBMISSIONS / fixture, grade.Options(limits=LIMITS), only={name})["tests"]
-    assert test["score"] == 0 and "it matches no known mistake" in test["output"], test
+    assert test["score"] == 0 and says in test["output"], test
 
 
 # ---------------------------------------------------------------- the batch survives, the feedback is printable
