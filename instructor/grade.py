@@ -4,7 +4,8 @@ Grades each exercise (``checks/exercises/``) of each submission: the student's c
 sandboxed child process (``instructor.sandbox``) on cases drawn from the submission's content hash
 (``instructor.context``), and the exercise's own properties judge the results against the
 answers its definition computes here, naming the likely mistake. One submission gives
-Gradescope's results.json with ``--json``; many give a gradebook with ``--csv``. Exits 2 when
+Gradescope's results.json with ``--json``; many give a gradebook with ``--csv``. The maximum is the
+assignment's, whichever layout a submission comes in, unless ``--layout cs231n``. Exits 2 when
 a submission could not be read (its results.json, gradebook row and score 0 are written all the
 same), or when no sandbox can run (nothing is graded then, unless ``--no-sandbox``).
 """
@@ -38,10 +39,15 @@ UNREADABLE = 2      # the exit status when a submission could not be read, or wh
 TIMED_ROUNDS = 5    # a timed case is timed this many times, on inputs of its own each, the fastest judged
 
 
+#: what --layout grades: the whole assignment (an exercise not found scores 0), or CS231n's assignment alone
+LAYOUTS = ("package", "cs231n")
+
+
 @dataclass
 class Options:
     accept_half_reg: bool = False
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
+    layout: str = "package"     # chosen by the instructor, never by the submission's own layout
 
 
 SHIMS = [  # (pattern in the source, what the child supplies)
@@ -182,7 +188,7 @@ def judge(exercise, ctx, note=""):
     out = []
     for prop in exercise.properties:
         try:
-            text, score = prop.judge(ctx), prop.points
+            text, score = prop.verdict(ctx), prop.points
         except Failed as exc:
             text, score = str(exc), 0
         except Exception as exc:      # noqa: BLE001 - a value no judge expected costs this test only
@@ -193,7 +199,7 @@ def judge(exercise, ctx, note=""):
 
 def grade_exercise(sub, exercise, options, temp):
     """The tests of one exercise of one submission."""
-    if sub.layout == "cs231n" and not exercise.cs231n:
+    if options.layout == "cs231n" and not exercise.cs231n:
         return []                       # CS231n's assignment has no such exercise
     path = exercise.path
     if path not in sub.files:
@@ -367,6 +373,9 @@ def parse_args(argv):
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="grade N submissions at a time")
     parser.add_argument("--accept-half-reg", action="store_true",
                         help="accept the 0.5 * reg * sum(W**2) convention in the regularization tests")
+    parser.add_argument("--layout", choices=LAYOUTS, default="package",
+                        help="package: every exercise of this assignment, whichever layout a submission "
+                             "comes in (one not found scores 0); cs231n: CS231n's assignment 1 alone")
     parser.add_argument("--timeout", type=float, default=20.0, metavar="S", help="wall-clock limit per case")
     parser.add_argument("--memory-mb", type=int, default=3072, metavar="MB",
                         help="memory budget of a submission's processes together")
@@ -431,7 +440,7 @@ def main(argv=None):
     except isolation.SandboxUnavailable as exc:
         print(f"python -m instructor grade: {exc}", file=sys.stderr)
         return UNREADABLE
-    options = Options(accept_half_reg=args.accept_half_reg, limits=limits)
+    options = Options(accept_half_reg=args.accept_half_reg, limits=limits, layout=args.layout)
     try:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             results = list(pool.map(lambda p: grade_safely(p, options), args.submissions))

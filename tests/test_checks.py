@@ -11,7 +11,7 @@ import checks
 from checks import local
 from checks.__main__ import main as checks_main
 from checks.exercises import by_name
-from classifiers import linear_classifier, linear_svm, losses, softmax
+from classifiers import layers, linear_classifier, linear_svm, losses, softmax
 
 
 def outcome(name):
@@ -54,6 +54,18 @@ def test_every_failing_property_is_reported_with_the_ones_that_hold(monkeypatch,
     assert "[FAIL] svm_loss_naive (classifiers/linear_svm.py)" in out
     assert "    FAIL  regularization in the loss: the regularization adds" in out
     assert "    ok    loss value" in out
+
+
+def test_a_form_is_not_credited_to_code_that_computes_nothing(monkeypatch):
+    """As in the grader (tests/submissions/hostile_constant_stubs): (0.0, zeros of W's shape) used to pass
+    "inputs unmodified" and "scalar loss and dW of W's shape" here too."""
+    monkeypatch.setattr(softmax, "softmax_loss_vectorized", lambda W, X, y, reg: (0.0, np.zeros_like(W)))
+    monkeypatch.setattr(layers, "softmax_loss", lambda x, y: (0.0, np.zeros_like(x)))
+    for name in ("softmax_loss_vectorized", "softmax_loss"):
+        o = outcome(name)
+        assert o.passed == [], o.report()
+        form = [prop.name for prop in by_name(name).properties if prop.vouched_by]
+        assert all("is not credited: on " in dict(o.failed)[prop] for prop in form), o.report()
 
 
 def test_unknown_exercise_names_the_known_ones(capsys):
@@ -167,6 +179,21 @@ def test_the_notebook_cell_runs_and_its_mistake_is_named(tmp_path, monkeypatch, 
         heading("## The gradient, softmax minus one-hot"), code(cell)]))
     o = checks.run_all(["cross_entropy"])[0]
     assert o.verdict == checks.FAIL and says in dict(o.failed)["the gradient by hand"], o.report()
+
+
+def test_the_notebook_cell_is_not_judged_against_a_softmax_it_replaced(tmp_path, monkeypatch):
+    """As in the grader (tests/submissions/hostile_cell_patches_softmax): a constant L.softmax and an answer
+    from it used to pass, p read back from the replaced function."""
+    monkeypatch.setattr(local, "ROOT", tmp_path)
+    monkeypatch.setattr(losses, "softmax", losses.softmax)      # the cell replaces it for this process
+    (tmp_path / "notebooks").mkdir()
+    cell = ("L.softmax = lambda input, dim: np.full(np.shape(input), 0.25)\n"
+            "by_hand = (L.softmax(logits, 1) - np.eye(3)[targets]) / len(targets)")
+    (tmp_path / "notebooks/cross_entropy.ipynb").write_text(notebook([
+        heading("## The gradient, softmax minus one-hot"), code(cell)]))
+    o = checks.run_all(["cross_entropy"])[0]
+    why = dict(o.failed)["the gradient by hand"]
+    assert o.verdict == checks.FAIL and "it matches no known mistake" in why, o.report()
 
 
 def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():

@@ -61,7 +61,7 @@ def test_released_edition_scores_zero_exactly_on_its_unwritten_exercises(tmp_pat
 
 
 def test_old_cs231n_layout_graded_with_shims_named():
-    result = grade.grade_one(SUBMISSIONS / "cs231n_old", grade.Options())
+    result = grade.grade_one(SUBMISSIONS / "cs231n_old", grade.Options(layout="cs231n"))
     assert failures(result) == {}
     assert result["score"] == sum(t["max_score"] for t in result["tests"]) == CS231N_TOTAL == 51
     assert "CS231n's assignment layout" in result["output"]
@@ -71,6 +71,24 @@ def test_old_cs231n_layout_graded_with_shims_named():
     assert "xrange (= range)" in svm and "past.builtins" not in svm
     names = {t["name"].split(":")[0] for t in result["tests"]}       # what CS231n's assignment lacks costs nothing
     assert not names & {e.name for e in EXERCISES if not e.cs231n}
+
+
+@pytest.mark.parametrize("fixture", ["cs231n_old", "hostile_smaller_assignment"])
+def test_the_maximum_is_the_assignments_whatever_the_layout(tmp_path, fixture, capsys):
+    """Three files in CS231n's layout, or in this package's with one moved into cs231n/classifiers/: the
+    exercises they lack score 0, saying they were not found, unless the instructor grades CS231n's
+    assignment (--layout cs231n). Before, the submission's layout chose: the fixture got "51 / 51"."""
+    out = tmp_path / "results.json"
+    assert grade.main([str(SUBMISSIONS / fixture), "--json", str(out), "--quiet"]) == 0
+    results = json.loads(out.read_text())
+    assert results["score"] == CS231N_TOTAL and results["output"].startswith(f"51 / {TOTAL}.")
+    lacking = {t["name"].split(": ")[0]: t["output"] for t in results["tests"] if t["score"] < t["max_score"]}
+    assert set(lacking) == {e.name for e in EXERCISES if not e.cs231n}
+    assert all(re.fullmatch(r"not submitted \(\S+ was not found in the submission\)|\S+ is missing from \S+", why)
+               for why in lacking.values()), lacking
+    assert grade.main([str(SUBMISSIONS / fixture), "--json", str(out), "--quiet", "--layout", "cs231n"]) == 0
+    assert json.loads(out.read_text())["output"].startswith(f"51 / {CS231N_TOTAL}.")
+    assert f"51 / {CS231N_TOTAL}." in capsys.readouterr().out
 
 
 def test_regrade_gives_the_same_scores_and_feedback():
@@ -277,6 +295,52 @@ def test_the_notebook_cell_is_graded_by_running_it(tmp_path):
     assert test["score"] == 0 and "the one-hot term is missing" in test["output"], test
 
 
+WRONG_AXIS = """
+
+def softmax(input, dim, return_grad=False, grad_output=None):
+    e = np.exp(input - input.max(axis=dim, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)     # always axis 0, whatever dim is
+"""
+
+
+def test_a_right_gradient_by_hand_needs_no_losses_softmax(tmp_path):
+    """The cell computes its own softmax; losses.softmax is the edition's, not written yet: before, asking it
+    for p after the cell charged the right answer "not written yet"."""
+    cell = ("e = np.exp(logits - logits.max(axis=1, keepdims=True))\np = e / e.sum(axis=1, keepdims=True)\n"
+            "by_hand = (p - np.eye(3)[targets]) / len(targets)\n")
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "## The gradient, softmax minus one-hot"},
+             {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": cell}]
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks/cross_entropy.ipynb").write_text(json.dumps({"cells": cells, "metadata": {},
+                                                                       "nbformat": 4, "nbformat_minor": 5}))
+    name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
+    [test] = grade.grade_one(tmp_path, grade.Options(), only={name})["tests"]
+    assert test["score"] == 1, test
+
+
+@pytest.mark.parametrize("where, score, says", [
+    ("losses.py", 1, "by_hand follows from your losses.softmax, which is wrong"),
+    ("the cell", 0, "likely p is normalised over the wrong axis, the examples, instead of the classes")])
+def test_a_gradient_by_hand_from_a_wrong_softmax_is_charged_once(tmp_path, where, score, says):
+    """(p - onehot) / N with p normalised over the examples: not charged again where it is the student's
+    losses.softmax that does so (its own tests charge it); charged where losses.softmax is right. Either way
+    the references are the grader's, from its own logits (tests/test_grade_hostile.py: a patched softmax)."""
+    nb = json.loads((ROOT / "notebooks/cross_entropy.ipynb").read_text())
+    losses = (ROOT / "classifiers/losses.py").read_text()
+    if where == "losses.py":
+        losses += WRONG_AXIS
+    else:
+        [cell] = [c for c in nb["cells"] if "p = L.softmax(logits, 1)" in "".join(c["source"])]
+        cell["source"] = WRONG_AXIS + "".join(cell["source"]).replace("p = L.softmax(", "p = softmax(")
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "classifiers").mkdir()
+    (tmp_path / "classifiers/losses.py").write_text(losses)
+    (tmp_path / "notebooks/cross_entropy.ipynb").write_text(json.dumps(nb))
+    name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
+    [test] = grade.grade_one(tmp_path, grade.Options(), only={name})["tests"]
+    assert test["score"] == score and says in test["output"], test
+
+
 @pytest.mark.slow
 def test_bench_grade_runs_and_reports(capsys):
     import runpy
@@ -286,7 +350,7 @@ def test_bench_grade_runs_and_reports(capsys):
     assert "100 submissions with --jobs 2 (extrapolated)" in out
     assert figures["batch"] > 0 and figures["per"] == pytest.approx(figures["batch"] / 5)
     # the fifth carries log10 in softmax_loss_naive: its loss value test fails, and only it
-    assert re.search(rf"student004: {CS231N_TOTAL - 2:g} / {CS231N_TOTAL:g}", out), out
+    assert re.search(rf"student004: {CS231N_TOTAL - 2:g} / {TOTAL:g}", out), out
 
 
 def test_answers_report_reads_a_cs231n_layout_hand_in(tmp_path):

@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from checks import values
+from checks.exercises import EXERCISES
 from conftest import account, require
 from instructor import grade, gradescope, harness, sandbox
 
@@ -168,9 +169,9 @@ def test_a_file_too_deep_to_parse_costs_its_functions_only(tmp_path):
     result = grade.grade_safely(folder, grade.Options(limits=LIMITS))
     assert not result.get("unreadable"), result["output"]
     for t in result["tests"]:
-        if t["name"].startswith("softmax_loss"):
+        if t["name"].split(":")[0] in SOFTMAX:
             assert t["score"] == 0 and "could not be imported" in t["output"], t
-        elif t["name"].startswith("svm_loss"):
+        elif t["name"].startswith("svm_loss_"):
             assert t["score"] == t["max_score"], t
 
 
@@ -182,8 +183,8 @@ def test_megabytes_of_printing_are_drained_and_graded():
 def test_patched_numpy_comparisons_do_not_reach_the_grader():
     tests = grade_softmax(SUBMISSIONS / "hostile_patch_numpy")
     scores = {t["name"].split(": ")[1]: t["score"] for t in tests["softmax_loss_naive"]}
-    # it returns 0.0 and zeros: only the tests that do not judge the values pass
-    assert {k for k, v in scores.items() if v} == {"inputs unmodified", "scalar loss and dW of W's shape"}
+    # it returns 0.0 and zeros: nothing, not even the tests of its form (tests/submissions/hostile_constant_stubs)
+    assert not any(scores.values()), scores
     assert all(t["score"] == t["max_score"] for t in tests["softmax_loss_vectorized"])
     assert np.allclose(0.0, 1.0) is False     # and this process's numpy is untouched
 
@@ -207,7 +208,7 @@ def test_fake_results_json_is_replaced_by_the_graders_own(tmp_path):
     written = json.loads(results.read_text())
     assert written["score"] < 1000
     assert "everything" not in {t["name"] for t in written["tests"]}
-    assert len(written["tests"]) == 43
+    assert len(written["tests"]) == sum(len(e.properties) for e in EXERCISES if not e.manual)
 
 
 def test_hostile_submission_does_not_change_another_submissions_score(tmp_path):
@@ -517,6 +518,38 @@ def test_the_speed_test_cannot_be_faked(fixture, sandboxed):
         assert "too slow for a vectorized version" in speed["output"]
 
 
+# ---------------------------------------------------------------- a form without values
+
+@pytest.mark.parametrize("fixture, only, form_tests", [("hostile_constant_stubs", None, 22),
+                                                       ("hostile_public_only", SOFTMAX, 9)])
+def test_code_that_computes_nothing_earns_nothing(fixture, only, form_tests):
+    """Losses returning (0.0, zeros of W's shape), layers' losses returning (0.0, zeros), constant softmax
+    and log_softmax, uniform probabilities: before, each loss got "inputs unmodified" and "scalar loss and
+    dW of W's shape" (8 points for four stubs, 9 / 77 in all with the layers' softmax_loss's stability);
+    and so did softmax losses right only on inputs as small as the public cases' (4 / 23). A property about
+    form is credited only where the values it was judged on are right or a known mistake."""
+    result = grade.grade_one(SUBMISSIONS / fixture, grade.Options(limits=LIMITS), only=only)
+    assert result["score"] == 0, [(t["name"], t["output"]) for t in result["tests"] if t["score"]]
+    form = {prop.name for exercise in EXERCISES for prop in exercise.properties if prop.vouched_by}
+    judged = [t for t in result["tests"] if t["name"].split(": ", 1)[1] in form and "not credited" in t["output"]]
+    assert len(judged) == form_tests, [t["name"] for t in judged]     # every test of form, each function's
+
+
+@pytest.mark.parametrize("fixture, says", [
+    ("hostile_cell_patches_softmax", "it matches no known mistake"),
+    ("hostile_cell_patches_numpy", "it matches no known mistake"),
+    ("hostile_cell_replaces_softmax", "likely p is normalised over the wrong axis")])
+def test_a_notebook_answer_is_judged_against_the_graders_own_reference(fixture, says):
+    """The gradient cell replaces L.softmax (with a constant, or with the one-hot targets after patching
+    numpy's comparisons and exp) and answers (p - onehot) / N from it: before, the grader took the p the
+    child reported after the cell as the reference, and gave the point with no derivation. Nor does a cell
+    that puts a softmax with a known mistake in its place have that mistake set aside as losses.softmax's:
+    p is the submitted function's, taken before the cell runs (the cell's own answer from it scored 1)."""
+    name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
+    [test] = grade.grade_one(SUBMISSIONS / fixture, grade.Options(limits=LIMITS), only={name})["tests"]
+    assert test["score"] == 0 and says in test["output"], test
+
+
 # ---------------------------------------------------------------- the batch survives, the feedback is printable
 
 def test_feedback_is_printed_safely(tmp_path, sandboxed):
@@ -572,7 +605,7 @@ def test_a_notebook_of_odd_cells_costs_nothing_else(tmp_path):
     shutil.copy(SUBMISSIONS / "cs231n_old/cs231n/classifiers/softmax.py", folder)
     result = grade.grade_safely(folder, grade.Options(limits=LIMITS))
     assert not result.get("unreadable"), result["output"]
-    assert all(t["score"] == t["max_score"] for t in result["tests"] if t["name"].startswith("softmax_loss")), \
+    assert all(t["score"] == t["max_score"] for t in result["tests"] if t["name"].split(":")[0] in SOFTMAX), \
         [t["output"] for t in result["tests"]]
 
 

@@ -205,7 +205,12 @@ GRADIENT_MISTAKES = {
     "gradsum": "the gradient is not divided by N",
     "sign": "the gradient has the wrong sign",
     "onehot": "the one-hot term is missing: the correct class's logit has its own -1",
+    "softmaxaxis": "p is normalised over the wrong axis, the examples, instead of the classes",
 }
+
+
+#: the mistakes of losses.softmax that by_hand may follow from without being charged here
+SOFTMAX_MISTAKES = {"softmaxaxis"}
 
 
 def gradient_cases(rng, public):
@@ -215,27 +220,41 @@ def gradient_cases(rng, public):
 
 def call_gradient_cell(cells, case):
     """Run the cell's code with the case's logits and targets, as the notebook would; return by_hand,
-    and the student's losses.softmax of the logits (so a mistake there is not charged here)."""
+    and the submitted losses.softmax of the logits, taken before the cell runs (it may replace
+    L.softmax) and left out when it raises: it says which of the grader's own references applies (a
+    known mistake there is not charged here), never what the reference is."""
     from classifiers import losses
     from gradient_check import eval_numerical_gradient_array, rel_error
     code = cell_under(cells, GRADIENT_HEADING, "by_hand")
+    try:
+        p = losses.softmax(case.inputs["logits"].copy(), 1)
+    except Exception:         # noqa: BLE001 - not written yet, or broken: the cell may not need it
+        p = None
     names = {"np": np, "L": losses, "eval_numerical_gradient_array": eval_numerical_gradient_array,
              "rel_error": rel_error, "logits": case.inputs["logits"].copy(), "targets": case.inputs["targets"].copy()}
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(code, GRADIENT_HEADING, "exec"), names)          # noqa: S102 - the student's own cell
     if "by_hand" not in names:
         raise Failed("the cell ran but did not set by_hand")
-    return {"by_hand": names["by_hand"], "p": losses.softmax(case.inputs["logits"].copy(), 1)}
+    return {"by_hand": names["by_hand"]} if p is None else {"by_hand": names["by_hand"], "p": p}
 
 
 def gradient_by_hand(ctx):
+    """by_hand against the gradient the grader computes from its own logits and targets; one computed
+    right from a softmax with a known mistake passes where the student's losses.softmax shows that same
+    mistake (the losses.softmax tests charge it). What the child reports of p only selects among the
+    grader's references: a cell that replaces L.softmax and answers from it earns nothing."""
     got, want = ctx.value("main", "by_hand"), ctx.want("main", "by_hand")
     if close(got, want):
         return "by_hand equals (p - onehot) / N"
-    p, targets = ctx.value("main", "p"), ctx.inputs("main")["targets"]
-    if np.shape(p) == (len(targets), 3) and close(got, (p - np.eye(3)[targets]) / len(targets)):
-        return "by_hand follows from your losses.softmax, which is wrong (its own tests say how)"
     labels = ctx.name_mistake("main", "by_hand", got)
+    if labels and set(labels) <= SOFTMAX_MISTAKES:
+        try:
+            same = ctx.name_mistake("main", "p", ctx.value("main", "p")) == labels
+        except Failed:
+            same = False
+        if same:
+            return "by_hand follows from your losses.softmax, which is wrong (its own tests say how)"
     what = f"likely {ctx.exercise.explain(labels)}" if labels else "it matches no known mistake"
     raise Failed(f"by_hand is not the gradient of the mean cross-entropy: {what}; {differ('by_hand', want, got)}")
 
@@ -252,13 +271,20 @@ EXERCISES = [
 # ---------------------------------------------------------------- the answers (never released)
 
 
+def _softmax(logits, axis, max_axis):
+    shifted = logits - logits.max(axis=max_axis, keepdims=True)
+    return np.exp(shifted) / np.exp(shifted).sum(axis=axis, keepdims=True)
+
+
 def gradient_answers(case):
+    """by_hand, right and with each mistake, and p = softmax(logits): both from the grader's own inputs."""
     logits, targets = case.inputs["logits"], case.inputs["targets"]
-    p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
+    p = _softmax(logits, 1, 1)
     onehot, n = np.eye(3)[targets], len(targets)
+    wrong_axis = [_softmax(logits, 0, max_axis) for max_axis in (0, 1)]
     return {"by_hand": [((), (p - onehot) / n), (("gradsum",), p - onehot), (("sign",), (onehot - p) / n),
-                        (("onehot",), p / n)]}
+                        (("onehot",), p / n)] + [(("softmaxaxis",), (q - onehot) / n) for q in wrong_axis],
+            "p": [((), p)] + [(("softmaxaxis",), q) for q in wrong_axis]}
 
 
 EXERCISES[1].answers = gradient_answers
