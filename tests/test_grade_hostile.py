@@ -456,6 +456,40 @@ def test_nothing_is_left_in_world_writable_folders_in_user_mode(tmp_path):
         shutil.rmtree(outer)
 
 
+def test_a_classmates_box_cannot_be_read_in_user_mode(tmp_path):
+    """User mode, two accounts of one primary group, --jobs 2: it finds the classmate's child in the process
+    table and reads the classmate's softmax.py from that child's box. Before, each box was the group's to
+    read (root's, mode 0750): with no code of its own it scored what the classmate scored on softmax."""
+    require(os.geteuid() == 0, "user mode needs root")
+    accounts = [account(name, group="grader-mates") for name in ("grader-mate-a", "grader-mate-b")]
+    assert accounts[0][1] == accounts[1][1]
+    mate, book = classmate(tmp_path), tmp_path / "grades.csv"
+    hostile = copy_with(tmp_path, "hostile_read_classmate_box", SECONDS=8)
+    done = run_grader(grader_copy(tmp_path), [hostile, mate, "--jobs", "2", "--sandbox", "user", "--sandbox-user",
+                                              "grader-mate-a,grader-mate-b", "--csv", book, "--quiet"])
+    assert done.returncode == 0, done.stderr
+    assert gradebook(book) == {str(hostile): 0.0, str(mate): 51.0}
+
+
+def test_accounts_the_grader_cannot_keep_apart(tmp_path):
+    """One uid named twice would run two children as one account, each able to signal and read the other, and
+    an account that runs other processes would have them killed and counted: the first is graded one child
+    at a time, with one line saying so; the second is refused."""
+    require(os.geteuid() == 0, "user mode needs root")
+    uid, gid = account("student")
+    done = run_grader(ROOT, ["no-such-submission", "--sandbox", "user", "--sandbox-user", f"student,{uid}"])
+    notes = [line for line in done.stderr.decode().splitlines() if line.startswith("note:")]
+    assert notes == [f"note: --sandbox-user {uid} is uid {uid}, as student is: its children run one at a time"]
+    sleeper = subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "sleep", "60"])
+    try:
+        done = run_grader(ROOT, ["no-such-submission", "--sandbox", "user", "--sandbox-user", "student"])
+        assert done.returncode == 2 and f"the account 'student' runs processes (pid {sleeper.pid})" in \
+            done.stderr.decode(), done.stderr
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
 def test_one_disk_budget_for_the_scratch_folder(tmp_path, sandboxed):
     """Each call writes 40 files of 900 KB (each under the 1 MB file limit) into its working folder, then
     into /tmp and /dev/shm: before the sandbox, 36 MB each, with full marks."""
