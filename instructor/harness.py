@@ -12,10 +12,11 @@ exercise's baseline.
 
 The protocol, one case at a time:
 - grader -> child, on REQUEST_FD: a JSON line {"case", "options", "arrays": [[name, dtype, shape,
-  offset]], "size"} followed by ``size`` bytes holding the arrays. A case's inputs arrive only
+  offset]], "size", "limit"} followed by ``size`` bytes holding the arrays. A case's inputs arrive only
   when the grader starts that case (and its clock, for a timed case).
 - child -> grader, on RESULT_FD: JSON lines {"event": "ready" | "import" | "result", ...}; the
-  outputs as ``checks.values`` encodes them (numbers, .npy bytes saved with allow_pickle=False).
+  outputs as ``checks.values`` encodes them (numbers, .npy bytes saved with allow_pickle=False). A
+  result line longer than the case header's "limit" would be dropped: an error saying so is sent instead.
 Nothing here computes an answer or decides a grade, and nothing here times anything: the grader
 judges the values and keeps the time itself.
 """
@@ -209,7 +210,8 @@ class Channel:
             data = data[os.write(self.fd, data):]
 
     def receive(self, np):
-        """The next case: (index, options, {name: array}), or None when the grader has no more."""
+        """The next case: (index, options, {name: array}, the longest result line the grader reads for it), or
+        None when the grader has no more."""
         line = self.requests.readline()
         if not line:
             return None
@@ -224,7 +226,7 @@ class Channel:
         arrays = {name: np.frombuffer(payload, np.dtype(dtype), int(np.prod(shape, dtype=np.int64)),
                                       offset).reshape(shape)
                   for name, dtype, shape, offset in header["arrays"]}
-        return header["case"], header["options"], arrays
+        return header["case"], header["options"], arrays, header["limit"]
 
 
 def load(exercise, root):
@@ -275,13 +277,19 @@ def main():
         request = channel.receive(np)
         if request is None:
             return
-        index, options, inputs = request
+        index, options, inputs, limit = request
         try:
             out = call(target, Case(str(index), inputs, options))
             message = {"event": "result", "case": index, "ok": True,
                        "out": {key: values.encode(value) for key, value in out.items()}}
         except BaseException as exc:   # the submission's exception, whatever it is, costs this case
             message = {"event": "result", "case": index, "ok": False, "error": describe(exc)}
+        size = len(json.dumps(message))
+        if size > limit:        # the grader would drop the line: say why instead
+            message = {"event": "result", "case": index, "ok": False,
+                       "error": f"it returned {size / 1e6:.1f} MB of values, more than the grader reads for this "
+                                f"case ({limit / 1e6:.1f} MB, a few times its inputs): an array with a dimension "
+                                f"too many?"}
         channel.send(message)
 
 

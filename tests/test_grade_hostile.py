@@ -596,6 +596,34 @@ def test_a_long_or_deep_line_on_the_results_pipe_costs_nothing(tmp_path, count, 
     assert all(t["score"] == t["max_score"] for t in tests), [t["output"] for t in tests]
 
 
+PEAK = """import json, resource, sys
+from instructor import grade, sandbox
+limits = sandbox.Limits(timeout=20.0, isolation=sys.argv[2])
+result = grade.grade_one(sys.argv[1], grade.Options(limits=limits), only={"softmax_loss_naive"})
+print(json.dumps([result["score"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6]))
+"""
+
+
+def grader_peak(folder):
+    """(score, the grader's own peak resident memory in MB) of grading softmax_loss_naive in a process of its own."""
+    done = subprocess.run([sys.executable, "-c", PEAK, str(folder), sandbox.DEFAULT_ISOLATION], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_the_graders_memory_is_bounded_whatever_a_child_sends(tmp_path):
+    """The first call writes one valid JSON line of 24 MB, a list of empty lists, into the results pipe, then
+    every call answers right: before, the grader parsed it, and its own peak memory went from 55 MB to 759 MB
+    (the line allowed up to 256 MB: 7.5 GB for each job). Now a line past what a result of its case can take
+    is dropped unread, and one of many brackets is not parsed: the grader stays within 30 MB of its peak on
+    a right submission (the README's bound for the largest case)."""
+    score, honest = grader_peak(SUBMISSIONS / "cs231n_old")
+    hostile_score, hostile = grader_peak(copy_with(tmp_path, "hostile_big_json", MB=24))
+    assert hostile_score == score == 11
+    assert hostile < honest + 30, (honest, hostile)
+
+
 def test_a_notebook_of_odd_cells_costs_nothing_else(tmp_path):
     """softmax.ipynb whose cells' sources are numbers or an object, beside a right softmax.py: before, reading
     its answers raised TypeError in the grader, and the whole submission got "the grader failed" and 0."""

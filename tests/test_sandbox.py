@@ -131,6 +131,22 @@ def softmax_loss_naive(W, X, y, reg):
     assert [o.out["loss"]["number"] for o in run.outcomes] == [1.0, 2.0]
 
 
+def test_a_result_far_larger_than_its_case_says_so():
+    """A dW of 1000 x 1000 for a W of 3 x 2 (8 MB of values, past the case's 88 KB): the grader would drop the
+    line unread, so the harness sends an error saying why instead (without it the case ran to its time limit)."""
+    source = "import numpy as np\ndef softmax_loss_naive(W, X, y, reg):\n    return 0.0, np.zeros((1000, 1000))\n"
+    error = run_source(source).outcomes[0].error
+    assert error.startswith("it returned 10.7 MB of values, more than the grader reads for this case (0.1 MB"), error
+
+
+def test_a_line_of_many_brackets_is_not_parsed():
+    """Lists of empty lists take the JSON parser 28 times the line: a line with more brackets and commas than
+    any result has is garbled, unparsed, whatever its length."""
+    right = json.dumps({"event": "result", "case": 0, "ok": True, "out": {"loss": {"number": 1.0}}}).encode()
+    assert sandbox.Child._parse(right)["ok"] is True
+    assert sandbox.Child._parse(b'{"event": "x", "lists": [' + b"[]," * 5000 + b"[]]}") == {"event": "garbled"}
+
+
 def test_the_harness_computes_no_right_answer():
     """The harness defines no function that takes a loss's arguments, and the train case's recording loss
     (in the exercise's definition) returns neither the softmax nor the SVM loss or gradient: a submission
