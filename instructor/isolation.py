@@ -218,6 +218,53 @@ def _packages():
     return found
 
 
+def _open_to_all(path):
+    """Whether any account may read ``path``: every folder above it may be crossed by others, and it read."""
+    path = os.path.realpath(path)
+    want = stat.S_IROTH | (stat.S_IXOTH if os.path.isdir(path) else 0)
+    while True:
+        if os.stat(path).st_mode & want != want:
+            return False
+        if path == os.path.dirname(path):
+            return True
+        path, want = os.path.dirname(path), stat.S_IXOTH
+
+
+def _link_or_copy(source, target):
+    """``target`` as a hard link to ``source`` where ``source`` is readable to all, else a copy that is."""
+    if os.stat(source).st_mode & stat.S_IROTH:
+        try:
+            return os.link(source, target)
+        except OSError:     # another file system, or links refused
+            pass
+    shutil.copy2(source, target)
+    os.chmod(target, os.stat(target).st_mode | 0o444)
+
+
+@functools.lru_cache(maxsize=1)
+def _runtime():
+    """[(path, name)]: the packages a child gets (``_packages``), where any account may read them. Installed in
+    a folder only its owner may enter (a checkout in ``mktemp -d``, a private home), they are linked or
+    copied into a folder of the grader's that all may read, removed at exit; bubblewrap binds them at
+    /runtime/site, so the child never sees where either is."""
+    found = _packages()
+    if all(_open_to_all(path) for path, _ in found):
+        return found
+    folder = tempfile.mkdtemp(prefix="grader-runtime-")
+    atexit.register(remove_tree, folder)
+    staged = []
+    for path, name in found:
+        target = os.path.join(folder, name)
+        if os.path.isdir(path):
+            shutil.copytree(path, target, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(path, target)
+        staged.append((target, name))
+    for top, dirs, _ in os.walk(folder):
+        os.chmod(top, 0o755)
+    return staged
+
+
 def _prefix_of(python):
     """The installation prefix of a Python binary (``/usr`` for /usr/bin/python3.11)."""
     if os.path.realpath(sys.executable) == python:
@@ -321,7 +368,7 @@ class Isolation:
         argv = [self.python, "-I", "-S", os.path.join(box, script), *map(str, fds)]
         if account is not None:
             argv = [*_as_account(account), "--no-new-privs", "--", *argv]
-        sites = list(dict.fromkeys(os.path.dirname(path) for path, _ in _packages()))
+        sites = list(dict.fromkeys(os.path.dirname(path) for path, _ in self.packages()))
         return argv, dict(env, HOME=scratch, TMPDIR=scratch), scratch, sites
 
     def _binds(self):
@@ -343,9 +390,13 @@ class Isolation:
         for hidden in _site_folders(prefix):
             if any(hidden.startswith(b + "/") for b in bound):
                 args += ["--tmpfs", hidden, "--remount-ro", hidden]
-        for path, name in _packages():
+        for path, name in self.packages():
             args += ["--ro-bind", path, f"/runtime/site/{name}"]
         return args + ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]
+
+    def packages(self):
+        """The runtime's packages: where another account runs the child, where any account may read them."""
+        return _runtime() if self.kind == "user" or self.drop is not None else _packages()
 
     def works(self):
         """Whether a child starts here and imports numpy: (True, "") or (False, what went wrong)."""
