@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from checks import values
+import conftest
 from conftest import account, require
 from instructor import grade, gradescope, harness, sandbox
 
@@ -366,6 +367,50 @@ def test_no_network(tmp_path, sandboxed):
         udp.close()
     assert heard == []
     assert all(t["score"] == t["max_score"] for t in tests["softmax_loss_naive"])
+
+
+@pytest.mark.parametrize("mode", ["namespaces", "user"])
+def test_no_local_sockets(tmp_path, mode):
+    """It connects to an abstract Unix socket and to one in /tmp that any account may write, both this test's,
+    at import and in every call. In user mode, before the network filter refused Unix sockets too, both heard
+    its token: an abstract socket has no permissions, so any service's (or a classmate child's) was open to it."""
+    if mode == "user":
+        require(os.geteuid() == 0, "user mode needs root")
+        account("student")
+    else:
+        require(conftest.sandbox_problem() is None, "the grader's sandbox cannot run here")
+    token = uuid.uuid4().hex
+    path = Path("/tmp") / f"grader-test-{token}.sock"
+    listeners = [socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX)]
+    listeners[0].bind("\0grader-test-" + token)
+    listeners[1].bind(str(path))
+    os.chmod(path, 0o777)
+    heard, stop = [], threading.Event()
+
+    def listen(sock):
+        sock.listen(16)
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                heard.append(sock.accept()[0].recv(100))
+            except OSError:
+                pass
+
+    threads = [threading.Thread(target=listen, args=(sock,)) for sock in listeners]
+    for thread in threads:
+        thread.start()
+    limits = sandbox.Limits(timeout=10.0, isolation=mode, users=("student",) if mode == "user" else ())
+    try:
+        folder = copy_with(tmp_path, "hostile_unix_socket", ABSTRACT=f"grader-test-{token}", PATH=path, TOKEN=token)
+        tests = grade_softmax(folder, limits, only={"softmax_loss_naive"})["softmax_loss_naive"]
+    finally:
+        stop.set()
+        for thread, sock in zip(threads, listeners):
+            thread.join()
+            sock.close()
+        path.unlink()
+    assert heard == []
+    assert all(t["score"] == t["max_score"] for t in tests), [t["output"] for t in tests]
 
 
 def test_one_memory_budget_for_all_the_processes_of_a_submission(tmp_path, sandboxed):
