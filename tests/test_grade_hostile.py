@@ -516,6 +516,16 @@ def test_a_classmates_box_cannot_be_read_in_user_mode(tmp_path):
     assert gradebook(book) == {str(hostile): 0.0, str(mate): 51.0}
 
 
+def test_other_processes_show_their_command_lines_only_in_user_mode():
+    """User mode: every process is in /proc. Of those not of its account (the grader, the trusted reference's
+    child, every other), it reads no environment, working folder, root, open files or memory map."""
+    require(os.geteuid() == 0, "user mode needs root")
+    account("student")
+    limits = sandbox.Limits(timeout=10.0, isolation="user", users=("student",))
+    tests = grade_softmax(SUBMISSIONS / "hostile_proc_snoop", limits, only={"softmax_loss_naive"})
+    assert "read of other processes: []" in tests["softmax_loss_naive"][0]["output"], tests
+
+
 def test_accounts_the_grader_cannot_keep_apart(tmp_path):
     """One uid named twice would run two children as one account, each able to signal and read the other, and
     an account that runs other processes would have them killed and counted: the first is graded one child
