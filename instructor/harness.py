@@ -50,9 +50,9 @@ def limit_resources(task):
 AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 SYSCALLS = {  # the numbers of the calls a filter here names, per architecture
     "x86_64": {"socket": 41, "clone": 56, "unshare": 272, "setns": 308, "io_uring_setup": 425, "clone3": 435,
-               "shmget": 29, "msgget": 68, "memfd_create": 319},
+               "shmget": 29, "msgget": 68, "memfd_create": 319, "mq_open": 240},
     "aarch64": {"socket": 198, "clone": 220, "unshare": 97, "setns": 268, "io_uring_setup": 425, "clone3": 435,
-                "shmget": 194, "msgget": 186, "memfd_create": 279},
+                "shmget": 194, "msgget": 186, "memfd_create": 279, "mq_open": 180},
 }
 
 
@@ -103,9 +103,9 @@ def install_seccomp(rules):
 NO_NETWORK = [("socket", None, 13),
               ("io_uring_setup", None, 1)]            # io_uring can open sockets past the filter
 # memory no process maps is in no process's proportional set size, the memory budget's measure: System V
-# shared memory and message queues (which outlive their processes, and in user mode grading) and memory
-# files are refused (EPERM)
-HIDDEN_MEMORY = [("shmget", None, 1), ("msgget", None, 1), ("memfd_create", None, 1)]
+# shared memory and message queues and POSIX message queues (which outlive their processes, and in user mode
+# grading) and memory files are refused (EPERM)
+HIDDEN_MEMORY = [("shmget", None, 1), ("msgget", None, 1), ("memfd_create", None, 1), ("mq_open", None, 1)]
 
 
 # ---------------------------------------------------------------- Landlock: writes in the scratch folder only

@@ -5,6 +5,7 @@ import) and, where it has one, a right softmax_loss_vectorized that must keep it
 The tests after the first section take the attacks of the sealed-grader issue one class at a
 time; each failed against the grader before the sandbox (instructor/sandbox.py).
 """
+import ctypes
 import json
 import os
 import shutil
@@ -471,6 +472,21 @@ def test_system_v_memory_does_not_outlive_grading_in_user_mode(tmp_path, way):
     finally:
         for kind, ident in system_v_objects(uid):
             subprocess.run(["ipcrm", "-m" if kind == "shm" else "-q", str(ident)], check=False)
+
+
+def test_posix_message_queues_do_not_outlive_grading_in_user_mode(tmp_path):
+    """User mode has no IPC namespace: a POSIX message queue outlives its process and its grading, open to the
+    account's next child (before mq_open was refused, the queue was left, owned by the account; where Landlock
+    holds, made though its opening for writing was refused)."""
+    require(os.geteuid() == 0, "user mode needs root")
+    account("student")
+    token = uuid.uuid4().hex
+    limits = sandbox.Limits(timeout=10.0, isolation="user", users=("student",))
+    tests = grade_softmax(copy_with(tmp_path, "hostile_hidden_memory", WAY="mqueue", MB=1, TOKEN=token), limits,
+                          only={"softmax_loss_naive"})["softmax_loss_naive"]
+    librt = ctypes.CDLL("librt.so.1", use_errno=True)
+    assert librt.mq_unlink(f"/grader-test-{token}".encode()) != 0, "the queue was left"
+    assert all(t["score"] == 0 for t in tests), [t["output"] for t in tests]
 
 
 def test_nothing_is_left_in_world_writable_folders_in_user_mode(tmp_path):
