@@ -45,6 +45,7 @@ MAX_RESULT_BYTES = 256 << 20     # all result lines of one child together
 RESULT_SLACK = 64 << 10          # a result line may take this, plus RESULT_PER_INPUT_BYTE per byte of its case's
 RESULT_PER_INPUT_BYTE = 8        # inputs (the most a right result takes is 14 KB, or 3.7 bytes per input byte)
 MAX_SEPARATORS = 4096            # brackets and commas in a line the grader parses (a right result has under 100)
+MAX_STRAY_LINES = 100            # lines of one child no case asked for (the harness sends one: "ready")
 MAX_OUTPUT_KEPT = 4000           # characters of the child's printing kept for feedback
 WATCH_EVERY = 0.05               # seconds between two looks at a child's memory and disk
 REFERENCE_ROUNDS = 5             # the reference's time is the best of this many calls
@@ -191,6 +192,7 @@ class Child:
         self.open_fds = {self.results, self.output}
         self.buffer, self.unsearched, self.received_bytes, self.printed, self.printed_bytes = bytearray(), 0, 0, [], 0
         self.limit, self.skipping = RESULT_SLACK, False     # the longest line read now; in a line past it
+        self.stray = 0          # lines read that no wait asked for
         self.next_watch, self.ready, self.closed = 0.0, None, False
 
     def await_message(self, wanted, deadline, send=(), limit=RESULT_SLACK):
@@ -277,6 +279,9 @@ class Child:
                 self.ready = message
             if wanted(message):
                 return message, None
+            self.stray += 1     # each costs the grader's own process microseconds: millions, minutes
+            if self.stray > MAX_STRAY_LINES:
+                return None, f"it wrote more than {MAX_STRAY_LINES} lines no case asked for into the results pipe"
 
     @staticmethod
     def _parse(line):

@@ -667,6 +667,20 @@ def test_a_long_or_deep_line_on_the_results_pipe_costs_nothing(tmp_path, count, 
     assert all(t["score"] == t["max_score"] for t in tests), [t["output"] for t in tests]
 
 
+def test_millions_of_short_lines_on_the_results_pipe_are_cut_short(tmp_path):
+    """The first call writes 12 MB of "{}" lines (4 million) into the results pipe: before, the grader parsed
+    each, 8.5 s of its own processor time (for 256 MB, the most it read from a child, three minutes, outside
+    every budget). Now a child is cut off after 100 lines no case asked for (each new child writes them again:
+    after two, the rest are not run)."""
+    start = time.process_time()     # the grader's own processor time: its children are not in it
+    tests = grade_softmax(copy_with(tmp_path, "hostile_long_line", COUNT=4, BLOCK='b"{}\\n" * (1 << 20)'),
+                          sandbox.Limits(timeout=20.0), only={"softmax_loss_naive"})["softmax_loss_naive"]
+    assert time.process_time() - start < 4
+    outputs = [t["output"] for t in tests]
+    assert "it wrote more than 100 lines no case asked for into the results pipe" in outputs[0], outputs
+    assert all(t["score"] == 0 for t in tests), outputs
+
+
 PEAK = """import json, resource, sys
 from instructor import grade, sandbox
 limits = sandbox.Limits(timeout=20.0, isolation=sys.argv[2])
