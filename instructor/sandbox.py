@@ -43,7 +43,8 @@ HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness.py")
 MB = 10 ** 6                     # the unit of every size the grader states
 MAX_RESULT_BYTES = 256 << 20     # all result lines of one child together
 RESULT_SLACK = 64 << 10          # a result line may take this, plus RESULT_PER_INPUT_BYTE per byte of its case's
-RESULT_PER_INPUT_BYTE = 8        # inputs (the most a right result takes is 14 KB, or 3.7 bytes per input byte)
+RESULT_PER_INPUT_BYTE = 8        # inputs (a right result takes at most 14 KB; float64 values of float32 inputs,
+                                 # as base64, 2.7 bytes per input byte)
 MAX_SEPARATORS = 4096            # brackets and commas in a line the grader parses (a right result has under 100)
 MAX_STRAY_LINES = 100            # lines of one child no case asked for (the harness sends one: "ready")
 MAX_OUTPUT_KEPT = 4000           # characters of the child's printing kept for feedback
