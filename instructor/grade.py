@@ -405,6 +405,8 @@ def sealed_limits(args):
     limits = sandbox.Limits(timeout=args.timeout, memory_bytes=args.memory_mb * sandbox.MB,
                             isolation="none" if args.no_sandbox else args.sandbox, users=tuple(args.sandbox_user))
     iso = isolation.find(limits.isolation, limits.users)
+    for note in iso.notes:
+        print(note, file=sys.stderr)
     exposed = isolation.readable_by([os.path.join(REPO, "instructor"), os.path.join(REPO, "classifiers"),
                                    *args.submissions], limits)
     if exposed:

@@ -5,6 +5,7 @@ import) and, where it has one, a right softmax_loss_vectorized that must keep it
 The tests after the first section take the attacks of the sealed-grader issue one class at a
 time; each failed against the grader before the sandbox (instructor/sandbox.py).
 """
+import ctypes
 import html
 import json
 import os
@@ -24,6 +25,7 @@ import numpy as np
 import pytest
 
 from checks import values
+import conftest
 from checks.exercises import EXERCISES
 from conftest import account, require
 from instructor import grade, gradescope, harness, sandbox
@@ -371,6 +373,50 @@ def test_no_network(tmp_path, sandboxed):
     assert all(t["score"] == t["max_score"] for t in tests["softmax_loss_naive"])
 
 
+@pytest.mark.parametrize("mode", ["namespaces", "user"])
+def test_no_local_sockets(tmp_path, mode):
+    """It connects to an abstract Unix socket and to one in /tmp that any account may write, both this test's,
+    at import and in every call. In user mode, before the network filter refused Unix sockets too, both heard
+    its token: an abstract socket has no permissions, so any service's (or a classmate child's) was open to it."""
+    if mode == "user":
+        require(os.geteuid() == 0, "user mode needs root")
+        account("student")
+    else:
+        require(conftest.sandbox_problem() is None, "the grader's sandbox cannot run here")
+    token = uuid.uuid4().hex
+    path = Path("/tmp") / f"grader-test-{token}.sock"
+    listeners = [socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX)]
+    listeners[0].bind("\0grader-test-" + token)
+    listeners[1].bind(str(path))
+    os.chmod(path, 0o777)
+    heard, stop = [], threading.Event()
+
+    def listen(sock):
+        sock.listen(16)
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                heard.append(sock.accept()[0].recv(100))
+            except OSError:
+                pass
+
+    threads = [threading.Thread(target=listen, args=(sock,)) for sock in listeners]
+    for thread in threads:
+        thread.start()
+    limits = sandbox.Limits(timeout=10.0, isolation=mode, users=("student",) if mode == "user" else ())
+    try:
+        folder = copy_with(tmp_path, "hostile_unix_socket", ABSTRACT=f"grader-test-{token}", PATH=path, TOKEN=token)
+        tests = grade_softmax(folder, limits, only={"softmax_loss_naive"})["softmax_loss_naive"]
+    finally:
+        stop.set()
+        for thread, sock in zip(threads, listeners):
+            thread.join()
+            sock.close()
+        path.unlink()
+    assert heard == []
+    assert all(t["score"] == t["max_score"] for t in tests), [t["output"] for t in tests]
+
+
 def test_one_memory_budget_for_all_the_processes_of_a_submission(tmp_path, sandboxed):
     """Each call forks 12 processes of 150 MB: each under the 1 GB limit, together past it. Before the
     sandbox the limit was per process, and the call got full marks."""
@@ -431,6 +477,21 @@ def test_system_v_memory_does_not_outlive_grading_in_user_mode(tmp_path, way):
             subprocess.run(["ipcrm", "-m" if kind == "shm" else "-q", str(ident)], check=False)
 
 
+def test_posix_message_queues_do_not_outlive_grading_in_user_mode(tmp_path):
+    """User mode has no IPC namespace: a POSIX message queue outlives its process and its grading, open to the
+    account's next child (before mq_open was refused, the queue was left, owned by the account; where Landlock
+    holds, made though its opening for writing was refused)."""
+    require(os.geteuid() == 0, "user mode needs root")
+    account("student")
+    token = uuid.uuid4().hex
+    limits = sandbox.Limits(timeout=10.0, isolation="user", users=("student",))
+    tests = grade_softmax(copy_with(tmp_path, "hostile_hidden_memory", WAY="mqueue", MB=1, TOKEN=token), limits,
+                          only={"softmax_loss_naive"})["softmax_loss_naive"]
+    librt = ctypes.CDLL("librt.so.1", use_errno=True)
+    assert librt.mq_unlink(f"/grader-test-{token}".encode()) != 0, "the queue was left"
+    assert all(t["score"] == 0 for t in tests), [t["output"] for t in tests]
+
+
 def test_nothing_is_left_in_world_writable_folders_in_user_mode(tmp_path):
     """User mode: before the child confined its writes to its scratch folder with Landlock, files it left
     in /run/lock and in a world-writable folder inside /tmp stayed after grading (the grader removes what
@@ -457,6 +518,50 @@ def test_nothing_is_left_in_world_writable_folders_in_user_mode(tmp_path):
             if p.exists():
                 p.unlink()
         shutil.rmtree(outer)
+
+
+def test_a_classmates_box_cannot_be_read_in_user_mode(tmp_path):
+    """User mode, two accounts of one primary group, --jobs 2: it finds the classmate's child in the process
+    table and reads the classmate's softmax.py from that child's box. Before, each box was the group's to
+    read (root's, mode 0750): with no code of its own it scored what the classmate scored on softmax."""
+    require(os.geteuid() == 0, "user mode needs root")
+    accounts = [account(name, group="grader-mates") for name in ("grader-mate-a", "grader-mate-b")]
+    assert accounts[0][1] == accounts[1][1]
+    mate, book = classmate(tmp_path), tmp_path / "grades.csv"
+    hostile = copy_with(tmp_path, "hostile_read_classmate_box", SECONDS=8)
+    done = run_grader(grader_copy(tmp_path), [hostile, mate, "--jobs", "2", "--sandbox", "user", "--sandbox-user",
+                                              "grader-mate-a,grader-mate-b", "--csv", book, "--quiet"])
+    assert done.returncode == 0, done.stderr
+    assert gradebook(book) == {str(hostile): 0.0, str(mate): 51.0}
+
+
+def test_other_processes_show_their_command_lines_only_in_user_mode():
+    """User mode: every process is in /proc. Of those not of its account (the grader, the trusted reference's
+    child, every other), it reads no environment, working folder, root, open files or memory map."""
+    require(os.geteuid() == 0, "user mode needs root")
+    account("student")
+    limits = sandbox.Limits(timeout=10.0, isolation="user", users=("student",))
+    tests = grade_softmax(SUBMISSIONS / "hostile_proc_snoop", limits, only={"softmax_loss_naive"})
+    assert "read of other processes: []" in tests["softmax_loss_naive"][0]["output"], tests
+
+
+def test_accounts_the_grader_cannot_keep_apart(tmp_path):
+    """One uid named twice would run two children as one account, each able to signal and read the other, and
+    an account that runs other processes would have them killed and counted: the first is graded one child
+    at a time, with one line saying so; the second is refused."""
+    require(os.geteuid() == 0, "user mode needs root")
+    uid, gid = account("student")
+    done = run_grader(ROOT, ["no-such-submission", "--sandbox", "user", "--sandbox-user", f"student,{uid}"])
+    notes = [line for line in done.stderr.decode().splitlines() if line.startswith("note:")]
+    assert notes == [f"note: --sandbox-user {uid} is uid {uid}, as student is: its children run one at a time"]
+    sleeper = subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "sleep", "60"])
+    try:
+        done = run_grader(ROOT, ["no-such-submission", "--sandbox", "user", "--sandbox-user", "student"])
+        assert done.returncode == 2 and f"the account 'student' runs processes (pid {sleeper.pid})" in \
+            done.stderr.decode(), done.stderr
+    finally:
+        sleeper.kill()
+        sleeper.wait()
 
 
 def test_one_disk_budget_for_the_scratch_folder(tmp_path, sandboxed):
@@ -595,6 +700,48 @@ def test_a_long_or_deep_line_on_the_results_pipe_costs_nothing(tmp_path, count, 
                           sandbox.Limits(timeout=20.0), only={"softmax_loss_naive"})["softmax_loss_naive"]
     assert time.process_time() - start < 8
     assert all(t["score"] == t["max_score"] for t in tests), [t["output"] for t in tests]
+
+
+def test_millions_of_short_lines_on_the_results_pipe_are_cut_short(tmp_path):
+    """The first call writes 12 MB of "{}" lines (4 million) into the results pipe: before, the grader parsed
+    each, 8.5 s of its own processor time (for 256 MB, the most it read from a child, three minutes, outside
+    every budget). Now a child is cut off after 100 lines no case asked for (each new child writes them again:
+    after two, the rest are not run)."""
+    start = time.process_time()     # the grader's own processor time: its children are not in it
+    tests = grade_softmax(copy_with(tmp_path, "hostile_long_line", COUNT=4, BLOCK='b"{}\\n" * (1 << 20)'),
+                          sandbox.Limits(timeout=20.0), only={"softmax_loss_naive"})["softmax_loss_naive"]
+    assert time.process_time() - start < 4
+    outputs = [t["output"] for t in tests]
+    assert "it wrote more than 100 lines no case asked for into the results pipe" in outputs[0], outputs
+    assert all(t["score"] == 0 for t in tests), outputs
+
+
+PEAK = """import json, resource, sys
+from instructor import grade, sandbox
+limits = sandbox.Limits(timeout=20.0, isolation=sys.argv[2])
+result = grade.grade_one(sys.argv[1], grade.Options(limits=limits), only={"softmax_loss_naive"})
+print(json.dumps([result["score"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6]))
+"""
+
+
+def grader_peak(folder):
+    """(score, the grader's own peak resident memory in MB) of grading softmax_loss_naive in a process of its own."""
+    done = subprocess.run([sys.executable, "-c", PEAK, str(folder), sandbox.DEFAULT_ISOLATION], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_the_graders_memory_is_bounded_whatever_a_child_sends(tmp_path):
+    """The first call writes one valid JSON line of 24 MB, a list of empty lists, into the results pipe, then
+    every call answers right: before, the grader parsed it, and its own peak memory went from 55 MB to 759 MB
+    (the line allowed up to 256 MB: 7.5 GB for each job). Now a line past what a result of its case can take
+    is dropped unread, and one of many brackets is not parsed: the grader stays within 30 MB of its peak on
+    a right submission (the README's bound for the largest case)."""
+    score, honest = grader_peak(SUBMISSIONS / "cs231n_old")
+    hostile_score, hostile = grader_peak(copy_with(tmp_path, "hostile_big_json", MB=24))
+    assert hostile_score == score == 11
+    assert hostile < honest + 30, (honest, hostile)
 
 
 def test_a_notebook_of_odd_cells_costs_nothing_else(tmp_path):
