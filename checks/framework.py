@@ -54,10 +54,14 @@ class Case:
 
 @dataclasses.dataclass(frozen=True)
 class Property:
-    """A graded property: ``judge(ctx)`` returns what holds, or raises Failed saying what does not."""
+    """A graded property: ``judge(ctx)`` returns what holds, or raises Failed saying what does not.
+
+    ``timed``: it times the student's code; judged last, and only when every other property holds.
+    """
     name: str
     points: int
     judge: object
+    timed: bool = False
 
 
 @dataclasses.dataclass
@@ -115,6 +119,30 @@ class Exercise:
     def explain(self, labels):
         """One clause per mistake named by ``labels``."""
         return "; ".join(self.mistakes[label] for label in labels)
+
+
+NOT_TIMED = "not timed while another check fails: speed earns nothing for wrong values; fix those first"
+
+
+def judge(exercise, ctx):
+    """Yield (property, what holds, None) or (property, None, Failed) for each of ``exercise``'s properties,
+    the timed ones last. Once one fails the verdict is settled: a timed property then fails without
+    running the code it times (an N x N mistake takes seconds a call). NotWrittenYet propagates."""
+    failing = False
+    for prop in sorted(exercise.properties, key=lambda p: p.timed):
+        if prop.timed and failing:
+            yield prop, None, Failed(NOT_TIMED)
+            continue
+        try:
+            yield prop, prop.judge(ctx), None
+        except Failed as exc:
+            failing = True
+            yield prop, None, exc
+        except NotWrittenYet:
+            raise
+        except Exception as exc:      # noqa: BLE001 - a value no judge expected costs this property only
+            failing = True
+            yield prop, None, Failed(f"the result could not be checked ({type(exc).__name__}: {exc})")
 
 
 class Context:

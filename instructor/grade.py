@@ -27,7 +27,7 @@ import numpy as np
 
 from atomic_write import atomic_write, write_text
 from checks.exercises import EXERCISES, notebooks
-from checks.framework import Failed
+from checks import framework
 
 from . import isolation, sandbox
 from . import submission as submissions
@@ -179,16 +179,8 @@ def reference(exercise):
 
 def judge(exercise, ctx, note=""):
     """Each property's test: full points with what holds, or 0 with what does not."""
-    out = []
-    for prop in exercise.properties:
-        try:
-            text, score = prop.judge(ctx), prop.points
-        except Failed as exc:
-            text, score = str(exc), 0
-        except Exception as exc:      # noqa: BLE001 - a value no judge expected costs this test only
-            text, score = f"the result could not be checked ({type(exc).__name__}: {exc})", 0
-        out.append(_test(exercise, prop, score, text + note))
-    return out
+    return [_test(exercise, prop, 0 if failure else prop.points, (str(failure) if failure else text) + note)
+            for prop, text, failure in framework.judge(exercise, ctx)]
 
 
 def grade_exercise(sub, exercise, options, temp):

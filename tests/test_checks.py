@@ -174,3 +174,52 @@ def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():
     assert [o.exercise.name for o in checks.run_all(["softmax_loss_"])] == ["softmax_loss_naive",
                                                                              "softmax_loss_vectorized"]
     assert {o.exercise.path for o in checks.run_all(["layers.py"])} == {"classifiers/layers.py"}
+
+
+def counting(function):
+    """``function`` that records the number of examples of each call (the timed case has 10,000)."""
+    def counted(W, X, y, reg):
+        counted.sizes.append(len(X))
+        return function(W, X, y, reg)
+    counted.sizes = []
+    return counted
+
+
+def timed_size():
+    return next(len(c.inputs["X"]) for c in by_name(VEC).cases(local.public_rng(by_name(VEC)), True)
+                if c.options.get("timed"))
+
+
+VEC = "softmax_loss_vectorized"
+RIGHT = softmax.softmax_loss_vectorized
+
+
+def test_wrong_values_settle_the_verdict_and_the_timed_case_is_never_run(monkeypatch):
+    """An N x N mistake (scores[:, y], tests/submissions/wrong_class) took 12 s a check, timing a call already
+    known to be wrong: speed earns nothing for wrong values, so the timed case is not run at all once
+    another property fails (here a loss twice too large)."""
+    def wrong_class(W, X, y, reg):
+        loss, dW = RIGHT(W, X, y, reg)
+        return loss * 2, dW
+    spy = counting(wrong_class)
+    monkeypatch.setattr(softmax, VEC, spy)
+    o = outcome(VEC)
+    assert o.verdict == checks.FAIL and spy.sizes and timed_size() not in spy.sizes, spy.sizes
+    failed = dict(o.failed)
+    assert "loss value" in failed and failed["speed (no loop over examples)"].startswith("not timed while")
+
+
+def test_the_timed_case_is_timed_only_when_its_values_are_right(monkeypatch):
+    """Right on every case but the timed one: its values are judged from one call, and it is not timed."""
+    def wrong_when_timed(W, X, y, reg):
+        loss, dW = RIGHT(W, X, y, reg)
+        return (loss + 1 if len(X) == timed_size() else loss), dW
+    spy = counting(wrong_when_timed)
+    monkeypatch.setattr(softmax, VEC, spy)
+    o = outcome(VEC)
+    assert dict(o.failed)["speed (no loop over examples)"].startswith("speed is not credited"), o.failed
+    assert spy.sizes.count(timed_size()) == 1
+    right = counting(RIGHT)
+    monkeypatch.setattr(softmax, VEC, right)
+    assert outcome(VEC).verdict == checks.OK
+    assert right.sizes.count(timed_size()) == 1 + local.TIMING_ROUNDS      # once for its values, then timed

@@ -427,7 +427,7 @@ def loss_exercise(function, path, vectorized):
     return Exercise(name=function, path=path, function=function, call=call_with(function),
                     family=function.rsplit("_", 1)[0] + " (naive and vectorized)",
                     cases=lambda rng, public: loss_cases(rng, public, vectorized),
-                    properties=PROPERTIES + ([Property("speed (no loop over examples)", 1, speed)] if vectorized else []),
+                    properties=PROPERTIES + ([Property("speed (no loop over examples)", 1, speed, timed=True)] if vectorized else []),
                     mistakes=MISTAKES, baseline=baseline if vectorized else None)
 
 
