@@ -47,8 +47,12 @@ class Outcome:
     broken: str = ""            # BLOCKED: "file line N: SyntaxError: ...", the error that stops the import
 
     def report(self):
-        """Lines for the terminal: the verdict, each property that holds or not, what is wrong."""
+        """Lines for the terminal: the verdict, each property that holds or not, what is wrong; one line
+        for an exercise not started (with what stops it, when that is not its own file)."""
         lines = [f"[{self.verdict}] {self.exercise.name} ({self.exercise.path})"]
+        if self.verdict == TODO and not self.passed:
+            own = self.message.endswith(f"open {self.exercise.path}")
+            return lines[0] + ("" if own else ": " + self.message.replace("\n", " "))
         lines += [f"    ok    {name}" for name in self.passed]
         lines += [f"    FAIL  {name}: " + why.replace("\n", "\n          ") for name, why in self.failed]
         if self.message:

@@ -31,7 +31,7 @@ from checks import framework
 
 from . import isolation, sandbox
 from . import submission as submissions
-from .context import GraderContext, seeded
+from .context import GraderContext, error_text, seeded
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UNREADABLE = 2      # the exit status when a submission could not be read, or when no sandbox can run
@@ -203,7 +203,11 @@ def grade_exercise(sub, exercise, options, temp):
     timed = {case.name: outcome.reference_seconds for case, outcome in zip(cases, run.outcomes)
              if case.options.get("timed")}
     ctx = GraderContext(exercise, cases, run, {"accept_half_reg": options.accept_half_reg}, source, timed)
-    return judge(exercise, ctx, _note(source))
+    tests = judge(exercise, ctx, _note(source))
+    errors = {outcome.error for outcome in run.outcomes}
+    if all(error and "NotImplementedError" in error for error in errors) and not any(t["score"] for t in tests):
+        return _missing(exercise, error_text(min(errors)) + _note(source))     # not started: one reason
+    return tests
 
 
 def timed_rounds(exercise, cases):
@@ -316,10 +320,25 @@ def summary(result, quiet=False):
     """What is printed for one submission: its score and, unless quiet, each test lost with its
     feedback; made printable (no terminal control sequences from a submission reach the screen)."""
     lines = [f"{result['submission']}: {result['output']}"]
-    for t in [] if quiet else result["tests"]:
-        if t["score"] < t["max_score"]:
-            lines.append(f"  - {t['name']} ({t['score']:g}/{t['max_score']:g}): {t['output']}")
+    for group in [] if quiet else lost_tests(result["tests"]):
+        first, score, most = group[0], sum(t["score"] for t in group), sum(t["max_score"] for t in group)
+        name = first["name"] if len(group) == 1 else f"{first['name'].partition(': ')[0]}, {len(group)} tests"
+        lines.append(f"  - {name} ({score:g}/{most:g}): {first['output']}")
     return "\n".join(sandbox.printable(line).replace("\n", "\n    ") for line in lines)
+
+
+def lost_tests(tests):
+    """The tests lost, in groups: those of one exercise with the same feedback (an exercise not written
+    or not submitted) in one group, each other test alone."""
+    groups = []
+    for t in (t for t in tests if t["score"] < t["max_score"]):
+        last = groups[-1][-1] if groups else None
+        if last and last["output"] == t["output"] and \
+                last["name"].partition(": ")[0] == t["name"].partition(": ")[0]:
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+    return groups
 
 
 def report_names(paths):

@@ -3,6 +3,8 @@ unwritten exercise, a crash, a file that does not import and a notebook not done
 as such; a mistake is named from the stored answers, in the grader's words (tests/test_diagnoses.py
 checks those words on every hand-written buggy submission)."""
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -223,3 +225,20 @@ def test_the_timed_case_is_timed_only_when_its_values_are_right(monkeypatch):
     monkeypatch.setattr(softmax, VEC, right)
     assert outcome(VEC).verdict == checks.OK
     assert right.sizes.count(timed_size()) == 1 + local.TIMING_ROUNDS      # once for its values, then timed
+
+
+def test_a_partial_submission_gets_one_line_per_exercise_not_started(tmp_path):
+    """The released edition with softmax.py written: each exercise not started is one line (it was two,
+    about 40 lines of "not written yet"), with what stops it when that is not its own file."""
+    from instructor import release
+    release.release(tmp_path / "edition")
+    (tmp_path / "edition/classifiers/softmax.py").write_bytes((local.ROOT / "classifiers/softmax.py").read_bytes())
+    out = subprocess.run([sys.executable, "-m", "checks"], cwd=tmp_path / "edition", capture_output=True,
+                         text=True).stdout.splitlines()
+    started = [e for e in checks.EXERCISES if e.path == "classifiers/softmax.py"]
+    todo = [line for line in out if line.startswith(f"[{checks.TODO}]")]
+    assert len(todo) == len(checks.EXERCISES) - len(started) and not any(line.startswith("    todo") for line in out)
+    assert len(out) == len(todo) + sum(1 + len(e.properties) for e in started) + 2       # a blank line, the counts
+    assert "[not written yet] svm_loss_naive (classifiers/linear_svm.py)" in todo
+    assert any(line.startswith('[not written yet] the code under "The gradient') and line.endswith(
+        "log_softmax (part 1 of 2) is not written yet: open classifiers/losses.py") for line in todo), todo
