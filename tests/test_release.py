@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import checks
+from checks.exercises import counted
 from instructor import release as rel
 from instructor.markers import MarkerError
 
@@ -264,9 +265,22 @@ def test_the_untouched_edition_checks_say_not_written_yet(edition):
     dest, exercises = edition
     out = run_in(dest, "-m", "checks")
     assert out.returncode == 0, out.stdout + out.stderr
-    assert out.stdout.rstrip().endswith(f"\n0 ok, 0 failed, {len(checks.EXERCISES)} not written yet"), out.stdout
-    assert "[not written yet] softmax_loss_naive (classifiers/softmax.py)\n    todo  softmax_loss_naive is not " \
-           "written yet: open classifiers/softmax.py" in out.stdout
+    assert out.stdout.rstrip().endswith(f"\n{counted()}: 0 ok, 0 failed, {len(checks.EXERCISES)} not written yet"), \
+        out.stdout
+    assert "[not written yet] softmax_loss_naive (classifiers/softmax.py)\n[not written yet] softmax_loss_vectorized " \
+           "(classifiers/softmax.py)\n" in out.stdout
+
+
+def test_the_release_and_make_check_count_the_same_exercises(tmp_path, capsys):
+    """The release said 26 exercises (it counted the notebooks' questions and cells), `make check` 20:
+    both print the count of the exercises' definitions, from one function."""
+    assert rel.main([str(tmp_path / "edition")]) == 0
+    said = capsys.readouterr().out.splitlines()[0]
+    assert said == f"wrote the student edition to {tmp_path / 'edition'}: {counted()}"
+    checked = run_in(tmp_path / "edition", "-m", "checks").stdout.splitlines()[-1]
+    assert checked.startswith(f"{counted()}: ") and counted().startswith(f"{len(checks.EXERCISES)} exercises in ")
+    assert counted() == f"{len(checks.EXERCISES)} exercises in {len({e.path for e in checks.EXERCISES})} files"
+    assert counted(checks.EXERCISES[:1]) == "1 exercise in 1 file"
 
 
 @pytest.fixture()
@@ -283,7 +297,8 @@ def completed(edition, tmp_path):
 def test_round_trip_the_solutions_files_pass_every_check(completed):
     out = run_in(completed, "-m", "checks")
     assert out.returncode == 0, out.stdout[-3000:]
-    assert out.stdout.rstrip().endswith(f"\n{len(checks.EXERCISES)} ok, 0 failed, 0 not written yet"), out.stdout
+    assert out.stdout.rstrip().endswith(f"\n{counted()}: {len(checks.EXERCISES)} ok, 0 failed, 0 not written yet"), \
+        out.stdout
 
 
 def test_a_syntax_error_is_reported_once_and_blocks_without_failing(completed):
