@@ -504,3 +504,34 @@ def test_the_todos_leave_the_derivation_to_the_student(edition, tmp_path):
     text = (hinted / "classifiers/softmax.py").read_text()
     assert "# Hint: its loss with respect to its score for class j is p[j] - [j == y[i]]." in text
     assert "# Hint:" not in (dest / "classifiers/softmax.py").read_text()
+
+
+def edition_prose(dest):
+    """{file: text} of the edition's README (its template, without the generated list of exercises) and
+    of its notebooks' markdown cells."""
+    texts = {"README.md": (rel.TEMPLATES / "README.md").read_text()}
+    for path in sorted((dest / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        texts[f"notebooks/{path.name}"] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return texts
+
+
+def test_edition_readme_names_every_notebook_in_its_prose(edition):
+    """The students' README told them to work through two notebooks: it left out two_layer_net.ipynb."""
+    dest, _ = edition
+    readme = " ".join(edition_prose(dest)["README.md"].split())
+    missing = [p.name for p in (dest / "notebooks").glob("*.ipynb") if f"`notebooks/{p.name}`" not in readme]
+    assert missing == [] and "two-layer network" in readme
+
+
+def test_edition_prose_names_only_files_the_edition_has(edition):
+    """A `.py` or `.ipynb` file named in the README or a notebook's text is in the edition (the softmax
+    notebook named data_utils.py, a package now); a bare name, such as `layers.py`, by its file name."""
+    import re
+    dest, _ = edition
+    shipped = {p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()}
+    names = {p.rpartition("/")[2] for p in shipped}
+    wrong = [f"{where}: {name}" for where, text in edition_prose(dest).items()
+             for name in re.findall(r"`([\w./-]+\.(?:py|ipynb))`", text)
+             if name not in shipped and ("/" in name or name not in names)]
+    assert wrong == []
