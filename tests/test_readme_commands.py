@@ -100,11 +100,17 @@ def filled(readme, command, cwd, full_data):
     return run
 
 
+def clean_env():
+    """The environment of a new shell: none of make's variables (run by `make test ARGS=...`, a make inside
+    would get its ARGS) nor of this Python's, and no display."""
+    drop = ("PYTHONPATH", "VIRTUAL_ENV", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, "MPLBACKEND": "Agg"}
+
+
 def run_all(readme, cwd, full_data, skip=()):
     """Run every command of ``readme`` in ``cwd`` but those in ``skip``: [failure], [(command, why skipped)]."""
     failures, skipped = [], []
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env.update(MPLBACKEND="Agg")
+    env = clean_env()
     for command in commands(ROOT / readme):
         if command in skip:
             continue
@@ -148,7 +154,7 @@ def test_every_readme_command_runs_as_written_from_a_fresh_copy(tmp_path):
     linked_venv(edition)
     more, more_skipped = run_all("instructor/edition/README.md", edition, full_data)
     failures, skipped = failures + more, skipped + more_skipped
-    dry = subprocess.run(["make", "-n", "notebook"], cwd=edition, capture_output=True, text=True)
+    dry = subprocess.run(["make", "-n", "notebook"], cwd=edition, capture_output=True, text=True, env=clean_env())
     assert "jupyter notebook" in dry.stdout and "notebooks/" in dry.stdout, dry.stdout + dry.stderr
     assert zipfile.is_zipfile(edition / "submission.zip") and (edition / "submission.pdf").is_file(), failures
     shutil.copy(edition / "submission.zip", repo / "submission.zip")     # the hand-in the grading commands read
