@@ -101,9 +101,10 @@ def filled(readme, command, cwd, full_data):
 
 
 def clean_env():
-    """The environment of a new shell: none of make's variables (run by `make test ARGS=...`, a make inside
-    would get its ARGS) nor of this Python's, and no display."""
-    drop = ("PYTHONPATH", "VIRTUAL_ENV", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    """The environment of a new shell: none of make's variables nor the Makefile's (run by `make test ARGS=...`,
+    a make inside would get its ARGS), none of this Python's, and no display."""
+    makefile = re.findall(r"(?m)^([A-Z_]+) *\?=", (ROOT / "Makefile").read_text())
+    drop = ("PYTHONPATH", "VIRTUAL_ENV", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", *makefile)
     return {**{k: v for k, v in os.environ.items() if k not in drop}, "MPLBACKEND": "Agg"}
 
 
