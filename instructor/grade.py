@@ -204,10 +204,17 @@ def grade_exercise(sub, exercise, options, temp):
              if case.options.get("timed")}
     ctx = GraderContext(exercise, cases, run, {"accept_half_reg": options.accept_half_reg}, source, timed)
     tests = judge(exercise, ctx, _note(source))
-    errors = {outcome.error for outcome in run.outcomes}
-    if all(error and "NotImplementedError" in error for error in errors) and not any(t["score"] for t in tests):
-        return _missing(exercise, error_text(min(errors)) + _note(source))     # not started: one reason
-    return tests
+    error = not_started(run, tests)
+    return _missing(exercise, error_text(error) + _note(source)) if error else tests
+
+
+def not_started(run, tests):
+    """The NotImplementedError of an exercise not started (every case raised one and no test scored), so
+    its tests all give that one reason; None otherwise."""
+    errors = sorted({outcome.error for outcome in run.outcomes}, key=str)
+    if errors and all(e and "NotImplementedError" in e for e in errors) and not any(t["score"] for t in tests):
+        return errors[0]
+    return None
 
 
 def timed_rounds(exercise, cases):
