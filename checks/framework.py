@@ -121,13 +121,19 @@ class Exercise:
         return "; ".join(self.mistakes[label] for label in labels)
 
 
-NOT_TIMED = "not timed while another check fails: speed earns nothing for wrong values; fix those first"
+NOT_TIMED = "not timed while another property fails: speed earns nothing for wrong values; fix the others first"
 
 
 def judge(exercise, ctx):
-    """Yield (property, what holds, None) or (property, None, Failed) for each of ``exercise``'s properties,
-    the timed ones last. Once one fails the verdict is settled: a timed property then fails without
-    running the code it times (an N x N mistake takes seconds a call). NotWrittenYet propagates."""
+    """Judge each property of an exercise, the timed ones last. Once one fails the verdict is settled: a
+    timed property then fails without running the code it times (an N x N mistake takes seconds a call).
+
+    Inputs:
+    - exercise: the Exercise.
+    - ctx: its Context (the student's results on the cases, the answers).
+    Yields (property, what holds, None) or (property, None, Failed saying what does not); NotWrittenYet,
+    raised by ``make check``'s context for an exercise not written yet, propagates.
+    """
     failing = False
     for prop in sorted(exercise.properties, key=lambda p: p.timed):
         if prop.timed and failing:

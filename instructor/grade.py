@@ -335,8 +335,13 @@ def summary(result, quiet=False):
 
 
 def lost_tests(tests):
-    """The tests lost, in groups: those of one exercise with the same feedback (an exercise not written
-    or not submitted) in one group, each other test alone."""
+    """The tests lost, in groups to print one line each.
+
+    Inputs:
+    - tests: a submission's tests, as Gradescope's results.json lists them ("name": "exercise: property").
+    Returns a list of lists of tests: the lost tests of one exercise that give the same feedback, one after
+    the other (an exercise not written or not submitted), in one group; each other lost test alone.
+    """
     groups = []
     for t in (t for t in tests if t["score"] < t["max_score"]):
         last = groups[-1][-1] if groups else None

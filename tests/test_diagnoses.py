@@ -22,7 +22,7 @@ SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 NAIVE, VEC = "softmax_loss_naive", "softmax_loss_vectorized"
 SHAPES, SPEED = "scalar loss and dW of W's shape", "speed (no loop over examples)"
 REG_LOSS, REG_GRAD = "regularization in the loss", "regularization in the gradient"
-NOT_TIMED = "not timed while another check fails"     # speed is judged once every other property holds
+NOT_TIMED = "not timed while another property fails"     # speed is judged once every other property holds
 
 DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback says}; every other test passes
     ("classes_from_max_y", NAIVE, {"loss value": "max(y) + 1", "gradient": "max(y) + 1"}),
