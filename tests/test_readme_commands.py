@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -79,7 +78,9 @@ def copy_of(source, dest):
     .venv linked in."""
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns(
         ".git", ".venv", "runs", "cifar-10-batches-py", "cifar-10-python.tar.gz*", "__pycache__", ".pytest_cache",
-        "*.egg-info", "build", "dist", "submission.zip", "submission.pdf"))
+        "*.egg-info", "build", "dist", "submission.zip", "submission.pdf",
+        # what the README's commands write, should they have been run in this checkout
+        "subs", "answers", "results.json", "grades.csv", "autograder.zip", "cat.jpg", "dog.png"))
     linked_venv(dest)
     return dest
 
