@@ -46,10 +46,14 @@ class Outcome:
     failed: list = dataclasses.field(default_factory=list)   # (property, feedback) of those that do not
     broken: str = ""            # BLOCKED: "file line N: SyntaxError: ...", the error that stops the import
 
+    def headline(self):
+        """The verdict, the exercise and its file: "[ok] NAME (FILE)"."""
+        return f"[{self.verdict}] {self.exercise.name} ({self.exercise.path})"
+
     def report(self):
         """Lines for the terminal: the verdict, each property that holds or not, what is wrong; one line
         for an exercise not started (with what stops it, when that is not its own file)."""
-        lines = [f"[{self.verdict}] {self.exercise.name} ({self.exercise.path})"]
+        lines = [self.headline()]
         if self.verdict == TODO and not self.passed:
             own = self.message.endswith(f"open {self.exercise.path}")
             return lines[0] + ("" if own else ": " + self.message.replace("\n", " "))
@@ -118,6 +122,9 @@ class LocalContext(Context):
     def baseline_seconds(self, name):
         self.result(name)
         return self._timed(name)[1]
+
+    def answer_keys(self, name):
+        return list(self.stored.get(name, {}))
 
     def answers(self, name, key):
         stored = self.stored.get(name, {}).get(key)

@@ -38,7 +38,7 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
     ("modifies_input", VEC, {"inputs unmodified": "modified its input X in place", "loss value": "wrong loss",
                              "gradient": "wrong gradient", "stability with large scores": "not credited",
                              "N = 1 and C other than 10": "wrong loss", "float32 input": "not credited",
-                             SPEED: NOT_TIMED}),
+                             SPEED: NOT_TIMED, SHAPES: "not credited"}),
     ("no_max_shift", VEC, {"stability with large scores": "overflow", SPEED: NOT_TIMED}),
     ("onehot_missing", VEC, {"gradient": "the one-hot term is missing", SPEED: NOT_TIMED}),
     ("per_example_loss", VEC, {SHAPES: "a per-example loss array", SPEED: NOT_TIMED}),

@@ -5,8 +5,10 @@ import) and, where it has one, a right softmax_loss_vectorized that must keep it
 The tests after the first section take the attacks of the sealed-grader issue one class at a
 time; each failed against the grader before the sandbox (instructor/sandbox.py).
 """
+import html
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -22,6 +24,7 @@ import numpy as np
 import pytest
 
 from checks import values
+from checks.exercises import EXERCISES
 from conftest import account, require
 from instructor import grade, gradescope, harness, sandbox
 
@@ -166,9 +169,9 @@ def test_a_file_too_deep_to_parse_costs_its_functions_only(tmp_path):
     result = grade.grade_safely(folder, grade.Options(limits=LIMITS))
     assert not result.get("unreadable"), result["output"]
     for t in result["tests"]:
-        if t["name"].startswith("softmax_loss"):
+        if t["name"].split(":")[0] in SOFTMAX:
             assert t["score"] == 0 and "could not be imported" in t["output"], t
-        elif t["name"].startswith("svm_loss"):
+        elif t["name"].startswith("svm_loss_"):
             assert t["score"] == t["max_score"], t
 
 
@@ -180,8 +183,8 @@ def test_megabytes_of_printing_are_drained_and_graded():
 def test_patched_numpy_comparisons_do_not_reach_the_grader():
     tests = grade_softmax(SUBMISSIONS / "hostile_patch_numpy")
     scores = {t["name"].split(": ")[1]: t["score"] for t in tests["softmax_loss_naive"]}
-    # it returns 0.0 and zeros: only the tests that do not judge the values pass
-    assert {k for k, v in scores.items() if v} == {"inputs unmodified", "scalar loss and dW of W's shape"}
+    # it returns 0.0 and zeros: nothing, not even the tests of its form (tests/submissions/hostile_constant_stubs)
+    assert not any(scores.values()), scores
     assert all(t["score"] == t["max_score"] for t in tests["softmax_loss_vectorized"])
     assert np.allclose(0.0, 1.0) is False     # and this process's numpy is untouched
 
@@ -205,7 +208,7 @@ def test_fake_results_json_is_replaced_by_the_graders_own(tmp_path):
     written = json.loads(results.read_text())
     assert written["score"] < 1000
     assert "everything" not in {t["name"] for t in written["tests"]}
-    assert len(written["tests"]) == 43
+    assert len(written["tests"]) == sum(len(e.properties) for e in EXERCISES if not e.manual)
 
 
 def test_hostile_submission_does_not_change_another_submissions_score(tmp_path):
@@ -515,6 +518,39 @@ def test_the_speed_test_cannot_be_faked(fixture, sandboxed):
         assert "too slow for a vectorized version" in speed["output"]
 
 
+# ---------------------------------------------------------------- a form without values
+
+@pytest.mark.parametrize("fixture, only, form_tests", [("hostile_constant_stubs", None, 20),
+                                                       ("hostile_public_only", SOFTMAX, 8)])
+def test_code_that_computes_nothing_earns_nothing(fixture, only, form_tests):
+    """Losses returning (0.0, zeros of W's shape), layers' losses returning (0.0, zeros), constant softmax
+    and log_softmax, uniform probabilities: before, each loss got "inputs unmodified" and "scalar loss and
+    dW of W's shape" (8 points for four stubs, 9 / 77 in all with the layers' softmax_loss's stability);
+    and so did softmax losses right only on inputs as small as the public cases' (4 / 23). A property about
+    form is credited only where the values it was judged on are right or a known mistake."""
+    result = grade.grade_one(SUBMISSIONS / fixture, grade.Options(limits=LIMITS), only=only)
+    assert result["score"] == 0, [(t["name"], t["output"]) for t in result["tests"] if t["score"]]
+    # speed, timed, is not even run while the values fail (framework.NOT_TIMED): the tests of form but speed
+    form = {prop.name for exercise in EXERCISES for prop in exercise.properties if prop.vouched_by and not prop.timed}
+    judged = [t for t in result["tests"] if t["name"].split(": ", 1)[1] in form and "not credited" in t["output"]]
+    assert len(judged) == form_tests, [t["name"] for t in judged]     # every test of form, each function's
+
+
+@pytest.mark.parametrize("fixture, says", [
+    ("hostile_cell_patches_softmax", "it matches no known mistake"),
+    ("hostile_cell_patches_numpy", "it matches no known mistake"),
+    ("hostile_cell_replaces_softmax", "likely p is normalised over the wrong axis")])
+def test_a_notebook_answer_is_judged_against_the_graders_own_reference(fixture, says):
+    """The gradient cell replaces L.softmax (with a constant, or with the one-hot targets after patching
+    numpy's comparisons and exp) and answers (p - onehot) / N from it: before, the grader took the p the
+    child reported after the cell as the reference, and gave the point with no derivation. Nor does a cell
+    that puts a softmax with a known mistake in its place have that mistake set aside as losses.softmax's:
+    p is the submitted function's, taken before the cell runs (the cell's own answer from it scored 1)."""
+    name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
+    [test] = grade.grade_one(SUBMISSIONS / fixture, grade.Options(limits=LIMITS), only={name})["tests"]
+    assert test["score"] == 0 and says in test["output"], test
+
+
 # ---------------------------------------------------------------- the batch survives, the feedback is printable
 
 def test_feedback_is_printed_safely(tmp_path, sandboxed):
@@ -570,7 +606,7 @@ def test_a_notebook_of_odd_cells_costs_nothing_else(tmp_path):
     shutil.copy(SUBMISSIONS / "cs231n_old/cs231n/classifiers/softmax.py", folder)
     result = grade.grade_safely(folder, grade.Options(limits=LIMITS))
     assert not result.get("unreadable"), result["output"]
-    assert all(t["score"] == t["max_score"] for t in result["tests"] if t["name"].startswith("softmax_loss")), \
+    assert all(t["score"] == t["max_score"] for t in result["tests"] if t["name"].split(":")[0] in SOFTMAX), \
         [t["output"] for t in result["tests"]]
 
 
@@ -669,3 +705,46 @@ def test_submit_zip_graded_and_manifest_checked(tmp_path):
     result = grade.grade_one(path, grade.Options(), only=SOFTMAX)
     assert all(t["score"] == t["max_score"] for t in result["tests"])
     assert "differs from its sha256 in MANIFEST.json" in result["output"]
+
+
+def answers_report(tmp_path, fixture):
+    """(report file's text, Gradescope test of softmax.ipynb) of grading the fixture with --answers."""
+    folder = tmp_path / fixture
+    shutil.copytree(SUBMISSIONS / fixture, folder)
+    out = tmp_path / "results.json"
+    assert grade.main([str(folder), "--answers", str(tmp_path / "answers"), "--json", str(out), "--quiet"]) == 0
+    [test] = [t for t in json.loads(out.read_text())["tests"] if t["name"].startswith("softmax.ipynb")]
+    return (tmp_path / "answers" / f"{fixture}.md").read_text(encoding="utf-8"), test
+
+
+def test_answers_of_invisible_characters_are_not_answered(tmp_path):
+    """Braille blanks, Hangul fillers, zero-width and format characters, spaces, math spacing and HTML
+    comments: before, "4 of 4 answered" in the report and in the Gradescope test. The hand-in's warnings,
+    on the PDF's cover, use the same test."""
+    from checks import submit
+    report, test = answers_report(tmp_path, "hostile_invisible_answers")
+    assert "\n0 of 4 answered\n" in report and report.count("(not answered)") == 4
+    assert test["output"].startswith("0 of 4 inline questions answered")
+    (tmp_path / "student/notebooks").mkdir(parents=True)
+    shutil.copy(SUBMISSIONS / "hostile_invisible_answers/softmax.ipynb", tmp_path / "student/notebooks")
+    assert submit.notebook_warnings(tmp_path / "student", "notebooks/softmax.ipynb") == [
+        f"notebooks/softmax.ipynb: Inline question {k} has no answer yet" for k in range(1, 5)]
+
+
+def test_answers_show_their_markdown_as_text_and_fetch_nothing(tmp_path):
+    """Images, links, autolinks, reference definitions, HTML, entities, fences and headings in the answers
+    (and a question): the report, rendered by markdown-it-py with HTML allowed, has no <img>, no link and
+    no heading of theirs, and shows every answer's text as written. Before, an image on the student's own
+    server was fetched when the instructor opened the report."""
+    from markdown_it import MarkdownIt
+    report, test = answers_report(tmp_path, "hostile_live_markdown")
+    assert "\n4 of 4 answered\n" in report and test["output"].startswith("4 of 4 inline questions answered")
+    rendered = MarkdownIt("commonmark", {"html": True}).enable("table").render(report)
+    assert "<img" not in rendered and "<a " not in rendered and "href" not in rendered, rendered
+    assert re.findall(r"<h\d>(.*?)</h\d>", rendered) == [
+        html.escape(str(tmp_path / "hostile_live_markdown"))] + [f"Inline question {k}" for k in range(1, 5)]
+    shown = html.unescape(re.sub(r"<[^>]+>", "", rendered))
+    cells = json.loads((SUBMISSIONS / "hostile_live_markdown/softmax.ipynb").read_text())["cells"]
+    for cell in cells:
+        for line in "".join(cell["source"]).splitlines():
+            assert line in shown, line
