@@ -268,11 +268,17 @@ def new_page(pdf):
         pdf.add_page()
 
 
-def cover(doc, files, verdicts, warnings):
-    """The cover's contents, drawn when the whole document is known (the outline gives the page numbers)."""
+def cover(doc, files, verdicts, warnings, drawn):
+    """The cover's contents, drawn when the whole document is known (the outline gives the page numbers);
+    the number of pages it took is appended to ``drawn``."""
     def render(pdf, outline):
+        pages = {pdf.page}          # pages a long cover adds come at the document's end: count them apart
+
+        def line(text, **style):
+            doc.text(text, **style)
+            pages.add(pdf.page)
         pdf.set_xy(MARGIN, MARGIN)
-        doc.text("Hand-in: the notebooks and their answers", size=17, style="B", color=BLUE)
+        line("Hand-in: the notebooks and their answers", size=17, style="B", color=BLUE)
         pdf.ln(4)
         pdf.set_font("Sans", "", 11)
         for label, width in (("Name", 95), ("Student ID", 45)):          # a line to write on, for each
@@ -280,22 +286,22 @@ def cover(doc, files, verdicts, warnings):
             pdf.line(pdf.get_x(), pdf.get_y() + 6, pdf.get_x() + width, pdf.get_y() + 6)
             pdf.set_x(pdf.get_x() + width + 6)
         pdf.ln(12)
-        doc.text("Contents", size=12.5, style="B")
+        line("Contents", size=12.5, style="B")
         for section in outline:
-            indent = "        " * section.level
-            doc.text(f"{indent}{section.name}    page {section.page_number}", size=9.5)
+            line(f"{'        ' * section.level}{section.name}    page {section.page_number}", size=9.5)
         pdf.ln(2)
-        doc.text("Warnings" if warnings else "Warnings: none", size=12.5, style="B")
+        line("Warnings" if warnings else "Warnings: none", size=12.5, style="B")
         for warning in warnings:
-            doc.text(f"- {warning}", size=9.5, color=(170, 0, 0))
+            line(f"- {warning}", size=9.5, color=(170, 0, 0))
         pdf.ln(2)
-        doc.text("Checks (make check)", size=12.5, style="B")
+        line("Checks (make check)", size=12.5, style="B")
         for verdict in verdicts:
-            doc.text(verdict, size=8.5, font="Mono")
+            line(verdict, size=8.5, font="Mono")
         pdf.ln(2)
-        doc.text("Files handed in, with their sha256", size=12.5, style="B")
+        line("Files handed in, with their sha256", size=12.5, style="B")
         for path, digest in sorted(files.items()):
-            doc.text(f"{digest}  {path}", size=7, font="Mono")
+            line(f"{digest}  {path}", size=7, font="Mono")
+        drawn.append(len(pages))
     return render
 
 
@@ -311,13 +317,27 @@ def write(out, books, files, verdicts, warnings):
     - warnings: lines for the student and the grader (a notebook not run to the end, ...).
     Returns the number of pages.
     """
-    doc = Document()
-    doc.pdf.set_title("Hand-in: the notebooks and their answers")
-    doc.pdf.add_page()
-    doc.pdf.insert_toc_placeholder(cover(doc, files, verdicts, warnings), pages=1, allow_extra_pages=True,
-                                   reset_page_indices=False)
-    for path, nb in books:
-        notebook(doc, path, nb)
+    from fpdf.errors import FPDFException
+    pages, extra = 1, True      # a long cover first gets pages added, then is drawn again on as many
+    while True:
+        drawn = []
+        doc = Document()
+        doc.pdf.set_title("Hand-in: the notebooks and their answers")
+        doc.pdf.add_page()
+        doc.pdf.insert_toc_placeholder(cover(doc, files, verdicts, warnings, drawn), pages=pages,
+                                       allow_extra_pages=extra)
+        for path, nb in books:
+            notebook(doc, path, nb)
+        try:
+            written = doc.pdf.output()
+        except FPDFException as error:
+            if "too many" not in str(error):
+                raise
+            pages += 1          # the page numbers, one digit longer, took one more page
+            continue
+        if drawn[0] <= pages:
+            break
+        pages, extra = drawn[0], False
     with atomic_write(out) as f:
-        f.write(doc.pdf.output())
+        f.write(written)
     return doc.pdf.pages_count

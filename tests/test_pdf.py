@@ -235,3 +235,21 @@ def test_an_operator_name_after_another_is_drawn_with_texs_thin_space():
     widths = [pdf.math_image(t)[1] for t in (r"-\log \operatorname{softmax}(z)", r"-\log\,\operatorname{softmax}(z)",
                                               r"-\log\operatorname{softmax}(z)")]
     assert widths[0] == pytest.approx(widths[1]) and widths[2] == pytest.approx(widths[1])
+
+
+def test_a_cover_longer_than_a_page_still_gives_the_right_pages(tmp_path):
+    """Many warnings push the cover onto a second page: the outline and the cover's page numbers follow
+    (before, fpdf2 failed with AttributeError while it renumbered the pages, and no PDF was written)."""
+    from pypdf import PdfReader
+    out = tmp_path / "out.pdf"
+    warnings = [f"notebooks/a.ipynb: cell {k} has not run: run the notebook again" for k in range(80)]
+    pages = pdf.write(out, [("notebooks/a.ipynb", NOTEBOOK)], {"x.py": "cd" * 32}, ["[ok] x (x.py)"], warnings)
+    reader = PdfReader(out)
+    texts = [page.extract_text() for page in reader.pages]
+    assert pages == len(reader.pages) and "cell 79 has not run" in texts[1]
+    cover = " ".join((texts[0] + texts[1]).split())
+    for item in _flatten(reader.outline):
+        page = reader.get_destination_page_number(item)
+        assert f"{item.title} page {page + 1}" in cover
+        if ": " in item.title:
+            assert texts[page].strip().split("\n")[0] == item.title.split(": ")[1]
