@@ -128,8 +128,9 @@ def colab_interpreter(wanted):
 
 def built_environment(python, version, pins, cache):
     """The Python of the environment built from ``pins`` with ``python``, in ``cache``/colab-<hash>: built once,
-    under a lock, and reused while the pins file and the interpreter stay the same. Raises
-    CalledProcessError where it cannot be built (no network to PyPI, no wheel for this Python)."""
+    under a lock, and reused while the pins file and the interpreter stay the same; building it removes
+    the environments of earlier pins. Raises CalledProcessError where it cannot be built (no network to
+    PyPI, no wheel for this Python)."""
     key = hashlib.sha256(pins.read_bytes() + os.path.realpath(python).encode() + version.encode()).hexdigest()[:12]
     folder = cache / f"colab-{key}"
     cache.mkdir(exist_ok=True)
@@ -141,6 +142,9 @@ def built_environment(python, version, pins, cache):
             subprocess.run([folder / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                             "-r", pins], check=True, capture_output=True, text=True)
             (folder / "built").write_text(f"{pins.name} (sha256 {key}...) with Python {version}\n")
+            for stale in cache.glob("colab-*"):                   # built from earlier pins or interpreters
+                if not stale.name.startswith(folder.name):
+                    shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     return folder / "bin" / "python"
 
 
@@ -468,3 +472,15 @@ def test_colabs_environment_skips_locally_and_fails_in_ci_where_it_cannot_be_bui
     else:
         with pytest.warns(UserWarning, match="Colab runs Python 3.99, which this machine lacks: its stand-in uses"):
             colab_environment_from(pins, tmp_path / "cache")
+
+
+def test_colabs_environment_is_built_once_and_replaces_those_of_earlier_pins(tmp_path):
+    cache = tmp_path / "cache"
+    (cache / "colab-0123456789ab").mkdir(parents=True)                             # from earlier pins
+    (cache / "colab-0123456789ab.lock").write_text("")
+    pins = tmp_path / "requirements.txt"
+    pins.write_text(f"# python: {pinned_python(PINS)}\n")
+    python = colab_environment_from(pins, cache)
+    assert sorted(p.name for p in cache.iterdir()) == [python.parent.parent.name, python.parent.parent.name + ".lock"]
+    (python.parent.parent / "marker").write_text("")
+    assert colab_environment_from(pins, cache) == python and (python.parent.parent / "marker").exists()
