@@ -2,10 +2,10 @@
 
 The first code cell is the same in every notebook. On Google Colab it mounts Google Drive at
 /content/drive (the environment variable DRIVE_MOUNT names another mount point: the tests' stand-in
-Drive), puts the assignment's folder, "My Drive/" + FOLDERNAME, first on ``sys.path`` so that the
-package imports without installing it (``pip install -e`` would need a restart of the runtime),
-and calls ``setup()``. Elsewhere (a local Jupyter after ``make venv``) the package is installed
-and ``setup()`` does nothing.
+Drive), puts the assignment's folder, "MyDrive/" + FOLDERNAME (or "My Drive/", as CS231n's notebooks
+name it), first on ``sys.path`` so that the package imports without installing it (``pip install -e``
+would need a restart of the runtime), and calls ``setup()``. Elsewhere (a local Jupyter after
+``make venv``) the package is installed and ``setup()`` only turns on autoreload.
 """
 import configparser
 import contextlib
@@ -14,6 +14,7 @@ import importlib.metadata
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,13 +86,51 @@ def get_data():
         print(f"notice: {str(exc).split('. ')[0]}; the notebooks use the bundled sample of CIFAR-10 instead")
 
 
+@contextlib.contextmanager
+def lent_imp():
+    """Run the body with a module ``imp`` in ``sys.modules`` holding ``reload`` only (importlib's, which
+    ``imp.reload`` was until Python 3.12 removed ``imp``); it is removed when the body ends."""
+    imp = types.ModuleType("imp", "imp.reload for IPython 7's autoreload, lent by checks.workspace.autoreload")
+    imp.reload = importlib.reload
+    sys.modules["imp"] = imp
+    try:
+        yield
+    finally:
+        del sys.modules["imp"]
+
+
+def autoreload():
+    """Turn on IPython's ``%autoreload 2``, as CS231n's notebooks do: an edit to a .py file takes effect in the
+    next cell, without restarting the kernel. Outside IPython it does nothing.
+
+    Colab's IPython 7.34 loads its autoreload with ``from imp import reload``, which fails on Python 3.12
+    and later (Colab's is 3.13: googlecolab/colabtools issues 5580 and 6074). There it is loaded with
+    ``lent_imp()``: the ``imp`` it gets is importlib's reload, and no other import sees it afterwards.
+    Returns None.
+    """
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    shell = get_ipython() if get_ipython else None
+    if shell is None:
+        return
+    try:
+        shell.extension_manager.load_extension("autoreload")
+    except ModuleNotFoundError as exc:
+        if exc.name != "imp":
+            raise
+        with lent_imp():
+            shell.extension_manager.load_extension("autoreload")
+    shell.run_line_magic("autoreload", "2")
+
+
 def setup():
-    """The first cell's set-up: on Colab, what `make venv` and `make data` do locally; elsewhere nothing.
+    """The first cell's set-up: turns on autoreload (``autoreload()``); on Colab, also what `make venv` and
+    `make data` do locally.
 
     On Colab (the folder is already on sys.path): installs the requirements of setup.cfg that the
     runtime lacks, gets CIFAR-10 into the folder's datasets/ once (the first run downloads
     170 MB into your Drive), and makes notebooks/ the working folder, as a local Jupyter does.
     """
+    autoreload()
     if not on_colab():
         return
     print(f"the assignment is in {ROOT}")

@@ -1,10 +1,12 @@
 """The student edition run as Google Colab runs it, from upload to hand-in, without Colab.
 
-- Colab's Python: a fresh virtual environment that sees the packages of this test environment
-  (what Colab ships: numpy, matplotlib, ipykernel, ...) through a .pth file naming a folder of links
-  to them, without fpdf2 and ziamath (Colab lacks them) and without this checkout's editable install: the package
-  is not installed, and there is no make.
-- Google Drive: a temporary folder with "My Drive/assignment1" in it, holding the edition with the
+- Colab's Python: a virtual environment built from the versions Colab publishes (tests/colab/requirements.txt:
+  Python 3.13, IPython 7.34, ipykernel 6.17, numpy 2.1, ...), kept in .venv/colab-<hash> and built again
+  when the pins change. Each run gets a fresh environment on top of it (a .pth file naming its
+  site-packages), so that what the first cell installs (fpdf2 and ziamath, which Colab lacks) stays there. The
+  package is not installed, and there is no make.
+- Google Drive: a temporary folder with "MyDrive/assignment1" in it (Colab shows the Drive as MyDrive;
+  the first cell also finds "My Drive", as CS231n's notebooks name it), holding the edition with the
   solution's files copied over the exercises. A stand-in ``google.colab`` (``drive.mount``,
   ``files.download``) is on the kernel's path; DRIVE_MOUNT tells the notebooks' first cell where the
   stand-in Drive is mounted, instead of /content/drive.
@@ -16,7 +18,11 @@ Every notebook is executed top to bottom by a kernel started outside the edition
 back into the Drive, as Colab saves it; then a new kernel runs the first cell and the hand-in cell.
 The zip and the PDF must be in the Drive folder and offered for download, and the PDF's text, read
 back with pypdf, must hold every question, every answer and every printed line, and every figure.
+An edit to a .py file takes effect in the next cell, without a restart, in Colab's kernel and in this
+environment's (a local Jupyter).
 """
+import fcntl
+import hashlib
 import importlib.metadata
 import json
 import os
@@ -24,9 +30,8 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 import time
-import venv
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -35,10 +40,19 @@ import pytest
 
 from checks import submit
 
-from conftest import ROOT
+import conftest
+from conftest import ROOT, require
 from instructor import release as rel
 
 pytestmark = pytest.mark.slow
+
+PINS = ROOT / "tests" / "colab" / "requirements.txt"
+
+
+def pinned_python(pins):
+    """Colab's Python, "3.x", as the pins file ``pins`` records it (a line "# python: 3.x")."""
+    return re.search(r"^# python: (3\.\d+)$", pins.read_text(), re.M).group(1)
+
 
 #: the first cell's default folder in the Drive, where the test puts the edition
 FOLDERNAME = re.search(r'^FOLDERNAME = "([^"]+)"', next(
@@ -54,7 +68,7 @@ import os
 
 
 def mount(mountpoint, force_remount=False, timeout_ms=120000, readonly=False):
-    if not os.path.isdir(os.path.join(mountpoint, "My Drive")):
+    if not any(os.path.isdir(os.path.join(mountpoint, top)) for top in ("MyDrive", "My Drive")):
         raise ValueError(f"no Drive at {mountpoint}")
     print(f"Mounted at {mountpoint}")
 ''',
@@ -84,35 +98,107 @@ def wheel_of(name, folder):
     return path
 
 
-def colab_python(tmp):
-    """A Python with this environment's packages but the one Colab lacks, and the package not installed."""
-    shipped = tmp / "colab-packages"
-    shipped.mkdir()
-    hidden = {f.parts[0] for name in (*LACKING, *DEPENDENCIES) for f in importlib.metadata.distribution(name).files}
-    for site in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
-        for entry in sorted(os.listdir(site)):
-            if entry in hidden or entry.endswith(".pth") or "editable" in entry or entry.startswith("softmax_"):
-                continue                                      # fpdf2, ziamath, and this checkout's editable install
-            if not (shipped / entry).exists():
-                (shipped / entry).symlink_to(os.path.join(site, entry))
+def version_of(python):
+    """The "3.x" version of the interpreter ``python``, or None where it does not run."""
+    try:
+        done = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def interpreters(minor):
+    """Where a Python 3.``minor`` may be: python3.``minor`` on PATH, then pyenv's versions folder (newest first)."""
+    yield shutil.which(f"python3.{minor}")
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    found = pyenv.glob(f"3.{minor}.*/bin/python3.{minor}")
+    yield from sorted(found, key=lambda p: [int(n) for n in re.findall(r"\d+", p.parent.parent.name)], reverse=True)
+
+
+def colab_interpreter(wanted):
+    """(path, "3.x") of this machine's Python closest to ``wanted`` (the older one on a tie), or None."""
+    want = int(wanted.split(".")[1])
+    for minor in sorted(range(8, 20), key=lambda m: (abs(m - want), m)):
+        for python in interpreters(minor):
+            if python and version_of(python) == f"3.{minor}":
+                return str(python), f"3.{minor}"
+    return None
+
+
+def built_environment(python, version, pins, cache):
+    """The Python of the environment built from ``pins`` with ``python``, in ``cache``/colab-<hash>: built once,
+    under a lock, and reused while the pins file and the interpreter stay the same; building it removes
+    the environments of earlier pins. Raises CalledProcessError where it cannot be built (no network to
+    PyPI, no wheel for this Python)."""
+    key = hashlib.sha256(pins.read_bytes() + os.path.realpath(python).encode() + version.encode()).hexdigest()[:12]
+    folder = cache / f"colab-{key}"
+    cache.mkdir(exist_ok=True)
+    with open(cache / f"colab-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "built").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            subprocess.run([python, "-m", "venv", folder], check=True, capture_output=True, text=True)
+            subprocess.run([folder / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                            "-r", pins], check=True, capture_output=True, text=True)
+            (folder / "built").write_text(f"{pins.name} (sha256 {key}...) with Python {version}\n")
+            for stale in cache.glob("colab-*"):                   # built from earlier pins or interpreters
+                if not stale.name.startswith(folder.name):
+                    shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    return folder / "bin" / "python"
+
+
+def colab_environment_from(pins, cache):
+    """The Python of the environment built from ``pins`` in ``cache``; where it cannot be built (or only with
+    another Python than Colab's), skips locally and fails in CI. Locally, another Python is a warning."""
+    wanted = pinned_python(pins)
+    found = colab_interpreter(wanted)
+    require(found is not None, f"no Python 3 found to build Colab's environment with (Colab runs {wanted})")
+    python, version = found
+    if version != wanted:
+        require(not conftest.IN_CI, f"Colab runs Python {wanted}, which this machine lacks (pyenv install {wanted})")
+        warnings.warn(f"Colab runs Python {wanted}, which this machine lacks: its stand-in uses Python {version}")
+    try:
+        return built_environment(python, version, pins, cache)
+    except subprocess.CalledProcessError as exc:
+        require(False, f"could not build Colab's environment from {pins.name} with Python {version}: "
+                       + (exc.stdout + exc.stderr)[-3000:])
+
+
+@pytest.fixture(scope="session")
+def colab_environment():
+    """The Python of the environment built from Colab's pins, kept in .venv/colab-<hash>."""
+    return colab_environment_from(PINS, ROOT / ".venv")
+
+
+def colab_python(tmp, environment):
+    """A fresh environment on top of ``environment``: what pip installs into it stays in it."""
     env = tmp / "colab-python"
-    venv.create(env, with_pip=True)
+    subprocess.run([environment, "-m", "venv", "--without-pip", env], check=True, capture_output=True)
     python = env / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    (Path(site) / "colab_packages.pth").write_text(f"{shipped}\n")
+    site, pinned = (subprocess.run([p, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                   capture_output=True, text=True, check=True).stdout.strip()
+                    for p in (python, environment))
+    (Path(site) / "colab_packages.pth").write_text(f"{pinned}\n")
     return python
 
 
-@pytest.fixture(scope="module")
-def colab(tmp_path_factory):
-    """(Drive folder of the assignment, kernel folder, downloads log, environment) of the stand-in Colab."""
-    tmp = tmp_path_factory.mktemp("colab")
+def kernel(jupyter, python, env):
+    """The folder ``jupyter``, holding the kernel spec "python3": ``python`` with the variables ``env``."""
+    kernels = jupyter / "kernels" / "python3"
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Colab stand-in", "language": "python", "env": env}))
+    return jupyter
+
+
+def make_colab(tmp, environment, top="MyDrive"):
+    """A stand-in Colab, in ``tmp``, on ``environment``, whose Drive shows its top folder as ``top``: (the
+    assignment's folder in the Drive, the kernel's folder, the downloads log, its Python, ...)."""
     drive = tmp / "drive"
-    folder = drive / "My Drive" / FOLDERNAME
+    folder = drive / top / FOLDERNAME
     exercises = rel.release(folder)
-    for path in exercises:                                     # the exercises filled in
-        shutil.copyfile(ROOT / path, folder / path)
     standin = tmp / "standin" / "google" / "colab"
     standin.mkdir(parents=True)
     for name, text in STANDIN.items():
@@ -121,27 +207,42 @@ def colab(tmp_path_factory):
     wheels.mkdir()
     for name in (*LACKING, *DEPENDENCIES):
         wheel_of(name, wheels)
-    python = colab_python(tmp)
+    python = colab_python(tmp, environment)
     content = tmp / "content"                                  # where Colab's kernel starts, outside the Drive
     content.mkdir()
     downloads = tmp / "downloads.txt"
     env = {"DRIVE_MOUNT": str(drive), "PYTHONPATH": str(tmp / "standin"), "STANDIN_DOWNLOADS": str(downloads),
            "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels), "PIP_DISABLE_PIP_VERSION_CHECK": "1",
            "https_proxy": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9", "no_proxy": ""}
-    kernels = tmp / "jupyter" / "kernels" / "python3"
-    kernels.mkdir(parents=True)
-    (kernels / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Colab stand-in", "language": "python", "env": env}))
     return {"folder": folder, "content": content, "downloads": downloads, "python": python,
-            "jupyter": tmp / "jupyter", "exercises": exercises}
+            "jupyter": kernel(tmp / "jupyter", python, env), "exercises": exercises}
 
 
-def execute(nb, colab, monkeypatch):
+@pytest.fixture(scope="module")
+def colab(tmp_path_factory, colab_environment):
+    """The stand-in Colab that runs the notebooks, with the solution's files over the exercises."""
+    runtime = make_colab(tmp_path_factory.mktemp("colab"), colab_environment)
+    for path in runtime["exercises"]:
+        shutil.copyfile(ROOT / path, runtime["folder"] / path)
+    return runtime
+
+
+def client(nb, runtime, monkeypatch):
+    """A client that runs ``nb`` in the kernel of ``runtime``, started in its kernel folder."""
     from nbclient import NotebookClient
-    monkeypatch.setenv("JUPYTER_PATH", str(colab["jupyter"]))
-    NotebookClient(nb, timeout=None, kernel_name="python3",
-                   resources={"metadata": {"path": str(colab["content"])}}).execute()
+    monkeypatch.setenv("JUPYTER_PATH", str(runtime["jupyter"]))
+    return NotebookClient(nb, timeout=None, kernel_name="python3",
+                          resources={"metadata": {"path": str(runtime["content"])}})
+
+
+def execute(nb, runtime, monkeypatch):
+    client(nb, runtime, monkeypatch).execute()
+
+
+def first_cell(folder):
+    """The first code cell of the notebooks of the edition in ``folder``."""
+    nb = nbformat.read(folder / "notebooks" / "softmax.ipynb", as_version=4)
+    return next(c.source for c in nb.cells if c.cell_type == "code")
 
 
 def outputs_text(cell):
@@ -256,3 +357,130 @@ def test_the_pdf_holds_every_question_answer_printed_line_and_figure(colab, hand
     assert missing == []
     assert figures and all(sizes.count(size) >= figures.count(size) for size in figures), (figures, sizes)
     assert squeeze("[ok] softmax_loss_naive (classifiers/softmax.py)") in text
+
+
+def test_colabs_python_has_colabs_versions(colab):
+    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)$", PINS.read_text(), re.M))
+    out = subprocess.run([colab["python"], "-c", "import importlib.metadata as m, json, sys; print(json.dumps("
+                          f"['%d.%d' % sys.version_info[:2], {{n: m.version(n) for n in {sorted(pins)!r}}}]))"],
+                         capture_output=True, text=True, check=True)
+    version, installed = json.loads(out.stdout)
+    assert installed == pins and version == colab_interpreter(pinned_python(PINS))[1]
+
+
+def make_local(tmp):
+    """A local Jupyter on the edition in ``tmp``, as after `make venv` there: this environment's kernel, with the
+    edition first on its path, started in notebooks/."""
+    folder = tmp / "edition"
+    rel.release(folder)
+    return {"folder": folder, "content": folder / "notebooks",
+            "jupyter": kernel(tmp / "jupyter", sys.executable, {"PYTHONPATH": str(folder)})}
+
+
+EDITED = '''
+
+def softmax_loss_naive(W, X, y, reg):
+    return "edited", None
+'''
+
+
+@pytest.mark.parametrize("where", ["Colab", "local Jupyter"])
+def test_an_edit_to_a_py_file_takes_effect_in_the_next_cell_without_a_restart(where, tmp_path, monkeypatch, request):
+    """The student writes softmax_loss_naive in its file and runs the cell again: the kernel runs the new code,
+    under the name the notebook imported and in its module, also after running the set-up twice. (Colab's
+    IPython 7.34 autoreload imports imp, which Python 3.12 removed.)"""
+    runtime = (make_colab(tmp_path, request.getfixturevalue("colab_environment")) if where == "Colab"
+               else make_local(tmp_path))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        first_cell(runtime["folder"]),
+        "import numpy as np\nimport classifiers.softmax\nfrom classifiers.softmax import softmax_loss_naive\n"
+        "W, X, y = np.zeros((3, 2)), np.ones((4, 3)), np.array([0, 1, 0, 1])\n"
+        "try:\n    softmax_loss_naive(W, X, y, 0.0)\nexcept NotImplementedError:\n    print('not written yet')",
+        "import sys\nprint(softmax_loss_naive(W, X, y, 0.0)[0],\n"
+        "      classifiers.softmax.softmax_loss_naive(W, X, y, 0.0)[0],\n"
+        "      'imp' in sys.modules and sys.modules['imp'].__spec__ is None)")])
+    student_file = runtime["folder"] / "classifiers" / "softmax.py"
+    run = client(nb, runtime, monkeypatch)
+    with run.setup_kernel():
+        run.execute_cell(nb.cells[0], 0)
+        run.execute_cell(nb.cells[0], 0)                          # the set-up run again, as students do
+        run.execute_cell(nb.cells[1], 1)
+        student_file.write_text(student_file.read_text() + EDITED)
+        later = student_file.stat().st_mtime + 2                 # newer, even where the clock counts in seconds
+        os.utime(student_file, (later, later))
+        run.execute_cell(nb.cells[2], 2)
+    assert outputs_text(nb.cells[1]) == "not written yet\n"
+    assert outputs_text(nb.cells[2]) == "edited edited False\n"      # False: no stand-in imp module left behind
+
+
+def test_first_cell_finds_the_assignment_in_my_drive_as_cs231n_names_it(tmp_path, colab_environment, monkeypatch):
+    """Colab shows the Drive as MyDrive; CS231n's notebooks (and older mounts) say "My Drive": either is found, and a
+    folder in neither is an error naming both places."""
+    from nbclient.exceptions import CellExecutionError
+    runtime = make_colab(tmp_path, colab_environment, top="My Drive")
+    first = first_cell(runtime["folder"])
+    elsewhere = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        first.replace(f'FOLDERNAME = "{FOLDERNAME}"', 'FOLDERNAME = "cs231n/assignment1"'))])
+    with pytest.raises(CellExecutionError) as error:
+        execute(elsewhere, runtime, monkeypatch)
+    drive = runtime["folder"].parent.parent
+    assert "FileNotFoundError" in str(error.value)
+    assert all(str(drive / top / "cs231n/assignment1") in str(error.value) for top in ("MyDrive", "My Drive"))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(first)])
+    execute(nb, runtime, monkeypatch)
+    assert f"the assignment is in {runtime['folder']}" in outputs_text(nb.cells[0])
+
+
+def fake_python(folder, name, version):
+    """An executable ``folder``/``name`` that says it is Python ``version``, as version_of asks."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(f"#!/bin/sh\necho {version}\n")
+    (folder / name).chmod(0o755)
+    return folder / name
+
+
+def test_colabs_python_is_found_on_the_path_or_in_pyenv_else_the_closest(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
+    fake_python(tmp_path / "bin", "python3.11", "3.11")
+    fake_python(tmp_path / "bin", "python3.14", "3.14")
+    assert colab_interpreter("3.13") == (str(tmp_path / "bin" / "python3.14"), "3.14")
+    older = fake_python(tmp_path / "bin", "python3.12", "3.12")
+    assert colab_interpreter("3.13") == (str(older), "3.12")                     # the older one on a tie
+    fake_python(tmp_path / "bin", "python3.13", "pyenv: python3.13: command not found")   # a pyenv shim
+    for patch in ("3.13.0", "3.13.10", "3.13.2"):
+        fake_python(tmp_path / "pyenv" / "versions" / patch / "bin", "python3.13", "3.13")
+    assert colab_interpreter("3.13") == (str(tmp_path / "pyenv/versions/3.13.10/bin/python3.13"), "3.13")
+
+
+@pytest.mark.parametrize("ci", [False, True])
+def test_colabs_environment_skips_locally_and_fails_in_ci_where_it_cannot_be_built(ci, tmp_path, monkeypatch):
+    monkeypatch.setattr(conftest, "IN_CI", ci)
+    pins = tmp_path / "requirements.txt"
+    pins.write_text(f"# python: {pinned_python(PINS)}\nno-such-distribution-here==1.0\n")
+    with pytest.raises((pytest.fail.Exception, pytest.skip.Exception),
+                       match="could not build Colab's environment from requirements.txt with Python 3.*"
+                             "no-such-distribution-here") as stopped:
+        colab_environment_from(pins, tmp_path / "cache")
+    assert stopped.type is (pytest.fail.Exception if ci else pytest.skip.Exception)
+    pins.write_text("# python: 3.99\n")                                         # a Python no machine has
+    if ci:
+        with pytest.raises((pytest.fail.Exception, pytest.skip.Exception), match="Colab runs Python 3.99, which this "
+                           "machine lacks") as stopped:
+            colab_environment_from(pins, tmp_path / "cache")
+        assert stopped.type is pytest.fail.Exception
+    else:
+        with pytest.warns(UserWarning, match="Colab runs Python 3.99, which this machine lacks: its stand-in uses"):
+            colab_environment_from(pins, tmp_path / "cache")
+
+
+def test_colabs_environment_is_built_once_and_replaces_those_of_earlier_pins(tmp_path):
+    cache = tmp_path / "cache"
+    (cache / "colab-0123456789ab").mkdir(parents=True)                             # from earlier pins
+    (cache / "colab-0123456789ab.lock").write_text("")
+    pins = tmp_path / "requirements.txt"
+    pins.write_text(f"# python: {pinned_python(PINS)}\n")
+    python = colab_environment_from(pins, cache)
+    assert sorted(p.name for p in cache.iterdir()) == [python.parent.parent.name, python.parent.parent.name + ".lock"]
+    (python.parent.parent / "marker").write_text("")
+    assert colab_environment_from(pins, cache) == python and (python.parent.parent / "marker").exists()

@@ -1,4 +1,5 @@
 """What the notebooks' cells call (checks/workspace.py): the set-up, a check, the hand-in."""
+import importlib
 import json
 import os
 import re
@@ -88,6 +89,58 @@ def test_setup_does_nothing_outside_colab(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(workspace, "install", lambda reqs: pytest.fail("installed outside Colab"))
     assert workspace.setup() is None
     assert capsys.readouterr().out == "" and os.getcwd() == str(tmp_path)
+
+
+class Shell:
+    """A stand-in IPython shell whose autoreload extension imports ``imp`` at load, as IPython 7.34's does."""
+
+    def __init__(self):
+        self.extension_manager, self.loaded, self.magics = self, [], []
+
+    def load_extension(self, name):
+        import imp                                       # noqa: F401  (ModuleNotFoundError on Python 3.12+)
+        self.loaded.append((name, sys.modules["imp"].reload))
+
+    def run_line_magic(self, name, line):
+        self.magics.append((name, line))
+
+
+class Hidden:
+    """A meta path finder that finds no module ``imp``, as on Python 3.12 and later."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "imp":
+            raise ModuleNotFoundError("No module named 'imp'", name="imp")
+        return None
+
+
+def test_autoreload_loads_ipythons_autoreload_lending_imp_only_to_it(monkeypatch):
+    shell = Shell()
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
+    monkeypatch.delitem(sys.modules, "imp", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Hidden] + sys.meta_path)
+    workspace.autoreload()
+    assert shell.loaded == [("autoreload", importlib.reload)] and shell.magics == [("autoreload", "2")]
+    assert "imp" not in sys.modules
+
+
+def test_autoreload_raises_what_else_stops_the_extension(monkeypatch):
+    def broken(name):
+        import no_such_module_here                       # noqa: F401
+    shell = Shell()
+    shell.load_extension = broken
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
+    with pytest.raises(ModuleNotFoundError, match="no_such_module_here"):
+        workspace.autoreload()
+    assert "imp" not in sys.modules or sys.modules["imp"].__spec__ is not None
+
+
+def test_autoreload_does_nothing_outside_ipython(monkeypatch):
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: None))
+    assert workspace.autoreload() is None
+    monkeypatch.delitem(sys.modules, "IPython")
+    assert workspace.autoreload() is None
 
 
 def test_setup_on_colab_installs_what_lacks_gets_data_and_moves_to_the_notebooks(monkeypatch, colab, capsys,
