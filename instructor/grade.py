@@ -27,7 +27,7 @@ import numpy as np
 
 from atomic_write import atomic_write, write_text
 from checks.exercises import EXERCISES, notebooks
-from checks.framework import Failed
+from checks.framework import Failed, parse_python
 
 from . import isolation, sandbox
 from . import submission as submissions
@@ -63,7 +63,7 @@ def imported_modules(rel, source):
     parts = rel[:-3].split("/")
     package = parts[:-1]
     names = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parse_python(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -126,7 +126,7 @@ def imports_of(source):
     """The module names a Python source imports, relative ones as their last part (``from .losses
     import x`` and ``from . import losses`` give ``losses``)."""
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):     # the last two: nested too deep
         return set()
     names = set()

@@ -172,6 +172,50 @@ def test_a_file_too_deep_to_parse_costs_its_functions_only(tmp_path):
             assert t["score"] == t["max_score"], t
 
 
+def test_parses_in_threads_side_by_side_read_every_file_right():
+    """The grader grades submissions in threads (--jobs): a thread reading a file too deep to parse beside
+    threads reading the solution's files. With ast.parse called as is, Python 3.11 gave correct files
+    SystemError "AST constructor recursion depth mismatch" or RecursionError (CPython gh-106905): the
+    import scan took such a file as importing nothing, the release's marker reader failed."""
+    from instructor.markers import strip_python
+    deep = "x = 1" + " + 1" * 200000 + "\n"
+    grade_py, softmax_py = (ROOT / "instructor/grade.py").read_text(), (ROOT / "classifiers/softmax.py").read_text()
+    imports, stripped = grade.imports_of(grade_py), strip_python(softmax_py, "classifiers/softmax.py")
+    done, wrong = threading.Event(), []
+
+    class Cycle:                        # garbage whose collection runs Python code, as a grader's does
+        def __del__(self):
+            pass
+
+    def collect():
+        while not done.is_set():
+            cycle = Cycle()
+            cycle.me = cycle
+
+    def read_deep():
+        while not done.is_set():
+            wrong.extend(["deep file"] if grade.imports_of(deep) else [])
+
+    def read(rounds):
+        for _ in range(rounds):
+            try:
+                wrong.extend([] if grade.imports_of(grade_py) == imports else ["imports of grade.py"])
+                wrong.extend([] if strip_python(softmax_py, "classifiers/softmax.py") == stripped else ["release"])
+            except (SystemError, RecursionError) as exc:
+                wrong.append(repr(exc))
+
+    background = [threading.Thread(target=collect), threading.Thread(target=read_deep)]
+    readers = [threading.Thread(target=read, args=(30,)) for _ in range(2)]
+    for thread in background + readers:
+        thread.start()
+    for thread in readers:
+        thread.join()
+    done.set()
+    for thread in background:
+        thread.join()
+    assert wrong == []
+
+
 def test_megabytes_of_printing_are_drained_and_graded():
     tests = grade_softmax(SUBMISSIONS / "hostile_printing")
     assert all(t["score"] == t["max_score"] for ts in tests.values() for t in ts)

@@ -10,7 +10,7 @@ import ast
 
 import numpy as np
 
-from ..framework import Case, Exercise, Failed, Property, check, close, differ, show
+from ..framework import Case, Exercise, Failed, Property, check, close, differ, parse_python, show
 from ..values import describe
 
 #: the timed case, and the most a vectorized loss may take on it, in baselines. On many short rows a
@@ -382,7 +382,7 @@ def loops_in(source, function):
     """Line numbers of the Python loops in ``function``'s body (its last definition, the one Python
     keeps), read from the submitted source."""
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
         return []
     found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
