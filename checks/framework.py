@@ -47,7 +47,7 @@ def check(condition, message):
 class Case:
     """One call of the student's code: ``inputs`` (arrays and numbers) and ``options`` for the call.
 
-    ``options["timed"]``: the call's wall time is measured (by the grader's own clock).
+    ``options["timed"]``: the processor time of the call is measured (by the grader, from outside the child).
     """
     name: str
     inputs: dict
@@ -126,7 +126,7 @@ class Context:
     - result(name) -> the call's outputs as encoded values; raises Failed (with what the
       student's code raised) when the call failed.
     - answers(name, key) -> [(labels, value)] or None when not known for this case.
-    - seconds(name), baseline_seconds(name): the wall time of a timed case and of its baseline.
+    - seconds(name), baseline_seconds(name): the processor time of a timed case and of its baseline.
     """
 
     def __init__(self, exercise, cases, options=None, source=None):

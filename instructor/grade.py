@@ -233,13 +233,13 @@ def timed_rounds(exercise, cases):
 
 
 def fastest(cases, rounds, run):
-    """(cases, run) with each timed case replaced by its fastest round that returned: the one judged,
-    its result included."""
+    """(cases, run) with each timed case replaced by its round that returned using the least processor
+    time: the one judged, its result included."""
     outcomes = run.outcomes[:len(cases)]
     for i, case in enumerate(cases):
         for extra, outcome in zip(rounds, run.outcomes[len(cases):]):
-            if extra.name == case.name and outcome.seconds is not None and (
-                    outcomes[i].seconds is None or outcome.seconds < outcomes[i].seconds):
+            if extra.name == case.name and outcome.cpu_seconds is not None and (
+                    outcomes[i].cpu_seconds is None or outcome.cpu_seconds < outcomes[i].cpu_seconds):
                 cases[i], outcomes[i] = extra, outcome
     return cases, sandbox.Run(outcomes, run.import_error, run.missing, run.printed)
 

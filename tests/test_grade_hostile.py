@@ -5,6 +5,9 @@ import) and, where it has one, a right softmax_loss_vectorized that must keep it
 The tests after the first section take the attacks of the sealed-grader issue one class at a
 time; each failed against the grader before the sandbox (instructor/sandbox.py).
 """
+import contextlib
+import importlib
+import importlib.util
 import json
 import os
 import shutil
@@ -21,7 +24,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks import values
+from checks import local, values
+from checks.exercises import by_name, linear_losses
+from checks.framework import Failed
 from conftest import account, require
 from instructor import grade, gradescope, harness, sandbox
 
@@ -557,6 +562,55 @@ def test_the_speed_test_cannot_be_faked(fixture, sandboxed):
         assert "matches neither the right answer nor a known mistake" in speed["output"]
     else:
         assert "too slow for a vectorized version" in speed["output"]
+
+
+@contextlib.contextmanager
+def busy_processes(count, seconds=900):
+    """``count`` processes that spin on the processor, each ending by itself after ``seconds`` at most."""
+    spin = f"import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n"
+    spinning = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for process in spinning:
+            process.kill()
+            process.wait()
+
+
+def local_speed_verdict(module):
+    """The student's check of softmax_loss_vectorized's speed, on ``module``: (points, its message)."""
+    exercise = by_name("softmax_loss_vectorized")
+    ctx = local.LocalContext(exercise, exercise.cases(local.public_rng(exercise), True), exercise.target(module),
+                             local.expected_answers().get(exercise.key, {}))
+    try:
+        return 1, linear_losses.speed(ctx)
+    except Failed as exc:
+        return 0, str(exc)
+
+
+def test_the_speed_verdict_does_not_change_with_the_load(tmp_path, sandboxed):
+    """On a busy machine, timed on the grader's clock, a loop over the examples measured 17.8 baselines
+    (4.8 in another run) and earned the speed point (at most 25), and whole-array code measured 8.8: the
+    wall time of a short call is mostly waiting for a processor. The grader and the student's check judge
+    the processor time of the call and of the baseline: with 4 processes spinning beside them, three
+    gradings and three checks each, the loop never earns the point and the solution's code always does."""
+    good = tmp_path / "solution"
+    good.mkdir()
+    shutil.copy(ROOT / "classifiers/softmax.py", good)
+    spec = importlib.util.spec_from_file_location("loop_in_vectorized", SUBMISSIONS / "loop_in_vectorized/softmax.py")
+    loop = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loop)
+    verdicts = {"loop_in_vectorized": [], "solution": []}
+    with busy_processes(4):
+        for _ in range(3):
+            for name, folder, module in (("loop_in_vectorized", SUBMISSIONS / "loop_in_vectorized", loop),
+                                         ("solution", good, importlib.import_module("classifiers.softmax"))):
+                tests = grade_softmax(folder, sandbox.Limits(timeout=10.0), only={"softmax_loss_vectorized"})
+                speed = next(t for t in tests["softmax_loss_vectorized"] if t["name"].endswith("speed (no loop "
+                                                                                                "over examples)"))
+                verdicts[name] += [(speed["score"], speed["output"]), local_speed_verdict(module)]
+    assert [points for points, _ in verdicts["loop_in_vectorized"]] == [0] * 6, verdicts
+    assert [points for points, _ in verdicts["solution"]] == [1] * 6, verdicts
 
 
 # ---------------------------------------------------------------- the batch survives, the feedback is printable
