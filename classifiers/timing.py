@@ -1,4 +1,4 @@
-"""Timing code the way a benchmark does, for the notebooks and benchmarks/: one place, one method."""
+"""Timing a function fairly (one call to warm up, then the fastest of several): the one way this package times code."""
 import time
 
 from .validation import check_positive
