@@ -548,13 +548,14 @@ def test_one_process_budget_for_a_submission(tmp_path, sandboxed):
 # ---------------------------------------------------------------- the speed test faked
 
 @pytest.mark.parametrize("fixture", ["hostile_speed_clock", "hostile_speed_reference", "hostile_speed_shortcut",
-                                     "hostile_speed_precompute"])
+                                     "hostile_speed_precompute", "hostile_speed_offload"])
 def test_the_speed_test_cannot_be_faked(fixture, sandboxed):
     """A loop over the examples with a patched clock, with the reference slowed down in the child's
     process, or answering (0.0, zeros) at once on the large inputs: each got the speed point before
     the grader timed the calls with its own clock against a reference in a child of its own, and
     checked the timed results; or answering from a table it computed at import, the timed inputs
-    drawn from its own sha256 (before they were drawn from fresh randomness)."""
+    drawn from its own sha256 (before they were drawn from fresh randomness); or run in an orphaned
+    grandchild, whose processor time is the child's all the same (the sandbox's init waits for it)."""
     tests = grade_softmax(SUBMISSIONS / fixture, sandbox.Limits(timeout=10.0), only={"softmax_loss_vectorized"})
     speed = next(t for t in tests["softmax_loss_vectorized"] if t["name"].endswith("speed (no loop over examples)"))
     assert speed["score"] == 0, speed["output"]
