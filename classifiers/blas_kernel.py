@@ -4,9 +4,9 @@ OpenBLAS, numpy's BLAS, picks its kernel for the CPU it finds (SkylakeX's where 
 Haswell's with AVX2 and FMA, Sandybridge's with AVX alone), and each kernel rounds a product
 differently: its own block sizes and its use of FMA order the sums. Over thousands of steps the
 rounding grows into a different network: ``train --model two-layer --seed 0`` reached 0.5820 test
-accuracy with Haswell's kernel and 0.5782 with SkylakeX's. The number of BLAS threads decides
-nothing here (the search trains with one per worker, and OpenBLAS splits a product's rows and
-columns between threads, never its sums).
+accuracy with Haswell's kernel and 0.5782 with SkylakeX's. The number of BLAS threads changes the
+rounding too, so the search trains with one per worker and the kept model is scored with one
+(classifiers/search.py, classifiers/pipeline.py).
 
 This module imports nothing that loads numpy: OpenBLAS reads ``OPENBLAS_CORETYPE`` once, as numpy loads it.
 """

@@ -81,6 +81,27 @@ def test_the_same_seed_gives_the_same_network_whatever_the_cpu_and_threads(sampl
     assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
 
 
+def test_the_kept_network_is_scored_with_one_blas_thread(tmp_path, monkeypatch):
+    """A product's rounding depends on the number of BLAS threads (OpenBLAS splits its sums between them):
+    the parent scored the kept network on the training and test images with one thread per core, the
+    workers with one, so the accuracies printed could change with the machine's cores."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+    from classifiers import pipeline
+    threads, predict = [], TwoLayerNet.predict
+
+    def counting(self, X, *args, **kwargs):
+        if len(X) > 1:                  # not the one-example call that checks the network is written
+            threads.append(max(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"))
+        return predict(self, X, *args, **kwargs)
+
+    monkeypatch.setattr(TwoLayerNet, "predict", counting)
+    config = TrainConfig(model="two-layer", sample=True, epochs=1.0, learning_rates=(4e-2,), regs=(1e-3,),
+                         hidden_dim=20, jobs=1, progress=False, out=str(tmp_path / "run"))
+    with threadpool_limits(2):
+        pipeline.train(config, log=lambda *args: None)
+    assert len(threads) > 2 and set(threads) == {1}, threads
+
+
 def test_the_prepared_images_are_mirrored_along_their_width():
     images = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
     kind, config = KINDS["two-layer"], TrainConfig(model="two-layer", num_validation=500)
