@@ -56,10 +56,41 @@ class Case:
 
 @dataclasses.dataclass(frozen=True)
 class Property:
-    """A graded property: ``judge(ctx)`` returns what holds, or raises Failed saying what does not."""
+    """A graded property: ``judge(ctx)`` returns what holds, or raises Failed saying what does not.
+
+    ``vouched_by``: for a property about the form of the results (a shape, a dtype, inputs left as they
+    were, stability, speed), which code that computes nothing can have, the cases whose values must be
+    right or a known mistake (``Exercise.credible``) for it to be credited.
+    """
     name: str
     points: int
     judge: object
+    vouched_by: tuple = ()
+
+    def verdict(self, ctx):
+        """What holds (the judge's text), or Failed: the judge's, else, for a property about form, the
+        first case vouching for it whose values are neither right nor a known mistake."""
+        text = self.judge(ctx)
+        for name in self.vouched_by:
+            try:
+                ctx.exercise.credible(ctx, name)
+            except Failed as exc:
+                raise Failed(f"{self.name} is not credited: {exc}") from None
+        return text
+
+
+def credible(ctx, name):
+    """Failed unless each output of case ``name`` that has answers is right or a known mistake: what
+    vouches for a property about form, unless an exercise says otherwise (``Exercise.credible``)."""
+    keys = ctx.answer_keys(name)
+    if not keys:
+        raise LookupError(f"no answers are known for case {name!r} of {ctx.exercise.name}")
+    for key in keys:
+        got, want = ctx.value(name, key), ctx.want(name, key)
+        if ctx.name_mistake(name, key, got) is None:
+            gap = (differ(key, want, got) if np.shape(got) == np.shape(want) else
+                   f"{key} of shape {np.shape(want)} expected, of shape {np.shape(got)} got")
+            raise Failed(f"on ordinary inputs {key} is neither right nor a known mistake ({gap})")
 
 
 @dataclasses.dataclass
@@ -74,6 +105,8 @@ class Exercise:
       each known mistake gives. Solution only: the instructor's tools and the grader call it.
     - baseline(case): a workload of a timed case's size that computes no answer; speed is
       judged as the call's time over the baseline's.
+    - credible(ctx, case name): Failed unless the case's values are right or a known mistake; it
+      vouches for the properties about form (``Property.vouched_by``).
     """
     name: str                  # as the student and the feedback name it
     path: str                  # the file the student writes it in
@@ -86,8 +119,9 @@ class Exercise:
     baseline: object = None
     family: str = None         # exercises with the same cases and answers (naive and vectorized) share it
     imports: tuple = ()        # modules the call imports besides its own (a notebook cell's package)
-    cs231n: bool = True        # graded in CS231n's assignment layout too
+    cs231n: bool = True        # part of CS231n's assignment: graded with --layout cs231n too
     manual: bool = False       # graded by hand (notebook answers): checked for being written, worth 0 here
+    credible: object = credible    # credible(ctx, case name): Failed unless its values are right or a known mistake
 
     def target(self, loaded):
         """What ``call`` runs on: the function's owner in the imported module ``loaded`` (a module for a .py
@@ -126,6 +160,7 @@ class Context:
     - result(name) -> the call's outputs as encoded values; raises Failed (with what the
       student's code raised) when the call failed.
     - answers(name, key) -> [(labels, value)] or None when not known for this case.
+    - answer_keys(name) -> the outputs of a case that have answers.
     - seconds(name), baseline_seconds(name): the processor time of a timed case and of its baseline.
     """
 

@@ -1,59 +1,46 @@
 """The PDF of a hand-in, for the graders who read the inline answers.
 
-A cover page (the files handed in with their sha256, the check verdicts, the warnings, such as a
-notebook not run to the end, and the contents with page numbers), then every notebook in order:
-its markdown (the questions and the answers), its code and its outputs (printed text, errors and
-figures). Each notebook and each inline question starts on a new page and has an entry in the
-PDF's outline, and an answer cell has a bar in the margin.
+A cover page (a line for the student's name and ID, the contents with page numbers, the warnings,
+such as a notebook not run to the end, the check verdicts, and the files handed in with their
+sha256), then every notebook in order: its markdown (the questions and the answers), its code and
+its outputs (printed text, errors and figures). Each notebook and each inline question (as
+checks/exercises/notebooks.py reads them) starts on a new page and has an entry in the PDF's
+outline, and an answer cell has a bar in the margin.
 
-Made with fpdf2 and markdown-it-py in plain Python: no LaTeX and no browser, so it works offline,
-on Colab and on a laptop. The fonts are the DejaVu fonts that matplotlib ships. Display math
-($$ ... $$) is drawn by matplotlib's mathtext; inline math ($ ... $) becomes text, with its
-subscripts and superscripts, so that it can be searched. Long lines are wrapped, never cut.
+Made with fpdf2, markdown-it-py and ziamath in plain Python: no LaTeX and no browser, so it works
+offline, on Colab and on a laptop. The text fonts are the DejaVu fonts that matplotlib ships.
+Display math ($$ ... $$) is drawn by ziamath in its own math font (STIX Two Math); inline math
+($ ... $) becomes text with its subscripts and superscripts (checks/tex.py), so that it can be
+searched. TeX that neither can write is shown as written. Long lines are wrapped, never cut.
 """
 import base64
 import html
 import io
 import re
+import warnings
 from pathlib import Path
 
 from atomic_write import atomic_write
 
-#: a markdown cell that starts an inline question: "### Inline question 1", CS231n's "**Inline Question 1**"
-QUESTION = re.compile(r"[#*\s]*(inline question\s*\d*)", re.I)
-ANSWER_TAG = "answer"
+from . import tex
+from .exercises import notebooks
+
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-#: looked for in this order: code (left alone), display math, inline math
-MATH = re.compile(r"(```.*?```|`[^`\n]*`)|\$\$(.+?)\$\$|(?<![\\$])\$([^$\n]+?)\$", re.S)
 PLACEHOLDER = "\ue000{}\ue001"
-#: TeX commands written as the character they stand for; any other command is written as its name (\log: log)
-SYMBOLS = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "eta": "η",
-    "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ",
-    "omega": "ω", "Delta": "Δ", "Sigma": "Σ", "Omega": "Ω", "sum": "Σ", "prod": "∏", "partial": "∂",
-    "nabla": "∇", "infty": "∞", "cdot": "·", "times": "×", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥",
-    "ne": "≠", "neq": "≠", "approx": "≈", "in": "∈", "to": "→", "rightarrow": "→", "mid": "|", "pm": "±",
-    "ldots": "…", "dots": "…", "cdots": "⋯", "sqrt": "√", "quad": " ", "qquad": "  ", ",": " ", ";": " ",
-    "!": "", "left": "", "right": "", "{": "{", "}": "}", "%": "%", "$": "$", "_": "_",
-}
-#: font commands whose argument stays as text; \color{...} goes with its argument
-FONT_COMMANDS = re.compile(r"\\(?:text|textit|textbf|textrm|mathrm|mathbf|mathit|mathcal|operatorname)(?![A-Za-z])\s*")
 MARGIN, TEXT_PT, CODE_PT, LINE = 15, 10.5, 8.5, 4.2          # mm, points, points, mm per code line
-PX_MM = 25.4 / 96                                             # a figure's pixel at 96 dpi, in mm
+PX_MM, PT_MM = 25.4 / 96, 25.4 / 72                           # a figure's pixel at 96 dpi, a point, in mm
+BLUE = (31, 58, 104)
+#: ziamath sets an operator name right after another with no space ("logsoftmax"): TeX puts a thin one
+OPERATOR_PAIR = re.compile(r"(\\([A-Za-z]+)\s*)(?=\\(?:operatorname|mathrm)(?![A-Za-z]))")
 
 
-def inline_math(tex):
-    """HTML for fpdf2 that reads as the TeX ``tex``: symbols as characters, _ and ^ as <sub> and <sup>.
-
-    Example: ``-\\log p_{y_i}`` gives ``<i>-log p<sub>y_i</sub></i>``; an unknown command keeps its name.
-    """
-    text = FONT_COMMANDS.sub("", re.sub(r"\\color\s*\{[^{}]*\}", "", tex))
-    text = re.sub(r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", r"(\1)/(\2)", text)
-    text = re.sub(r"\\([A-Za-z]+|[,;!{}%$_])", lambda m: SYMBOLS.get(m.group(1), m.group(1)), text)
-    text = html.escape(text, quote=False)
-    for mark, tag in (("_", "sub"), (r"\^", "sup")):
-        text = re.sub(mark + r"(?:\{([^{}]*)\}|(\S))", lambda m: f"<{tag}>{m.group(1) or m.group(2)}</{tag}>", text)
-    return "<i>" + re.sub(r"[{}]", "", text).strip() + "</i>"
+def inline_math(written):
+    """HTML for fpdf2 of the inline math ``written`` (checks/tex.py); where it cannot be written as text,
+    the TeX as written, between its dollars."""
+    try:
+        return tex.html(written)
+    except tex.Unreadable:
+        return html.escape(f"${written}$", quote=False)
 
 
 def segments(markdown):
@@ -63,15 +50,15 @@ def segments(markdown):
     parser leaves its _ and * alone) and listed in order; math inside code is left as it is.
     """
     parts, out, inline, last = [], [], [], 0
-    for match in MATH.finditer(markdown):
-        code, display, tex = match.groups()
+    for match in tex.MATH.finditer(markdown):
+        code, display, written = match.groups()
         out.append(markdown[last:match.start()])
         last = match.end()
         if code is not None:
             out.append(code)
-        elif tex is not None:
+        elif written is not None:
             out.append(PLACEHOLDER.format(len(inline)))
-            inline.append(tex)
+            inline.append(written)
         else:
             parts += [("markdown", "".join(out), inline), ("math", " ".join(display.split()))]
             out, inline = [], []
@@ -93,18 +80,22 @@ def markdown_html(text, inline):
                   + m.group(3), rendered, flags=re.S)
 
 
-def math_image(tex):
-    """(PNG bytes, width mm, height mm) of the TeX ``tex`` drawn by mathtext, or None where mathtext cannot."""
-    from matplotlib import mathtext
-    from matplotlib.font_manager import FontProperties
-    from PIL import Image
-    buffer = io.BytesIO()
-    try:
-        mathtext.math_to_image(f"${tex}$", buffer, prop=FontProperties(size=TEXT_PT + 2), dpi=200, format="png")
-    except (ValueError, RuntimeError):                     # a command mathtext does not know (\begin{align})
+def math_image(written):
+    """(SVG bytes, width mm, height mm) of the display math ``written``, drawn by ziamath in its own
+    math font; None where it cannot be drawn (TeX it does not read, an environment it would drop)."""
+    environments = re.findall(r"\\begin\s*\{([^{}]*)\}", written)
+    written = OPERATOR_PAIR.sub(lambda m: m.group(1) + ("\\," if m.group(2) in tex.FUNCTIONS else ""), written)
+    if any(name not in tex.ENVIRONMENTS for name in environments):
         return None
-    width, height = Image.open(io.BytesIO(buffer.getvalue())).size
-    return buffer.getvalue(), width / 200 * 25.4, height / 200 * 25.4
+    with warnings.catch_warnings():             # ziamath finds its font with a deprecated importlib call
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
+        try:
+            svg = ziamath.Latex(written, size=TEXT_PT + 1.5).svg()
+        except Exception:           # noqa: BLE001 - ziamath and latex2mathml raise many kinds on TeX they cannot read
+            return None
+    width, height = (float(re.search(f'{name}="([0-9.]+)', svg).group(1)) for name in ("width", "height"))
+    return svg.encode(), width * PT_MM, height * PT_MM
 
 
 def output_text(text):
@@ -112,11 +103,6 @@ def output_text(text):
     tabs expanded."""
     lines = ANSI.sub("", text).split("\n")
     return "\n".join(line.rstrip("\r").split("\r")[-1].expandtabs() for line in lines).rstrip("\n")
-
-
-def source(cell):
-    text = cell.get("source", "")
-    return "".join(text) if isinstance(text, list) else str(text)
 
 
 def _fpdf():
@@ -182,16 +168,16 @@ class Document:
                 "h1": TextStyle(font_size_pt=17, **heading), "h2": TextStyle(font_size_pt=14, **heading),
                 "h3": TextStyle(font_size_pt=12.5, **heading), "h4": TextStyle(font_size_pt=11.5, **heading)}
 
-    def formula(self, tex):
-        """Display math, centred; mathtext's image or, where it fails, the TeX as readable text."""
-        drawn = math_image(tex)
+    def formula(self, written):
+        """Display math, centred: ziamath's drawing, or where it cannot draw it, the TeX as written."""
+        drawn = math_image(written)
         if drawn is None:
-            self.pdf.write_html(f"<p>{inline_math(tex)}</p>", font_family="Sans")
+            self.text(f"$${written}$$", CODE_PT, font="Mono")
             return
-        png, width, height = drawn
+        svg, width, height = drawn
         scale = min(1.0, self.pdf.epw / width)
         self.pdf.ln(1)
-        self.pdf.image(io.BytesIO(png), x="C", w=width * scale, h=height * scale, alt_text=tex)
+        self.pdf.image(io.BytesIO(svg), x="C", w=width * scale, h=height * scale, alt_text=written)
         self.pdf.ln(1)
 
     def code(self, text, label):
@@ -220,13 +206,13 @@ class Document:
         for out in cell.get("outputs", []):
             kind, data = out.get("output_type"), out.get("data", {})
             if kind == "stream":
-                self.text(output_text(source({"source": out.get("text", "")})), CODE_PT, font="Mono",
+                self.text(output_text(notebooks.source({"source": out.get("text", "")})), CODE_PT, font="Mono",
                           color=(170, 0, 0) if out.get("name") == "stderr" else 0)
             elif kind in ("execute_result", "display_data") and "image/png" in data:
                 png = data["image/png"]
                 self.figure(base64.b64decode("".join(png) if isinstance(png, list) else png))
             elif kind in ("execute_result", "display_data") and "text/plain" in data:
-                self.text(output_text(source({"source": data["text/plain"]})), CODE_PT, font="Mono")
+                self.text(output_text(notebooks.source({"source": data["text/plain"]})), CODE_PT, font="Mono")
             elif kind == "error":
                 trace = "\n".join(out.get("traceback") or [f"{out.get('ename')}: {out.get('evalue')}"])
                 self.text(output_text(trace), CODE_PT, font="Mono", color=(170, 0, 0))
@@ -247,25 +233,28 @@ class Document:
 
 
 def notebook(doc, path, nb):
-    """Every cell of the notebook ``nb`` (a dict) stored at ``path``, from a new page."""
+    """Every cell of the notebook ``nb`` (a dict) stored at ``path``, from a new page; each inline question
+    (checks/exercises/notebooks.py reads which cells they are) from a page of its own, a bar beside
+    each answer."""
     pdf = doc.pdf
-    if pdf.get_y() > pdf.t_margin:         # the page after the cover is still empty
-        pdf.add_page()
+    new_page(pdf)                          # the page after the cover is still empty
     doc.footer_text = path                 # from this page on: the previous page's footer is drawn by add_page
     pdf.start_section(path, level=0)
-    doc.text(path, size=15, style="B", color=(31, 58, 104))
+    doc.text(path, size=15, style="B", color=BLUE)
     pdf.ln(2)
-    for cell in nb.get("cells", []):
-        text = source(cell)
+    cells = [cell for cell in nb.get("cells", []) if isinstance(cell, dict)]
+    asked = notebooks.questions(cells)
+    starts = {q.question_cell: q for q in asked}
+    answers = {q.answer_cell for q in asked}
+    for k, cell in enumerate(cells):
+        text = notebooks.source(cell)
+        if k in starts:
+            new_page(pdf)
+            pdf.start_section(f"{path}: {starts[k].name}", level=1)
         if cell.get("cell_type") == "markdown":
-            question = QUESTION.match(text)
-            if question:
-                if pdf.get_y() > pdf.t_margin + 30:           # a question starts a page, unless one just began
-                    pdf.add_page()
-                pdf.start_section(f"{path}: {question.group(1).strip().capitalize()}", level=1)
             start = (pdf.page, pdf.get_y())
             doc.markdown(text)
-            if ANSWER_TAG in cell.get("metadata", {}).get("tags", []) or re.search(r"your answer", text, re.I):
+            if k in answers:
                 doc.mark(start)
         elif cell.get("cell_type") == "code":
             count = cell.get("execution_count")
@@ -273,12 +262,24 @@ def notebook(doc, path, nb):
             doc.outputs(cell)
 
 
+def new_page(pdf):
+    """A new page, unless nothing is drawn on this one yet."""
+    if pdf.get_y() > pdf.t_margin:
+        pdf.add_page()
+
+
 def cover(doc, files, verdicts, warnings):
     """The cover's contents, drawn when the whole document is known (the outline gives the page numbers)."""
     def render(pdf, outline):
         pdf.set_xy(MARGIN, MARGIN)
-        doc.text("Hand-in: the notebooks and their answers", size=17, style="B", color=(31, 58, 104))
-        pdf.ln(3)
+        doc.text("Hand-in: the notebooks and their answers", size=17, style="B", color=BLUE)
+        pdf.ln(4)
+        pdf.set_font("Sans", "", 11)
+        for label, width in (("Name", 95), ("Student ID", 45)):          # a line to write on, for each
+            pdf.cell(pdf.get_string_width(label + ": ") + 1, 7, label + ": ")
+            pdf.line(pdf.get_x(), pdf.get_y() + 6, pdf.get_x() + width, pdf.get_y() + 6)
+            pdf.set_x(pdf.get_x() + width + 6)
+        pdf.ln(12)
         doc.text("Contents", size=12.5, style="B")
         for section in outline:
             indent = "        " * section.level
@@ -298,12 +299,12 @@ def cover(doc, files, verdicts, warnings):
     return render
 
 
-def write(out, notebooks, files, verdicts, warnings):
+def write(out, books, files, verdicts, warnings):
     """Write the PDF of a hand-in to ``out``, atomically: a PDF already there stays whole if this fails.
 
     Inputs:
     - out: the path of the PDF to write (a str or Path).
-    - notebooks: [(path, notebook)], the notebooks in the order a student works, each a dict
+    - books: [(path, notebook)], the notebooks in the order a student works, each a dict
       as json.load gives it, with its outputs.
     - files: {path: sha256} of every file handed in (MANIFEST.json's "files").
     - verdicts: the check lines, as `make check` starts them ("[ok] NAME (FILE)").
@@ -315,7 +316,7 @@ def write(out, notebooks, files, verdicts, warnings):
     doc.pdf.add_page()
     doc.pdf.insert_toc_placeholder(cover(doc, files, verdicts, warnings), pages=1, allow_extra_pages=True,
                                    reset_page_indices=False)
-    for path, nb in notebooks:
+    for path, nb in books:
         notebook(doc, path, nb)
     with atomic_write(out) as f:
         f.write(doc.pdf.output())

@@ -34,24 +34,34 @@ def handin_files():
 
 
 def notebook_warnings(root, path):
-    """What is missing from a notebook: a code cell that was not run or stopped with an error; an empty answer."""
-    warnings = []
+    """What is missing from a notebook, one warning for each cause: code cells that were not run, a cell
+    that stopped with an error (the cells after it did not run because of it: said once, there), an
+    inline question not answered."""
     cells = notebooks.parse((root / path).read_bytes())
-    named = [(title, c, notebooks.source(c)) for title, c in zip(notebooks.headings(cells), cells)]
-    code = [(title, c) for title, c, text in named
-            if c.get("cell_type") == "code" and text.strip() and HAND_IN_CALL not in text]
-    unrun = list(dict.fromkeys(notebooks.code_name(t) for t, c in code if c.get("execution_count") is None))
-    failed = list(dict.fromkeys(notebooks.code_name(t) for t, c in code
-                                if any(o.get("output_type") == "error" for o in c.get("outputs", []))))
-    if code and all(c.get("execution_count") is None for _, c in code):
+    code = [(title, c) for title, c in zip(notebooks.headings(cells), cells)
+            if c.get("cell_type") == "code" and notebooks.source(c).strip() and HAND_IN_CALL not in notebooks.source(c)]
+    ran = [c.get("execution_count") is not None for _, c in code]
+    failed = [k for k, (_, c) in enumerate(code) if any(
+        isinstance(o, dict) and o.get("output_type") == "error" for o in c.get("outputs") or [])]
+    stop = failed[0] if failed else len(code)
+    warnings = []
+    if code and not any(ran):
         warnings.append(f"{path} was not run: run it top to bottom (Kernel > Restart & Run All; on Colab, "
                         f"Runtime > Run all) and save it")
-    elif unrun:
-        warnings.append(f"{path} was not run to the end: {', '.join(unrun)} has not run")
+    elif not all(ran[:stop]):
+        unrun = names(title for (title, _), done in zip(code[:stop], ran) if not done)
+        warnings.append(f"{path} was not run to the end: {unrun} has not run")
     if failed:
-        warnings.append(f"{path}: {', '.join(failed)} stopped with an error")
-    warnings += [f"{path}: {title} has no answer yet" for title, _, _, ok in notebooks.questions(cells) if not ok]
+        after = "" if all(ran[stop + 1:]) else ", so the cells after it did not run"
+        warnings.append(f"{path}: {names(code[k][0] for k in failed)} stopped with an error{after}: fix it and "
+                        f"run the notebook again")
+    warnings += [f"{path}: {q.name} has no answer yet" for q in notebooks.questions(cells) if not q.answered]
     return warnings
+
+
+def names(titles):
+    """'the code under "A", the code under "B"': each heading once, in order."""
+    return ", ".join(dict.fromkeys(notebooks.code_name(title) for title in titles))
 
 
 def compile_warnings(path, source):

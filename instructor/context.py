@@ -46,9 +46,15 @@ class GraderContext(Context):
         return outcome.out
 
     def answers(self, name, key):
+        return self._all_answers(name).get(key)
+
+    def answer_keys(self, name):
+        return list(self._all_answers(name))
+
+    def _all_answers(self, name):
         if name not in self._answers:
             self._answers[name] = self.exercise.answers(self.cases[name])
-        return self._answers[name].get(key)
+        return self._answers[name]
 
     def seconds(self, name):
         self.result(name)

@@ -4,7 +4,8 @@ Grades each exercise (``checks/exercises/``) of each submission: the student's c
 sandboxed child process (``instructor.sandbox``) on cases drawn from the submission's content hash
 (``instructor.context``), and the exercise's own properties judge the results against the
 answers its definition computes here, naming the likely mistake. One submission gives
-Gradescope's results.json with ``--json``; many give a gradebook with ``--csv``. Exits 2 when
+Gradescope's results.json with ``--json``; many give a gradebook with ``--csv``. The maximum is the
+assignment's, whichever layout a submission comes in, unless ``--layout cs231n``. Exits 2 when
 a submission could not be read (its results.json, gradebook row and score 0 are written all the
 same), or when no sandbox can run (nothing is graded then, unless ``--no-sandbox``).
 """
@@ -13,13 +14,13 @@ import ast
 import csv
 import dataclasses
 import functools
-import html
 import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -38,10 +39,15 @@ UNREADABLE = 2      # the exit status when a submission could not be read, or wh
 TIMED_ROUNDS = 5    # a timed case is timed this many times, on inputs of its own each, the fastest judged
 
 
+#: what --layout grades: the whole assignment (an exercise not found scores 0), or CS231n's assignment alone
+LAYOUTS = ("package", "cs231n")
+
+
 @dataclass
 class Options:
     accept_half_reg: bool = False
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
+    layout: str = "package"     # chosen by the instructor, never by the submission's own layout
 
 
 SHIMS = [  # (pattern in the source, what the child supplies)
@@ -182,7 +188,7 @@ def judge(exercise, ctx, note=""):
     out = []
     for prop in exercise.properties:
         try:
-            text, score = prop.judge(ctx), prop.points
+            text, score = prop.verdict(ctx), prop.points
         except Failed as exc:
             text, score = str(exc), 0
         except Exception as exc:      # noqa: BLE001 - a value no judge expected costs this test only
@@ -193,7 +199,7 @@ def judge(exercise, ctx, note=""):
 
 def grade_exercise(sub, exercise, options, temp):
     """The tests of one exercise of one submission."""
-    if sub.layout == "cs231n" and not exercise.cs231n:
+    if options.layout == "cs231n" and not exercise.cs231n:
         return []                       # CS231n's assignment has no such exercise
     path = exercise.path
     if path not in sub.files:
@@ -244,10 +250,20 @@ def fastest(cases, rounds, run):
     return cases, sandbox.Run(outcomes, run.import_error, run.missing, run.printed)
 
 
-def quoted(text, prefix="> "):
-    """Submitted text as a Markdown quote: tags shown as text, every line quoted, so an answer can neither
-    run HTML in the instructor's viewer nor start a heading that passes for another question's."""
-    return "\n".join(prefix + line for line in html.escape(text, quote=False).splitlines())
+def quoted(text, width=100):
+    """Submitted text as a Markdown code block, lines longer than ``width`` wrapped at spaces: shown as
+    written, never read as Markdown, so that no tag, link, image (fetched when the report is opened),
+    reference or heading in it works; its fence is longer than any run of backticks in the text."""
+    fence = "`" * max(3, 1 + max(map(len, re.findall("`+", text)), default=0))
+    lines = [part for line in text.splitlines() for part in (
+        textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) if len(line) > width else [line])]
+    return "\n".join([fence + "text", *lines, fence])
+
+
+def as_text(line):
+    """One line of submitted text as Markdown that shows it as written: every ASCII punctuation mark
+    escaped with a backslash (CommonMark's rule), so that nothing in it is a tag, link or heading."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(line.split()))
 
 
 def review(sub, exercise):
@@ -260,9 +276,9 @@ def review(sub, exercise):
         return [{"name": f"{exercise.name}: graded by hand", "score": 0, "max_score": 0,
                  "output": f"{exercise.path} is {exc}"}], ""
     asked = notebooks.questions(cells)
-    count = sum(ok for *_, ok in asked)
-    parts = [f"## {quoted(name, '')}\n\n*{exercise.name}*\n\n{quoted(question)}\n\n"
-             + (f"Answer:\n\n{quoted(answer)}\n" if ok else "(not answered)\n") for name, question, answer, ok in asked]
+    count = sum(q.answered for q in asked)
+    parts = [f"## {as_text(q.name)}\n\n*{exercise.name}*\n\n{quoted(q.question)}\n\n"
+             + (f"Answer:\n\n{quoted(q.answer)}\n" if q.answered else "(not answered)\n") for q in asked]
     test = {"name": f"{exercise.name}: graded by hand", "score": 0, "max_score": 0,
             "output": f"{count} of {len(asked)} inline questions answered, collected for the instructor's "
                       f"report (grade --answers DIR); stored outputs earn no points here"}
@@ -357,6 +373,9 @@ def parse_args(argv):
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="grade N submissions at a time")
     parser.add_argument("--accept-half-reg", action="store_true",
                         help="accept the 0.5 * reg * sum(W**2) convention in the regularization tests")
+    parser.add_argument("--layout", choices=LAYOUTS, default="package",
+                        help="package: every exercise of this assignment, whichever layout a submission "
+                             "comes in (one not found scores 0); cs231n: CS231n's assignment 1 alone")
     parser.add_argument("--timeout", type=float, default=20.0, metavar="S", help="wall-clock limit per case")
     parser.add_argument("--memory-mb", type=int, default=3072, metavar="MB",
                         help="memory budget of a submission's processes together")
@@ -386,6 +405,8 @@ def sealed_limits(args):
     limits = sandbox.Limits(timeout=args.timeout, memory_bytes=args.memory_mb * sandbox.MB,
                             isolation="none" if args.no_sandbox else args.sandbox, users=tuple(args.sandbox_user))
     iso = isolation.find(limits.isolation, limits.users)
+    for note in iso.notes:
+        print(note, file=sys.stderr)
     exposed = isolation.readable_by([os.path.join(REPO, "instructor"), os.path.join(REPO, "classifiers"),
                                    *args.submissions], limits)
     if exposed:
@@ -421,7 +442,7 @@ def main(argv=None):
     except isolation.SandboxUnavailable as exc:
         print(f"python -m instructor grade: {exc}", file=sys.stderr)
         return UNREADABLE
-    options = Options(accept_half_reg=args.accept_half_reg, limits=limits)
+    options = Options(accept_half_reg=args.accept_half_reg, limits=limits, layout=args.layout)
     try:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             results = list(pool.map(lambda p: grade_safely(p, options), args.submissions))

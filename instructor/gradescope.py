@@ -1,4 +1,4 @@
-"""python -m instructor gradescope OUT.zip [--accept-half-reg] [--timeout S]
+"""python -m instructor gradescope OUT.zip [--accept-half-reg] [--timeout S] [--layout {package,cs231n}]
 
 Builds an autograder zip per Gradescope's specification: ``setup.sh`` (a virtual environment with
 numpy and threadpoolctl, bubblewrap where the image allows it, and the account ``student`` that submitted code runs
@@ -14,7 +14,7 @@ import argparse
 import sys
 import zipfile
 
-from .grade import repo_sources
+from .grade import LAYOUTS, repo_sources
 
 SOURCES = ("instructor/__main__.py", "instructor/grade.py", "instructor/harness.py", "classifiers", "checks")
 ACCOUNT = "student"     # the account submitted code runs as where namespaces are forbidden
@@ -83,12 +83,14 @@ def main(argv=None):
     parser.add_argument("out", metavar="OUT.zip", help="the autograder zip to write")
     parser.add_argument("--accept-half-reg", action="store_true", help="passed on to the grader")
     parser.add_argument("--timeout", type=float, default=20.0, metavar="S", help="passed on to the grader")
+    parser.add_argument("--layout", choices=LAYOUTS, default="package", help="passed on to the grader")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if not args.out.endswith(".zip"):
         parser.error(f"OUT.zip must end in .zip, got {args.out!r}")
     if args.timeout <= 0:
         parser.error(f"--timeout must be > 0, got {args.timeout}")
-    options = f" --timeout {args.timeout:g}" + (" --accept-half-reg" if args.accept_half_reg else "")
+    options = (f" --timeout {args.timeout:g} --layout {args.layout}"
+               + (" --accept-half-reg" if args.accept_half_reg else ""))
     members = build(args.out, options)
     print(f"wrote {args.out}: {len(members)} files; upload it as the assignment's autograder on Gradescope")
     return 0

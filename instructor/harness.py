@@ -12,10 +12,11 @@ exercise's baseline.
 
 The protocol, one case at a time:
 - grader -> child, on REQUEST_FD: a JSON line {"case", "options", "arrays": [[name, dtype, shape,
-  offset]], "size"} followed by ``size`` bytes holding the arrays. A case's inputs arrive only
+  offset]], "size", "limit"} followed by ``size`` bytes holding the arrays. A case's inputs arrive only
   when the grader starts that case (and its clock, for a timed case).
 - child -> grader, on RESULT_FD: JSON lines {"event": "ready" | "import" | "result", ...}; the
-  outputs as ``checks.values`` encodes them (numbers, .npy bytes saved with allow_pickle=False).
+  outputs as ``checks.values`` encodes them (numbers, .npy bytes saved with allow_pickle=False). A
+  result line longer than the case header's "limit" would be dropped: an error saying so is sent instead.
 Nothing here computes an answer or decides a grade, and nothing here times anything: the grader
 judges the values and keeps the time itself.
 """
@@ -49,19 +50,18 @@ def limit_resources(task):
 AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 SYSCALLS = {  # the numbers of the calls a filter here names, per architecture
     "x86_64": {"socket": 41, "clone": 56, "unshare": 272, "setns": 308, "io_uring_setup": 425, "clone3": 435,
-               "shmget": 29, "msgget": 68, "memfd_create": 319},
+               "shmget": 29, "msgget": 68, "memfd_create": 319, "mq_open": 240},
     "aarch64": {"socket": 198, "clone": 220, "unshare": 97, "setns": 268, "io_uring_setup": 425, "clone3": 435,
-                "shmget": 194, "msgget": 186, "memfd_create": 279},
+                "shmget": 194, "msgget": 186, "memfd_create": 279, "mq_open": 180},
 }
-AF_UNIX = 1
 
 
 def install_seccomp(rules):
     """Refuse system calls in this process and everything it starts, for good.
 
     Inputs:
-    - rules: list of (syscall name, test, errno): test None refuses every call; ("equal", v) refuses
-      unless the first argument equals v; ("any bit", mask) refuses when it has a bit of mask set.
+    - rules: list of (syscall name, test, errno): test None refuses every call; ("any bit", mask) refuses
+      when the first argument has a bit of mask set.
     Returns True when the filter is in place, False where the architecture or the kernel has none.
     """
     machine = platform.machine()
@@ -78,8 +78,7 @@ def install_seccomp(rules):
         if test is None:
             program += [(JEQ, 0, 1, numbers[name]), refuse]
         else:
-            jump = (JEQ, 1, 0, test[1]) if test[0] == "equal" else (JSET, 0, 1, test[1])
-            program += [(JEQ, 0, 4, numbers[name]), (LOAD, 0, 0, 16), jump, refuse, (LOAD, 0, 0, 0)]
+            program += [(JEQ, 0, 4, numbers[name]), (LOAD, 0, 0, 16), (JSET, 0, 1, test[1]), refuse, (LOAD, 0, 0, 0)]
     program.append((RET, 0, 0, ALLOW))
 
     class Filter(ctypes.Structure):
@@ -99,12 +98,14 @@ def install_seccomp(rules):
                                                                         ctypes.c_void_p), 0, 0) == 0
 
 
-NO_NETWORK = [("socket", ("equal", AF_UNIX), 13),     # EACCES for every family but local sockets
+# EACCES for every family, Unix sockets too: without namespaces (user mode) an abstract one has no permissions
+# and reaches any service's, or a classmate child's (tests/submissions/hostile_unix_socket); socketpair stays
+NO_NETWORK = [("socket", None, 13),
               ("io_uring_setup", None, 1)]            # io_uring can open sockets past the filter
 # memory no process maps is in no process's proportional set size, the memory budget's measure: System V
-# shared memory and message queues (which outlive their processes, and in user mode grading) and memory
-# files are refused (EPERM)
-HIDDEN_MEMORY = [("shmget", None, 1), ("msgget", None, 1), ("memfd_create", None, 1)]
+# shared memory and message queues and POSIX message queues (which outlive their processes, and in user mode
+# grading) and memory files are refused (EPERM)
+HIDDEN_MEMORY = [("shmget", None, 1), ("msgget", None, 1), ("memfd_create", None, 1), ("mq_open", None, 1)]
 
 
 # ---------------------------------------------------------------- Landlock: writes in the scratch folder only
@@ -209,7 +210,8 @@ class Channel:
             data = data[os.write(self.fd, data):]
 
     def receive(self, np):
-        """The next case: (index, options, {name: array}), or None when the grader has no more."""
+        """The next case: (index, options, {name: array}, the longest result line the grader reads for it), or
+        None when the grader has no more."""
         line = self.requests.readline()
         if not line:
             return None
@@ -224,7 +226,7 @@ class Channel:
         arrays = {name: np.frombuffer(payload, np.dtype(dtype), int(np.prod(shape, dtype=np.int64)),
                                       offset).reshape(shape)
                   for name, dtype, shape, offset in header["arrays"]}
-        return header["case"], header["options"], arrays
+        return header["case"], header["options"], arrays, header["limit"]
 
 
 def load(exercise, root):
@@ -275,13 +277,19 @@ def main():
         request = channel.receive(np)
         if request is None:
             return
-        index, options, inputs = request
+        index, options, inputs, limit = request
         try:
             out = call(target, Case(str(index), inputs, options))
             message = {"event": "result", "case": index, "ok": True,
                        "out": {key: values.encode(value) for key, value in out.items()}}
         except BaseException as exc:   # the submission's exception, whatever it is, costs this case
             message = {"event": "result", "case": index, "ok": False, "error": describe(exc)}
+        size = len(json.dumps(message))
+        if size > limit:        # the grader would drop the line: say why instead
+            message = {"event": "result", "case": index, "ok": False,
+                       "error": f"it returned {size / 1e6:.1f} MB of values, more than the grader reads for this "
+                                f"case ({limit / 1e6:.1f} MB, a few times its inputs): an array with a dimension "
+                                f"too many?"}
         channel.send(message)
 
 

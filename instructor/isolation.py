@@ -240,6 +240,53 @@ def _packages():
     return found
 
 
+def _open_to_all(path):
+    """Whether any account may read ``path``: every folder above it may be crossed by others, and it read."""
+    path = os.path.realpath(path)
+    want = stat.S_IROTH | (stat.S_IXOTH if os.path.isdir(path) else 0)
+    while True:
+        if os.stat(path).st_mode & want != want:
+            return False
+        if path == os.path.dirname(path):
+            return True
+        path, want = os.path.dirname(path), stat.S_IXOTH
+
+
+def _link_or_copy(source, target):
+    """``target`` as a hard link to ``source`` where ``source`` is readable to all, else a copy that is."""
+    if os.stat(source).st_mode & stat.S_IROTH:
+        try:
+            return os.link(source, target)
+        except OSError:     # another file system, or links refused
+            pass
+    shutil.copy2(source, target)
+    os.chmod(target, os.stat(target).st_mode | 0o444)
+
+
+@functools.lru_cache(maxsize=1)
+def _runtime():
+    """[(path, name)]: the packages a child gets (``_packages``), where any account may read them. Installed in
+    a folder only its owner may enter (a checkout in ``mktemp -d``, a private home), they are linked or
+    copied into a folder of the grader's that all may read, removed at exit; bubblewrap binds them at
+    /runtime/site, so the child never sees where either is."""
+    found = _packages()
+    if all(_open_to_all(path) for path, _ in found):
+        return found
+    folder = tempfile.mkdtemp(prefix="grader-runtime-")
+    atexit.register(remove_tree, folder)
+    staged = []
+    for path, name in found:
+        target = os.path.join(folder, name)
+        if os.path.isdir(path):
+            shutil.copytree(path, target, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(path, target)
+        staged.append((target, name))
+    for top, dirs, _ in os.walk(folder):
+        os.chmod(top, 0o755)
+    return staged
+
+
 def _prefix_of(python):
     """The installation prefix of a Python binary (``/usr`` for /usr/bin/python3.11)."""
     if os.path.realpath(sys.executable) == python:
@@ -264,8 +311,9 @@ def _site_folders(prefix):
 class Isolation:
     """How children are started, watched and ended; one per kind (see the module's docstring)."""
 
-    def __init__(self, kind, bwrap=None, bwrap_flags=(), accounts=(), drop=None, python=None):
+    def __init__(self, kind, bwrap=None, bwrap_flags=(), accounts=(), drop=None, python=None, notes=()):
         self.kind, self.bwrap, self.bwrap_flags, self.drop = kind, bwrap, list(bwrap_flags), drop
+        self.notes = list(notes)        # what grade prints about how it seals the children off
         self.python = python or os.path.realpath(sys.executable)
         self.accounts = list(accounts)        # (uid, gid) pairs for user mode
         self._free = list(accounts)
@@ -289,7 +337,11 @@ class Isolation:
                 self._lock.notify()
 
     def folder(self, temp_root, account):
-        """A new folder for one child, with box/ (read-only to it) and scratch/ (its own)."""
+        """A new folder for one child, with box/ (read-only to it) and scratch/ (its own).
+
+        In user mode (``seal_box``) the folder becomes the account's, mode 0700: no other account enters it,
+        whatever groups they share, though its path is in the child's command line, which every process may
+        read (tests/submissions/hostile_read_classmate_box)."""
         parent = temp_root
         if account is not None or self.drop is not None:    # under a folder its account can cross but not list
             with self._lock:
@@ -302,28 +354,25 @@ class Isolation:
         box, scratch = os.path.join(base, "box"), os.path.join(base, "scratch")
         os.makedirs(box)
         os.makedirs(scratch)
-        if account is not None:
-            uid, gid = account
-            os.chmod(base, 0o710)
-            os.chown(base, 0, gid)
-            os.chown(scratch, uid, gid)
-            os.chmod(scratch, 0o700)
-        elif self.drop is not None:     # namespaces as nobody: its scratch, and its box readable through the bind
+        if account is None and self.drop is not None:     # namespaces as nobody: its scratch, its box bound
             os.chmod(base, 0o711)
             os.chown(scratch, *self.drop)
             os.chmod(box, 0o755)
         return base, box, scratch
 
     def seal_box(self, box, account):
-        """After the files are written: read-only to the account in user mode."""
+        """After the files are written, in user mode: box/ readable and root's, in a folder that is the account's
+        (written before it is: no link of the account's redirects the grader's writes)."""
         if account is None:
             return
         for folder, dirs, files in os.walk(box):
-            os.chown(folder, 0, account[1])
-            os.chmod(folder, 0o750)
+            os.chmod(folder, 0o755)
             for name in files:
-                os.chown(os.path.join(folder, name), 0, account[1])
-                os.chmod(os.path.join(folder, name), 0o640)
+                os.chmod(os.path.join(folder, name), 0o644)
+        base = os.path.dirname(box)
+        for path in (base, os.path.join(base, "scratch")):
+            os.chown(path, *account)
+            os.chmod(path, 0o700)
 
     def command(self, box, scratch, fds, account, script="harness.py"):
         """(argv, environment, working folder, the folders the child finds its packages in)."""
@@ -341,7 +390,7 @@ class Isolation:
         argv = [self.python, "-I", "-S", os.path.join(box, script), *map(str, fds)]
         if account is not None:
             argv = [*_as_account(account), "--no-new-privs", "--", *argv]
-        sites = list(dict.fromkeys(os.path.dirname(path) for path, _ in _packages()))
+        sites = list(dict.fromkeys(os.path.dirname(path) for path, _ in self.packages()))
         return argv, dict(env, HOME=scratch, TMPDIR=scratch), scratch, sites
 
     def _binds(self):
@@ -363,9 +412,13 @@ class Isolation:
         for hidden in _site_folders(prefix):
             if any(hidden.startswith(b + "/") for b in bound):
                 args += ["--tmpfs", hidden, "--remount-ro", hidden]
-        for path, name in _packages():
+        for path, name in self.packages():
             args += ["--ro-bind", path, f"/runtime/site/{name}"]
         return args + ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]
+
+    def packages(self):
+        """The runtime's packages: where another account runs the child, where any account may read them."""
+        return _runtime() if self.kind == "user" or self.drop is not None else _packages()
 
     def works(self):
         """Whether a child starts here and imports numpy: (True, "") or (False, what went wrong)."""
@@ -493,14 +546,15 @@ def _namespaces():
 
 
 def _accounts(users):
-    """[(uid, gid)] of the named accounts, or the reason user mode cannot work."""
+    """([(uid, gid)] of the named accounts, a uid once; [one line for each name of a uid already given]), or
+    the reason user mode cannot work."""
     if os.geteuid() != 0:
         return "only root can run children as another user"
     if not users:
         return "no account was given for user mode (grade --sandbox-user NAME)"
     if shutil.which("setpriv") is None:
         return "setpriv (util-linux) is not installed"
-    accounts = []
+    accounts, names, notes = [], {}, []
     for user in users:
         try:
             entry = pwd.getpwnam(user) if not str(user).isdigit() else pwd.getpwuid(int(user))
@@ -508,8 +562,17 @@ def _accounts(users):
             return f"there is no account {user!r} (useradd --system {user})"
         if entry.pw_uid == 0:
             return f"the account {user!r} is root"
+        running = owned_by(entry.pw_uid)
+        if running:     # a child could signal them, its budgets would count them, and its end kills them
+            return (f"the account {user!r} runs processes (pid {running[0]}): user mode needs accounts that "
+                    f"run nothing else")
+        if entry.pw_uid in names:       # two children as one uid would reach each other
+            notes.append(f"note: --sandbox-user {user} is uid {entry.pw_uid}, as {names[entry.pw_uid]} is: "
+                         f"its children run one at a time")
+            continue
+        names[entry.pw_uid] = user
         accounts.append((entry.pw_uid, entry.pw_gid))
-    return accounts
+    return accounts, notes
 
 
 @functools.lru_cache(maxsize=None)
@@ -528,9 +591,10 @@ def find(kind="auto", users=()):
         reasons.append(found)
     if kind in ("auto", "user"):
         found = _accounts(tuple(users))
-        if isinstance(found, list):
+        if isinstance(found, tuple):
+            found, notes = found
             for python in _pythons():
-                iso = Isolation("user", accounts=found, python=python)
+                iso = Isolation("user", accounts=found, python=python, notes=notes)
                 ok, text = iso.works()
                 if ok:
                     return iso

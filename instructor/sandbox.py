@@ -15,7 +15,9 @@ anything submitted, and a watchdog here holds all its processes together to one 
 memory, processes and scratch disk. A case's inputs are sent when the case starts, so a timed
 case is timed here, on the grader's clock, from the first byte sent to the last byte received.
 Results come back as JSON lines whose arrays are .npy bytes read with ``allow_pickle=False``:
-nothing the child sends can execute code here, and text from it is made printable.
+nothing the child sends can execute code here, and text from it is made printable. A line longer than
+its case's results can be (``line_limit``), or with more brackets and commas than any result has, is
+dropped unparsed: the grader holds at most a few times that limit of a child's output at once.
 
 If the child dies or stalls in a case, that case is charged and the remaining cases run in a
 new child, so one bad case costs only its own part. Every process of a child is gone before
@@ -41,6 +43,11 @@ from .isolation import (SandboxUnavailable, disk_usage, find, processor_seconds,
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness.py")
 MB = 10 ** 6                     # the unit of every size the grader states
 MAX_RESULT_BYTES = 256 << 20     # all result lines of one child together
+RESULT_SLACK = 64 << 10          # a result line may take this, plus RESULT_PER_INPUT_BYTE per byte of its case's
+RESULT_PER_INPUT_BYTE = 8        # inputs (a right result takes at most 14 KB; float64 values of float32 inputs,
+                                 # as base64, 2.7 bytes per input byte)
+MAX_SEPARATORS = 4096            # brackets and commas in a line the grader parses (a right result has under 100)
+MAX_STRAY_LINES = 100            # lines of one child no case asked for (the harness sends one: "ready")
 MAX_OUTPUT_KEPT = 4000           # characters of the child's printing kept for feedback
 WATCH_EVERY = 0.05               # seconds between two looks at a child's memory and disk
 REFERENCE_ROUNDS = 5             # the reference's time is the best of this many calls
@@ -120,8 +127,14 @@ def describe_exit(code, reason=None):
 
 # ---------------------------------------------------------------- one child
 
+def line_limit(size):
+    """The longest result line the grader reads for a case whose arrays take ``size`` bytes."""
+    return RESULT_SLACK + RESULT_PER_INPUT_BYTE * size
+
+
 def frame(index, options, inputs):
-    """A case as the harness reads it: a JSON line, then the arrays' bytes (a list of buffers, not copied)."""
+    """A case as the harness reads it: a JSON line, then the arrays' bytes (a list of buffers, not copied);
+    the header tells the harness the case's ``line_limit``. Returns (buffers, that limit)."""
     arrays, chunks, offset = [], [], 0
     for name, value in inputs.items():
         array = np.asarray(value)
@@ -132,8 +145,9 @@ def frame(index, options, inputs):
         pad = -array.nbytes % 16
         chunks.append(memoryview(b"\0" * pad))
         offset += array.nbytes + pad
-    header = json.dumps({"case": index, "options": options, "arrays": arrays, "size": offset}).encode()
-    return [memoryview(header + b"\n")] + chunks
+    limit = line_limit(offset)
+    header = json.dumps({"case": index, "options": options, "arrays": arrays, "size": offset, "limit": limit})
+    return [memoryview(header.encode() + b"\n")] + chunks, limit
 
 
 class Child:
@@ -182,13 +196,17 @@ class Child:
         self.poller.register(self.output, select.POLLIN)
         self.open_fds = {self.results, self.output}
         self.buffer, self.unsearched, self.received_bytes, self.printed, self.printed_bytes = bytearray(), 0, 0, [], 0
+        self.limit, self.skipping = RESULT_SLACK, False     # the longest line read now; in a line past it
+        self.stray = 0          # lines read that no wait asked for
         self.next_watch, self.ready, self.closed = 0.0, None, False
 
-    def await_message(self, wanted, deadline, send=()):
-        """Send the buffers ``send``, then read until a message ``wanted(message)`` accepts arrives.
+    def await_message(self, wanted, deadline, send=(), limit=RESULT_SLACK):
+        """Send the buffers ``send``, then read until a message ``wanted(message)`` accepts arrives; a line
+        longer than ``limit`` bytes is dropped as garbled.
 
         Returns (message or None, why not or None, seconds from the first byte sent to the message).
         """
+        self.limit = limit
         outgoing = [chunk for chunk in send if len(chunk)]
         if outgoing:
             self.poller.register(self.request, select.POLLOUT)
@@ -254,18 +272,28 @@ class Child:
         while True:
             end = self.buffer.find(b"\n", self.unsearched)
             if end < 0:
+                if len(self.buffer) > self.limit:       # not kept: the rest of the line is dropped as it comes
+                    self.buffer, self.skipping = bytearray(), True
                 self.unsearched = len(self.buffer)
                 return None, None
-            message = self._parse(bytes(self.buffer[:end]))
+            garbled = self.skipping or end > self.limit
+            message = {"event": "garbled"} if garbled else self._parse(self.buffer[:end])
             del self.buffer[:end + 1]
-            self.unsearched = 0
+            self.unsearched, self.skipping = 0, False
             if message.get("event") == "ready" and self.ready is None:
                 self.ready = message
             if wanted(message):
                 return message, None
+            self.stray += 1     # each costs the grader's own process microseconds: millions, minutes
+            if self.stray > MAX_STRAY_LINES:
+                return None, f"it wrote more than {MAX_STRAY_LINES} lines no case asked for into the results pipe"
 
     @staticmethod
     def _parse(line):
+        """A line as a message, or {"event": "garbled"}. A line of many brackets or commas is not parsed: JSON
+        of lists of empty lists takes the parser 28 times its length (a 24 MB line took 700 MB)."""
+        if line.count(b"[") + line.count(b"{") + line.count(b",") > MAX_SEPARATORS:
+            return {"event": "garbled"}
         try:
             message = json.loads(line)
         except (ValueError, RecursionError):       # RecursionError: JSON nested too deep
@@ -403,10 +431,11 @@ def _time_reference(iso, reference, cases, inputs, limits):
     seconds = {}
     for index in timed if child is not None else []:
         for _ in range(REFERENCE_ROUNDS):
+            buffers, limit = frame(index, cases[index], inputs[index])
             used = child.processor_seconds()
             answer, _, _ = child.await_message(
                 lambda m, i=index: m.get("event") == "result" and m.get("case") == i,
-                time.monotonic() + limits.timeout, frame(index, cases[index], inputs[index]))
+                time.monotonic() + limits.timeout, buffers, limit)
             if answer is None:
                 child.close()
                 return seconds
@@ -457,10 +486,11 @@ def run_cases(task, case_inputs, limits=None, temp_root=None, files=None, refere
                 break
             for index in range(start, len(cases)):
                 options = cases[index]
+                buffers, limit = frame(index, options, case_inputs[index])
                 used = child.processor_seconds() if options.get("timed") else None
                 answer, failure, took = child.await_message(
                     lambda m, i=index: m.get("event") == "result" and m.get("case") == i,
-                    time.monotonic() + limits.timeout, frame(index, options, case_inputs[index]))
+                    time.monotonic() + limits.timeout, buffers, limit)
                 if answer is None:
                     break
                 timed = {"seconds": took, "cpu_seconds": child.processor_seconds() - used,

@@ -50,7 +50,6 @@ class Submission:
     name: str
     files: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
-    layout: str = "package"     # or "cs231n": CS231n's assignment layout, or its bare file names
 
     def digest(self):
         """sha256 of the graded files: seeds this submission's grading inputs."""
@@ -184,10 +183,7 @@ def load(path):
     if manifest is not None:
         _check_manifest(found, manifest, submission.notes)
     if any(p.startswith("cs231n/") or "/cs231n/" in p for p, _ in found.values()):
-        submission.layout = "cs231n"
         submission.notes.append("CS231n's assignment layout (cs231n/classifiers/...) was recognized")
-    elif found and not any(p.startswith("classifiers/") or "/classifiers/" in p for p, _ in found.values()):
-        submission.layout = "cs231n"        # bare files, as CS231n's assignment names them
     if not submission.files:
         names = ", ".join(dict.fromkeys(path.rsplit("/", 1)[-1] for path in GRADED))
         submission.notes.append(f"no graded file was found ({names}, in this package's layout or CS231n's)")

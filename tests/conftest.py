@@ -127,12 +127,18 @@ def autograder_image():
         shutil.rmtree(root, ignore_errors=True)
 
 
-def account(name):
-    """(uid, gid) of a system account, made if it does not exist (tests run as root)."""
+def account(name, group=None):
+    """(uid, gid) of a system account, made if it does not exist (tests run as root); ``group``: its primary
+    group, made if it does not exist (else a group of its own)."""
+    import grp
     import pwd
+    if group is not None and subprocess.run(["getent", "group", group], capture_output=True).returncode != 0:
+        subprocess.run(["groupadd", "--system", group], check=True)
     if subprocess.run(["id", "-u", name], capture_output=True).returncode != 0:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                        *(["--gid", group] if group else []), name], check=True)
     entry = pwd.getpwnam(name)
+    assert group is None or entry.pw_gid == grp.getgrnam(group).gr_gid, f"{name} is not in the group {group}"
     return entry.pw_uid, entry.pw_gid
 
 

@@ -11,7 +11,7 @@ import checks
 from checks import local
 from checks.__main__ import main as checks_main
 from checks.exercises import by_name
-from classifiers import linear_classifier, linear_svm, losses, softmax
+from classifiers import layers, linear_classifier, linear_svm, losses, softmax
 
 
 def outcome(name):
@@ -54,6 +54,18 @@ def test_every_failing_property_is_reported_with_the_ones_that_hold(monkeypatch,
     assert "[FAIL] svm_loss_naive (classifiers/linear_svm.py)" in out
     assert "    FAIL  regularization in the loss: the regularization adds" in out
     assert "    ok    loss value" in out
+
+
+def test_a_form_is_not_credited_to_code_that_computes_nothing(monkeypatch):
+    """As in the grader (tests/submissions/hostile_constant_stubs): (0.0, zeros of W's shape) used to pass
+    "inputs unmodified" and "scalar loss and dW of W's shape" here too."""
+    monkeypatch.setattr(softmax, "softmax_loss_vectorized", lambda W, X, y, reg: (0.0, np.zeros_like(W)))
+    monkeypatch.setattr(layers, "softmax_loss", lambda x, y: (0.0, np.zeros_like(x)))
+    for name in ("softmax_loss_vectorized", "softmax_loss"):
+        o = outcome(name)
+        assert o.passed == [], o.report()
+        form = [prop.name for prop in by_name(name).properties if prop.vouched_by]
+        assert all("is not credited: on " in dict(o.failed)[prop] for prop in form), o.report()
 
 
 def test_unknown_exercise_names_the_known_ones(capsys):
@@ -169,8 +181,40 @@ def test_the_notebook_cell_runs_and_its_mistake_is_named(tmp_path, monkeypatch, 
     assert o.verdict == checks.FAIL and says in dict(o.failed)["the gradient by hand"], o.report()
 
 
+def test_the_notebook_cell_is_not_judged_against_a_softmax_it_replaced(tmp_path, monkeypatch):
+    """As in the grader (tests/submissions/hostile_cell_patches_softmax): a constant L.softmax and an answer
+    from it used to pass, p read back from the replaced function."""
+    monkeypatch.setattr(local, "ROOT", tmp_path)
+    monkeypatch.setattr(losses, "softmax", losses.softmax)      # the cell replaces it for this process
+    (tmp_path / "notebooks").mkdir()
+    cell = ("L.softmax = lambda input, dim: np.full(np.shape(input), 0.25)\n"
+            "by_hand = (L.softmax(logits, 1) - np.eye(3)[targets]) / len(targets)")
+    (tmp_path / "notebooks/cross_entropy.ipynb").write_text(notebook([
+        heading("## The gradient, softmax minus one-hot"), code(cell)]))
+    o = checks.run_all(["cross_entropy"])[0]
+    why = dict(o.failed)["the gradient by hand"]
+    assert o.verdict == checks.FAIL and "it matches no known mistake" in why, o.report()
+
+
 def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():
     assert [o.exercise.name for o in checks.run_all(["softmax_loss"])] == ["softmax_loss"]
     assert [o.exercise.name for o in checks.run_all(["softmax_loss_"])] == ["softmax_loss_naive",
                                                                              "softmax_loss_vectorized"]
     assert {o.exercise.path for o in checks.run_all(["layers.py"])} == {"classifiers/layers.py"}
+
+
+def test_the_notebooks_inline_questions_are_their_marked_cells_and_no_other():
+    """Each notebook's questions are the cells its answers are tagged under: softmax.ipynb 4, two_layer_net.ipynb 2
+    (the README's counts). The hand-in section, whose text says "with your answers", is none: before, it made
+    the answers report say "5 of 5 answered" on the solution."""
+    from checks.exercises import notebooks
+    from conftest import ROOT
+    found = {}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = notebooks.parse(path.read_bytes())
+        asked = notebooks.questions(cells)
+        found[path.name] = [q.name for q in asked]
+        assert all(q.answered and notebooks.is_answer(cells[q.answer_cell]) for q in asked), path
+        assert all(q.question_cell == q.answer_cell - 1 for q in asked), path
+    assert found == {"cross_entropy.ipynb": [], "softmax.ipynb": [f"Inline question {k}" for k in range(1, 5)],
+                     "two_layer_net.ipynb": ["Inline question 1", "Inline question 2"]}

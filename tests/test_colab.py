@@ -2,13 +2,14 @@
 
 - Colab's Python: a fresh virtual environment that sees the packages of this test environment
   (what Colab ships: numpy, matplotlib, ipykernel, ...) through a .pth file naming a folder of links
-  to them, without fpdf2 (Colab lacks it) and without this checkout's editable install: the package
+  to them, without fpdf2 and ziamath (Colab lacks them) and without this checkout's editable install: the package
   is not installed, and there is no make.
 - Google Drive: a temporary folder with "My Drive/assignment1" in it, holding the edition with the
   solution's files copied over the exercises. A stand-in ``google.colab`` (``drive.mount``,
   ``files.download``) is on the kernel's path; DRIVE_MOUNT tells the notebooks' first cell where the
   stand-in Drive is mounted, instead of /content/drive.
-- Offline: pip installs from a folder holding a wheel of fpdf2 repacked from this environment, and
+- Offline: pip installs from a folder holding wheels of fpdf2 and ziamath (and ziamath's ziafont and
+  latex2mathml) repacked from this environment, and
   the CIFAR-10 download goes to a closed local port, so the notebooks fall back to the bundled sample.
 
 Every notebook is executed top to bottom by a kernel started outside the edition's folder and saved
@@ -43,7 +44,10 @@ pytestmark = pytest.mark.slow
 FOLDERNAME = re.search(r'^FOLDERNAME = "([^"]+)"', next(
     c.source for c in nbformat.read(ROOT / "notebooks/softmax.ipynb", as_version=4).cells if c.cell_type == "code"),
     re.M).group(1)
-LACKING = "fpdf2"                   # a requirement of the package that Colab does not ship
+#: requirements of the package that Colab does not ship, with the modules they import as
+LACKING = {"fpdf2": "fpdf", "ziamath": "ziamath"}
+#: what pip installs with them, from the same folder of wheels
+DEPENDENCIES = ("ziafont", "latex2mathml")
 STANDIN = {
     "drive.py": '''"""Stand-in for google.colab.drive: the Drive is already a folder; mount checks it is there."""
 import os
@@ -69,12 +73,13 @@ def download(filename):
 
 
 def wheel_of(name, folder):
-    """A wheel of the installed pure-Python distribution ``name``, repacked from its files (offline)."""
+    """A wheel of the installed pure-Python distribution ``name``, repacked from its files (offline); its
+    console scripts, outside the package's folder, are left out."""
     dist = importlib.metadata.distribution(name)
     path = folder / f"{dist.metadata['Name'].replace('-', '_')}-{dist.version}-py3-none-any.whl"
     with zipfile.ZipFile(path, "w") as z:
         for file in dist.files:
-            if "__pycache__" not in file.parts and file.locate().is_file():
+            if "__pycache__" not in file.parts and ".." not in file.parts and file.locate().is_file():
                 z.write(file.locate(), file.as_posix())
     return path
 
@@ -83,12 +88,11 @@ def colab_python(tmp):
     """A Python with this environment's packages but the one Colab lacks, and the package not installed."""
     shipped = tmp / "colab-packages"
     shipped.mkdir()
-    lacking = importlib.metadata.distribution(LACKING)
-    hidden = {f.parts[0] for f in lacking.files}
+    hidden = {f.parts[0] for name in (*LACKING, *DEPENDENCIES) for f in importlib.metadata.distribution(name).files}
     for site in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
         for entry in sorted(os.listdir(site)):
             if entry in hidden or entry.endswith(".pth") or "editable" in entry or entry.startswith("softmax_"):
-                continue                                      # fpdf2, and this checkout's editable install
+                continue                                      # fpdf2, ziamath, and this checkout's editable install
             if not (shipped / entry).exists():
                 (shipped / entry).symlink_to(os.path.join(site, entry))
     env = tmp / "colab-python"
@@ -115,7 +119,8 @@ def colab(tmp_path_factory):
         (standin / name).write_text(text)
     wheels = tmp / "wheels"
     wheels.mkdir()
-    wheel_of(LACKING, wheels)
+    for name in (*LACKING, *DEPENDENCIES):
+        wheel_of(name, wheels)
     python = colab_python(tmp)
     content = tmp / "content"                                  # where Colab's kernel starts, outside the Drive
     content.mkdir()
@@ -184,8 +189,9 @@ def test_the_package_is_not_installed_in_colabs_python(colab):
     out = subprocess.run([colab["python"], "-c", "import numpy, matplotlib, ipykernel; import classifiers"],
                          cwd=colab["content"], capture_output=True, text=True)
     assert "No module named 'classifiers'" in out.stderr, out.stderr[-2000:]
-    out = subprocess.run([colab["python"], "-c", f"import {LACKING[:-1]}"], capture_output=True, text=True)
-    assert out.returncode != 0                                   # fpdf: what the first cell must install
+    for module in LACKING.values():                                # what the first cell must install
+        out = subprocess.run([colab["python"], "-c", f"import {module}"], capture_output=True, text=True)
+        assert out.returncode != 0, module
 
 
 def test_first_cell_mounts_installs_what_colab_lacks_and_falls_back_to_the_sample(colab, handed_in):
@@ -194,7 +200,7 @@ def test_first_cell_mounts_installs_what_colab_lacks_and_falls_back_to_the_sampl
     out = outputs_text(next(c for c in first.cells if c.cell_type == "code"))
     assert f"Mounted at {folder.parent.parent}" in out
     assert f"the assignment is in {folder}" in out
-    assert f"installing what this runtime lacks: {LACKING}>=" in out
+    assert re.search(r"installing what this runtime lacks: fpdf2>=[0-9.]+, ziamath>=[0-9.]+\n", out), out
     assert "the notebooks use the bundled sample of CIFAR-10 instead" in out
     later = nbformat.read(folder / handed_in["notebooks"][1], as_version=4)
     assert "installing" not in outputs_text(next(c for c in later.cells if c.cell_type == "code"))

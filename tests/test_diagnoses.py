@@ -37,7 +37,7 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
     ("modifies_input", VEC, {"inputs unmodified": "modified its input X in place", "loss value": "wrong loss",
                              "gradient": "wrong gradient", "stability with large scores": "not credited",
                              "N = 1 and C other than 10": "wrong loss", "float32 input": "not credited",
-                             SPEED: "not credited"}),
+                             SPEED: "not credited", SHAPES: "not credited"}),
     ("no_max_shift", VEC, {"stability with large scores": "overflow"}),
     ("onehot_missing", VEC, {"gradient": "the one-hot term is missing"}),
     ("per_example_loss", VEC, {SHAPES: "a per-example loss array"}),

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from checks.exercises import EXERCISES, by_name, linear_classifier as lc_defs, linear_losses
-from checks.local import public_rng
+from checks.local import expected_answers, public_rng
 from classifiers import Softmax, losses
 from classifiers.linear_svm import svm_loss_vectorized
 from classifiers.softmax import softmax_loss_vectorized
@@ -91,6 +91,18 @@ def test_public_inputs_are_never_the_grading_inputs(exercise):
                 same = [k for k, v in case.inputs.items() if np.ndim(v) and v.dtype.kind == "f" and k in hidden.inputs
                         and np.shape(v) == np.shape(hidden.inputs[k]) and np.array_equal(v, hidden.inputs[k])]
                 assert not same, (exercise.name, case.name, hidden.name, same)
+
+
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if any(p.vouched_by for p in e.properties)],
+                         ids=lambda e: e.name)
+def test_every_case_vouching_for_a_form_has_answers_public_and_hidden(exercise):
+    """A property about form is credited by the values of the cases it names: each of them has answers, in
+    expected.json for `make check` and from the definition for the grader; and the solution is credited."""
+    stored = expected_answers()[exercise.key]
+    hidden = {case.name: case for case in exercise.cases(seeded(b"v" * 32, exercise), False)}
+    for prop in exercise.properties:
+        for name in prop.vouched_by:
+            assert stored.get(name) and exercise.answers(hidden[name]), (prop.name, name)
 
 
 def test_train_records_with_a_loss_that_is_not_the_softmax():

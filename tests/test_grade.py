@@ -61,7 +61,7 @@ def test_released_edition_scores_zero_exactly_on_its_unwritten_exercises(tmp_pat
 
 
 def test_old_cs231n_layout_graded_with_shims_named():
-    result = grade.grade_one(SUBMISSIONS / "cs231n_old", grade.Options())
+    result = grade.grade_one(SUBMISSIONS / "cs231n_old", grade.Options(layout="cs231n"))
     assert failures(result) == {}
     assert result["score"] == sum(t["max_score"] for t in result["tests"]) == CS231N_TOTAL == 51
     assert "CS231n's assignment layout" in result["output"]
@@ -71,6 +71,24 @@ def test_old_cs231n_layout_graded_with_shims_named():
     assert "xrange (= range)" in svm and "past.builtins" not in svm
     names = {t["name"].split(":")[0] for t in result["tests"]}       # what CS231n's assignment lacks costs nothing
     assert not names & {e.name for e in EXERCISES if not e.cs231n}
+
+
+@pytest.mark.parametrize("fixture", ["cs231n_old", "hostile_smaller_assignment"])
+def test_the_maximum_is_the_assignments_whatever_the_layout(tmp_path, fixture, capsys):
+    """Three files in CS231n's layout, or in this package's with one moved into cs231n/classifiers/: the
+    exercises they lack score 0, saying they were not found, unless the instructor grades CS231n's
+    assignment (--layout cs231n). Before, the submission's layout chose: the fixture got "51 / 51"."""
+    out = tmp_path / "results.json"
+    assert grade.main([str(SUBMISSIONS / fixture), "--json", str(out), "--quiet"]) == 0
+    results = json.loads(out.read_text())
+    assert results["score"] == CS231N_TOTAL and results["output"].startswith(f"51 / {TOTAL}.")
+    lacking = {t["name"].split(": ")[0]: t["output"] for t in results["tests"] if t["score"] < t["max_score"]}
+    assert set(lacking) == {e.name for e in EXERCISES if not e.cs231n}
+    assert all(re.fullmatch(r"not submitted \(\S+ was not found in the submission\)|\S+ is missing from \S+", why)
+               for why in lacking.values()), lacking
+    assert grade.main([str(SUBMISSIONS / fixture), "--json", str(out), "--quiet", "--layout", "cs231n"]) == 0
+    assert json.loads(out.read_text())["output"].startswith(f"51 / {CS231N_TOTAL}.")
+    assert f"51 / {CS231N_TOTAL}." in capsys.readouterr().out
 
 
 def test_regrade_gives_the_same_scores_and_feedback():
@@ -216,7 +234,8 @@ def test_stored_outputs_earn_nothing_and_answers_go_to_the_report(tmp_path):
     assert "stored outputs earn no points" in notebook_tests[0]["output"]
     report = (answers / "sub.md").read_text()
     assert report.startswith(f"# {folder}\n")
-    assert "> **Inline Question 1**\n> Why log(10)?" in report and "all ten classes are equally likely" in report
+    assert "```text\n**Inline Question 1**\nWhy log(10)?\n```" in report
+    assert "all ten classes are equally likely" in report
     assert "1 of 1 answered" in report
 
 
@@ -225,6 +244,7 @@ def test_answers_reports_are_named_after_their_submissions_and_count_unanswered(
     parent; an answer cell left as the edition's "*Your answer:*" is not answered."""
     nb = notebook(extra=[{"cell_type": "markdown", "metadata": {}, "source": ["### Inline question 2\n", "Why?"]},
                          {"cell_type": "markdown", "metadata": {"tags": ["answer"]}, "source": ["*Your answer:*"]}])
+    nb["cells"][1]["metadata"] = {"tags": ["answer"]}          # the edition's layout: answers are tagged
     for student in ("alice", "bob"):
         (tmp_path / student).mkdir()
         with zipfile.ZipFile(tmp_path / student / "submission.zip", "w") as z:
@@ -236,22 +256,24 @@ def test_answers_reports_are_named_after_their_submissions_and_count_unanswered(
     report = (answers / "bob-submission.zip.md").read_text()
     assert report.startswith(f"# {subs[1]}\n") and "1 of 2 answered" in report
     second = report.split("Inline question 2", 1)[1]
-    assert "> ### Inline question 2\n> Why?" in report and second.strip().endswith("(not answered)")
+    assert "```text\n### Inline question 2\nWhy?\n```" in report and second.strip().endswith("(not answered)")
 
 
 def test_an_answer_can_neither_run_html_nor_forge_a_question_in_the_report(tmp_path):
-    """An answer holding tags and a heading of its own stays quoted text inside its own section."""
-    forged = "<img src=http://example.org/x.png><script>alert(1)</script>\n## Inline Question 2\nfull marks"
+    """An answer holding tags and a heading of its own stays text inside its own section: a code block whose
+    fence is longer than any run of backticks in the answer."""
+    forged = "<img src=http://example.org/x.png><script>alert(1)</script>\n````\n## Inline Question 2\nfull marks"
     nb = notebook()
     nb["cells"][1]["source"] = [f"$\\color{{blue}}{{\\textit Your Answer:}}$ {forged}"]
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub/softmax.ipynb").write_text(json.dumps(nb))
     assert grade.main([str(tmp_path / "sub"), "--answers", str(tmp_path / "answers"), "--quiet"]) == 0
     report = (tmp_path / "answers/sub.md").read_text()
-    assert "<script" not in report and "<img" not in report and "&lt;script&gt;alert(1)&lt;/script&gt;" in report
-    headings = [line for line in report.splitlines() if line.startswith("#")]
-    assert headings == [f"# {tmp_path / 'sub'}", "## Inline Question 1"], report
-    assert "> ## Inline Question 2\n> full marks" in report
+    blocks = re.findall(r"(?ms)^(`{3,})text\n(.*?)\n\1$", report)
+    assert [fence for fence, _ in blocks] == ["```", "`````"]
+    assert blocks[1][1] == f"$\\color{{blue}}{{\\textit Your Answer:}}$ {forged}"
+    outside = re.sub(r"(?ms)^(`{3,})text\n.*?\n\1$", "", report)
+    assert "<" not in outside and "Inline Question 2" not in outside
 
 
 def test_the_notebook_cell_is_graded_by_running_it(tmp_path):
@@ -273,6 +295,52 @@ def test_the_notebook_cell_is_graded_by_running_it(tmp_path):
     assert test["score"] == 0 and "the one-hot term is missing" in test["output"], test
 
 
+WRONG_AXIS = """
+
+def softmax(input, dim, return_grad=False, grad_output=None):
+    e = np.exp(input - input.max(axis=dim, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)     # always axis 0, whatever dim is
+"""
+
+
+def test_a_right_gradient_by_hand_needs_no_losses_softmax(tmp_path):
+    """The cell computes its own softmax; losses.softmax is the edition's, not written yet: before, asking it
+    for p after the cell charged the right answer "not written yet"."""
+    cell = ("e = np.exp(logits - logits.max(axis=1, keepdims=True))\np = e / e.sum(axis=1, keepdims=True)\n"
+            "by_hand = (p - np.eye(3)[targets]) / len(targets)\n")
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "## The gradient, softmax minus one-hot"},
+             {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": cell}]
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks/cross_entropy.ipynb").write_text(json.dumps({"cells": cells, "metadata": {},
+                                                                       "nbformat": 4, "nbformat_minor": 5}))
+    name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
+    [test] = grade.grade_one(tmp_path, grade.Options(), only={name})["tests"]
+    assert test["score"] == 1, test
+
+
+@pytest.mark.parametrize("where, score, says", [
+    ("losses.py", 1, "by_hand follows from your losses.softmax, which is wrong"),
+    ("the cell", 0, "likely p is normalised over the wrong axis, the examples, instead of the classes")])
+def test_a_gradient_by_hand_from_a_wrong_softmax_is_charged_once(tmp_path, where, score, says):
+    """(p - onehot) / N with p normalised over the examples: not charged again where it is the student's
+    losses.softmax that does so (its own tests charge it); charged where losses.softmax is right. Either way
+    the references are the grader's, from its own logits (tests/test_grade_hostile.py: a patched softmax)."""
+    nb = json.loads((ROOT / "notebooks/cross_entropy.ipynb").read_text())
+    losses = (ROOT / "classifiers/losses.py").read_text()
+    if where == "losses.py":
+        losses += WRONG_AXIS
+    else:
+        [cell] = [c for c in nb["cells"] if "p = L.softmax(logits, 1)" in "".join(c["source"])]
+        cell["source"] = WRONG_AXIS + "".join(cell["source"]).replace("p = L.softmax(", "p = softmax(")
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "classifiers").mkdir()
+    (tmp_path / "classifiers/losses.py").write_text(losses)
+    (tmp_path / "notebooks/cross_entropy.ipynb").write_text(json.dumps(nb))
+    name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
+    [test] = grade.grade_one(tmp_path, grade.Options(), only={name})["tests"]
+    assert test["score"] == score and says in test["output"], test
+
+
 @pytest.mark.slow
 def test_bench_grade_runs_and_reports(capsys):
     import runpy
@@ -282,7 +350,7 @@ def test_bench_grade_runs_and_reports(capsys):
     assert "100 submissions with --jobs 2 (extrapolated)" in out
     assert figures["batch"] > 0 and figures["per"] == pytest.approx(figures["batch"] / 5)
     # the fifth carries log10 in softmax_loss_naive: its loss value test fails, and only it
-    assert re.search(rf"student004: {CS231N_TOTAL - 2:g} / {CS231N_TOTAL:g}", out), out
+    assert re.search(rf"student004: {CS231N_TOTAL - 2:g} / {TOTAL:g}", out), out
 
 
 def test_answers_report_reads_a_cs231n_layout_hand_in(tmp_path):
@@ -305,5 +373,5 @@ def test_answers_report_reads_a_cs231n_layout_hand_in(tmp_path):
     assert list(sections) == ["Inline Question 1", "Inline Question 2", "Inline question 3"]
     assert sections["Inline Question 1"].strip().endswith("(not answered)")
     assert sections["Inline question 3"].strip().endswith("(not answered)")
-    assert "> Why is the first loss near log 10?" in sections["Inline Question 1"]
+    assert "\nWhy is the first loss near log 10?\n```" in sections["Inline Question 1"]
     assert "the hinge is flat past the margin" in sections["Inline Question 2"]

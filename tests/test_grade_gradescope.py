@@ -16,6 +16,7 @@ import numpy
 import threadpoolctl
 import pytest
 
+from checks.exercises import EXERCISES
 from conftest import require
 from instructor import grade, gradescope
 
@@ -79,9 +80,18 @@ def test_bundle_holds_only_what_the_grader_needs(tmp_path):
     assert not any(n.startswith(("tests/", ".venv", "datasets/", "notebooks/")) for n in names)
 
 
+@pytest.mark.parametrize("options, says", [((), "--layout package"), (("--layout", "cs231n"), "--layout cs231n")])
+def test_the_bundle_grades_the_layout_the_instructor_chose(tmp_path, options, says):
+    """Not the one a submission comes in (tests/test_grade.py: the maximum is the assignment's)."""
+    bundle = tmp_path / "a.zip"
+    assert gradescope.main([str(bundle), *options]) == 0
+    run = zipfile.ZipFile(bundle).read("run_autograder").decode()
+    assert says in run.split("-m instructor grade", 1)[1], run
+
+
 @pytest.mark.slow
 def test_run_autograder_grades_the_submission_folder(tmp_path, bare_python):
-    root = install(tmp_path)
+    root = install(tmp_path, ["--layout", "cs231n"])       # CS231n's assignment: 51 points
     shutil.copytree(SUBMISSIONS / "cs231n_old", root / "submission")
     results = run_autograder(root, bare_python)
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 51
@@ -101,7 +111,8 @@ def test_run_autograder_options_and_fake_results_json(tmp_path, bare_python):
     target = root / "results" / "results.json"
     (root / "submission" / "softmax.py").write_text(fake.replace("@RESULTS@", str(target)))
     results = run_autograder(root, bare_python)
-    assert results["score"] < 1000 and len(results["tests"]) == 43
+    assert results["score"] < 1000
+    assert len(results["tests"]) == sum(len(e.properties) for e in EXERCISES if not e.manual)
 
 
 def test_run_autograder_keeps_the_graders_message_for_an_unreadable_submission(tmp_path, bare_python):

@@ -6,10 +6,13 @@ The tests after the first section take the attacks of the sealed-grader issue on
 time; each failed against the grader before the sandbox (instructor/sandbox.py).
 """
 import contextlib
+import ctypes
+import html
 import importlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -25,7 +28,8 @@ import numpy as np
 import pytest
 
 from checks import local, values
-from checks.exercises import by_name, linear_losses
+import conftest
+from checks.exercises import EXERCISES, by_name, linear_losses
 from checks.framework import Failed
 from conftest import account, require
 from instructor import grade, gradescope, harness, sandbox
@@ -171,9 +175,9 @@ def test_a_file_too_deep_to_parse_costs_its_functions_only(tmp_path):
     result = grade.grade_safely(folder, grade.Options(limits=LIMITS))
     assert not result.get("unreadable"), result["output"]
     for t in result["tests"]:
-        if t["name"].startswith("softmax_loss"):
+        if t["name"].split(":")[0] in SOFTMAX:
             assert t["score"] == 0 and "could not be imported" in t["output"], t
-        elif t["name"].startswith("svm_loss"):
+        elif t["name"].startswith("svm_loss_"):
             assert t["score"] == t["max_score"], t
 
 
@@ -229,8 +233,8 @@ def test_megabytes_of_printing_are_drained_and_graded():
 def test_patched_numpy_comparisons_do_not_reach_the_grader():
     tests = grade_softmax(SUBMISSIONS / "hostile_patch_numpy")
     scores = {t["name"].split(": ")[1]: t["score"] for t in tests["softmax_loss_naive"]}
-    # it returns 0.0 and zeros: only the tests that do not judge the values pass
-    assert {k for k, v in scores.items() if v} == {"inputs unmodified", "scalar loss and dW of W's shape"}
+    # it returns 0.0 and zeros: nothing, not even the tests of its form (tests/submissions/hostile_constant_stubs)
+    assert not any(scores.values()), scores
     assert all(t["score"] == t["max_score"] for t in tests["softmax_loss_vectorized"])
     assert np.allclose(0.0, 1.0) is False     # and this process's numpy is untouched
 
@@ -254,7 +258,7 @@ def test_fake_results_json_is_replaced_by_the_graders_own(tmp_path):
     written = json.loads(results.read_text())
     assert written["score"] < 1000
     assert "everything" not in {t["name"] for t in written["tests"]}
-    assert len(written["tests"]) == 43
+    assert len(written["tests"]) == sum(len(e.properties) for e in EXERCISES if not e.manual)
 
 
 def test_hostile_submission_does_not_change_another_submissions_score(tmp_path):
@@ -417,6 +421,50 @@ def test_no_network(tmp_path, sandboxed):
     assert all(t["score"] == t["max_score"] for t in tests["softmax_loss_naive"])
 
 
+@pytest.mark.parametrize("mode", ["namespaces", "user"])
+def test_no_local_sockets(tmp_path, mode):
+    """It connects to an abstract Unix socket and to one in /tmp that any account may write, both this test's,
+    at import and in every call. In user mode, before the network filter refused Unix sockets too, both heard
+    its token: an abstract socket has no permissions, so any service's (or a classmate child's) was open to it."""
+    if mode == "user":
+        require(os.geteuid() == 0, "user mode needs root")
+        account("student")
+    else:
+        require(conftest.sandbox_problem() is None, "the grader's sandbox cannot run here")
+    token = uuid.uuid4().hex
+    path = Path("/tmp") / f"grader-test-{token}.sock"
+    listeners = [socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX)]
+    listeners[0].bind("\0grader-test-" + token)
+    listeners[1].bind(str(path))
+    os.chmod(path, 0o777)
+    heard, stop = [], threading.Event()
+
+    def listen(sock):
+        sock.listen(16)
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                heard.append(sock.accept()[0].recv(100))
+            except OSError:
+                pass
+
+    threads = [threading.Thread(target=listen, args=(sock,)) for sock in listeners]
+    for thread in threads:
+        thread.start()
+    limits = sandbox.Limits(timeout=10.0, isolation=mode, users=("student",) if mode == "user" else ())
+    try:
+        folder = copy_with(tmp_path, "hostile_unix_socket", ABSTRACT=f"grader-test-{token}", PATH=path, TOKEN=token)
+        tests = grade_softmax(folder, limits, only={"softmax_loss_naive"})["softmax_loss_naive"]
+    finally:
+        stop.set()
+        for thread, sock in zip(threads, listeners):
+            thread.join()
+            sock.close()
+        path.unlink()
+    assert heard == []
+    assert all(t["score"] == t["max_score"] for t in tests), [t["output"] for t in tests]
+
+
 def test_one_memory_budget_for_all_the_processes_of_a_submission(tmp_path, sandboxed):
     """Each call forks 12 processes of 150 MB: each under the 1 GB limit, together past it. Before the
     sandbox the limit was per process, and the call got full marks."""
@@ -477,6 +525,21 @@ def test_system_v_memory_does_not_outlive_grading_in_user_mode(tmp_path, way):
             subprocess.run(["ipcrm", "-m" if kind == "shm" else "-q", str(ident)], check=False)
 
 
+def test_posix_message_queues_do_not_outlive_grading_in_user_mode(tmp_path):
+    """User mode has no IPC namespace: a POSIX message queue outlives its process and its grading, open to the
+    account's next child (before mq_open was refused, the queue was left, owned by the account; where Landlock
+    holds, made though its opening for writing was refused)."""
+    require(os.geteuid() == 0, "user mode needs root")
+    account("student")
+    token = uuid.uuid4().hex
+    limits = sandbox.Limits(timeout=10.0, isolation="user", users=("student",))
+    tests = grade_softmax(copy_with(tmp_path, "hostile_hidden_memory", WAY="mqueue", MB=1, TOKEN=token), limits,
+                          only={"softmax_loss_naive"})["softmax_loss_naive"]
+    librt = ctypes.CDLL("librt.so.1", use_errno=True)
+    assert librt.mq_unlink(f"/grader-test-{token}".encode()) != 0, "the queue was left"
+    assert all(t["score"] == 0 for t in tests), [t["output"] for t in tests]
+
+
 def test_nothing_is_left_in_world_writable_folders_in_user_mode(tmp_path):
     """User mode: before the child confined its writes to its scratch folder with Landlock, files it left
     in /run/lock and in a world-writable folder inside /tmp stayed after grading (the grader removes what
@@ -503,6 +566,50 @@ def test_nothing_is_left_in_world_writable_folders_in_user_mode(tmp_path):
             if p.exists():
                 p.unlink()
         shutil.rmtree(outer)
+
+
+def test_a_classmates_box_cannot_be_read_in_user_mode(tmp_path):
+    """User mode, two accounts of one primary group, --jobs 2: it finds the classmate's child in the process
+    table and reads the classmate's softmax.py from that child's box. Before, each box was the group's to
+    read (root's, mode 0750): with no code of its own it scored what the classmate scored on softmax."""
+    require(os.geteuid() == 0, "user mode needs root")
+    accounts = [account(name, group="grader-mates") for name in ("grader-mate-a", "grader-mate-b")]
+    assert accounts[0][1] == accounts[1][1]
+    mate, book = classmate(tmp_path), tmp_path / "grades.csv"
+    hostile = copy_with(tmp_path, "hostile_read_classmate_box", SECONDS=8)
+    done = run_grader(grader_copy(tmp_path), [hostile, mate, "--jobs", "2", "--sandbox", "user", "--sandbox-user",
+                                              "grader-mate-a,grader-mate-b", "--csv", book, "--quiet"])
+    assert done.returncode == 0, done.stderr
+    assert gradebook(book) == {str(hostile): 0.0, str(mate): 51.0}
+
+
+def test_other_processes_show_their_command_lines_only_in_user_mode():
+    """User mode: every process is in /proc. Of those not of its account (the grader, the trusted reference's
+    child, every other), it reads no environment, working folder, root, open files or memory map."""
+    require(os.geteuid() == 0, "user mode needs root")
+    account("student")
+    limits = sandbox.Limits(timeout=10.0, isolation="user", users=("student",))
+    tests = grade_softmax(SUBMISSIONS / "hostile_proc_snoop", limits, only={"softmax_loss_naive"})
+    assert "read of other processes: []" in tests["softmax_loss_naive"][0]["output"], tests
+
+
+def test_accounts_the_grader_cannot_keep_apart(tmp_path):
+    """One uid named twice would run two children as one account, each able to signal and read the other, and
+    an account that runs other processes would have them killed and counted: the first is graded one child
+    at a time, with one line saying so; the second is refused."""
+    require(os.geteuid() == 0, "user mode needs root")
+    uid, gid = account("student")
+    done = run_grader(ROOT, ["no-such-submission", "--sandbox", "user", "--sandbox-user", f"student,{uid}"])
+    notes = [line for line in done.stderr.decode().splitlines() if line.startswith("note:")]
+    assert notes == [f"note: --sandbox-user {uid} is uid {uid}, as student is: its children run one at a time"]
+    sleeper = subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "sleep", "60"])
+    try:
+        done = run_grader(ROOT, ["no-such-submission", "--sandbox", "user", "--sandbox-user", "student"])
+        assert done.returncode == 2 and f"the account 'student' runs processes (pid {sleeper.pid})" in \
+            done.stderr.decode(), done.stderr
+    finally:
+        sleeper.kill()
+        sleeper.wait()
 
 
 def test_one_disk_budget_for_the_scratch_folder(tmp_path, sandboxed):
@@ -614,6 +721,38 @@ def test_the_speed_verdict_does_not_change_with_the_load(tmp_path, sandboxed):
     assert [points for points, _ in verdicts["solution"]] == [1] * 6, verdicts
 
 
+# ---------------------------------------------------------------- a form without values
+
+@pytest.mark.parametrize("fixture, only, form_tests", [("hostile_constant_stubs", None, 22),
+                                                       ("hostile_public_only", SOFTMAX, 9)])
+def test_code_that_computes_nothing_earns_nothing(fixture, only, form_tests):
+    """Losses returning (0.0, zeros of W's shape), layers' losses returning (0.0, zeros), constant softmax
+    and log_softmax, uniform probabilities: before, each loss got "inputs unmodified" and "scalar loss and
+    dW of W's shape" (8 points for four stubs, 9 / 77 in all with the layers' softmax_loss's stability);
+    and so did softmax losses right only on inputs as small as the public cases' (4 / 23). A property about
+    form is credited only where the values it was judged on are right or a known mistake."""
+    result = grade.grade_one(SUBMISSIONS / fixture, grade.Options(limits=LIMITS), only=only)
+    assert result["score"] == 0, [(t["name"], t["output"]) for t in result["tests"] if t["score"]]
+    form = {prop.name for exercise in EXERCISES for prop in exercise.properties if prop.vouched_by}
+    judged = [t for t in result["tests"] if t["name"].split(": ", 1)[1] in form and "not credited" in t["output"]]
+    assert len(judged) == form_tests, [t["name"] for t in judged]     # every test of form, each function's
+
+
+@pytest.mark.parametrize("fixture, says", [
+    ("hostile_cell_patches_softmax", "it matches no known mistake"),
+    ("hostile_cell_patches_numpy", "it matches no known mistake"),
+    ("hostile_cell_replaces_softmax", "likely p is normalised over the wrong axis")])
+def test_a_notebook_answer_is_judged_against_the_graders_own_reference(fixture, says):
+    """The gradient cell replaces L.softmax (with a constant, or with the one-hot targets after patching
+    numpy's comparisons and exp) and answers (p - onehot) / N from it: before, the grader took the p the
+    child reported after the cell as the reference, and gave the point with no derivation. Nor does a cell
+    that puts a softmax with a known mistake in its place have that mistake set aside as losses.softmax's:
+    p is the submitted function's, taken before the cell runs (the cell's own answer from it scored 1)."""
+    name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
+    [test] = grade.grade_one(SUBMISSIONS / fixture, grade.Options(limits=LIMITS), only={name})["tests"]
+    assert test["score"] == 0 and says in test["output"], test
+
+
 # ---------------------------------------------------------------- the batch survives, the feedback is printable
 
 def test_feedback_is_printed_safely(tmp_path, sandboxed):
@@ -661,6 +800,48 @@ def test_a_long_or_deep_line_on_the_results_pipe_costs_nothing(tmp_path, count, 
     assert all(t["score"] == t["max_score"] for t in tests), [t["output"] for t in tests]
 
 
+def test_millions_of_short_lines_on_the_results_pipe_are_cut_short(tmp_path):
+    """The first call writes 12 MB of "{}" lines (4 million) into the results pipe: before, the grader parsed
+    each, 8.5 s of its own processor time (for 256 MB, the most it read from a child, three minutes, outside
+    every budget). Now a child is cut off after 100 lines no case asked for (each new child writes them again:
+    after two, the rest are not run)."""
+    start = time.process_time()     # the grader's own processor time: its children are not in it
+    tests = grade_softmax(copy_with(tmp_path, "hostile_long_line", COUNT=4, BLOCK='b"{}\\n" * (1 << 20)'),
+                          sandbox.Limits(timeout=20.0), only={"softmax_loss_naive"})["softmax_loss_naive"]
+    assert time.process_time() - start < 4
+    outputs = [t["output"] for t in tests]
+    assert "it wrote more than 100 lines no case asked for into the results pipe" in outputs[0], outputs
+    assert all(t["score"] == 0 for t in tests), outputs
+
+
+PEAK = """import json, resource, sys
+from instructor import grade, sandbox
+limits = sandbox.Limits(timeout=20.0, isolation=sys.argv[2])
+result = grade.grade_one(sys.argv[1], grade.Options(limits=limits), only={"softmax_loss_naive"})
+print(json.dumps([result["score"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6]))
+"""
+
+
+def grader_peak(folder):
+    """(score, the grader's own peak resident memory in MB) of grading softmax_loss_naive in a process of its own."""
+    done = subprocess.run([sys.executable, "-c", PEAK, str(folder), sandbox.DEFAULT_ISOLATION], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_the_graders_memory_is_bounded_whatever_a_child_sends(tmp_path):
+    """The first call writes one valid JSON line of 24 MB, a list of empty lists, into the results pipe, then
+    every call answers right: before, the grader parsed it, and its own peak memory went from 55 MB to 759 MB
+    (the line allowed up to 256 MB: 7.5 GB for each job). Now a line past what a result of its case can take
+    is dropped unread, and one of many brackets is not parsed: the grader stays within 30 MB of its peak on
+    a right submission (the README's bound for the largest case)."""
+    score, honest = grader_peak(SUBMISSIONS / "cs231n_old")
+    hostile_score, hostile = grader_peak(copy_with(tmp_path, "hostile_big_json", MB=24))
+    assert hostile_score == score == 11
+    assert hostile < honest + 30, (honest, hostile)
+
+
 def test_a_notebook_of_odd_cells_costs_nothing_else(tmp_path):
     """softmax.ipynb whose cells' sources are numbers or an object, beside a right softmax.py: before, reading
     its answers raised TypeError in the grader, and the whole submission got "the grader failed" and 0."""
@@ -669,7 +850,7 @@ def test_a_notebook_of_odd_cells_costs_nothing_else(tmp_path):
     shutil.copy(SUBMISSIONS / "cs231n_old/cs231n/classifiers/softmax.py", folder)
     result = grade.grade_safely(folder, grade.Options(limits=LIMITS))
     assert not result.get("unreadable"), result["output"]
-    assert all(t["score"] == t["max_score"] for t in result["tests"] if t["name"].startswith("softmax_loss")), \
+    assert all(t["score"] == t["max_score"] for t in result["tests"] if t["name"].split(":")[0] in SOFTMAX), \
         [t["output"] for t in result["tests"]]
 
 
@@ -768,3 +949,46 @@ def test_submit_zip_graded_and_manifest_checked(tmp_path):
     result = grade.grade_one(path, grade.Options(), only=SOFTMAX)
     assert all(t["score"] == t["max_score"] for t in result["tests"])
     assert "differs from its sha256 in MANIFEST.json" in result["output"]
+
+
+def answers_report(tmp_path, fixture):
+    """(report file's text, Gradescope test of softmax.ipynb) of grading the fixture with --answers."""
+    folder = tmp_path / fixture
+    shutil.copytree(SUBMISSIONS / fixture, folder)
+    out = tmp_path / "results.json"
+    assert grade.main([str(folder), "--answers", str(tmp_path / "answers"), "--json", str(out), "--quiet"]) == 0
+    [test] = [t for t in json.loads(out.read_text())["tests"] if t["name"].startswith("softmax.ipynb")]
+    return (tmp_path / "answers" / f"{fixture}.md").read_text(encoding="utf-8"), test
+
+
+def test_answers_of_invisible_characters_are_not_answered(tmp_path):
+    """Braille blanks, Hangul fillers, zero-width and format characters, spaces, math spacing and HTML
+    comments: before, "4 of 4 answered" in the report and in the Gradescope test. The hand-in's warnings,
+    on the PDF's cover, use the same test."""
+    from checks import submit
+    report, test = answers_report(tmp_path, "hostile_invisible_answers")
+    assert "\n0 of 4 answered\n" in report and report.count("(not answered)") == 4
+    assert test["output"].startswith("0 of 4 inline questions answered")
+    (tmp_path / "student/notebooks").mkdir(parents=True)
+    shutil.copy(SUBMISSIONS / "hostile_invisible_answers/softmax.ipynb", tmp_path / "student/notebooks")
+    assert submit.notebook_warnings(tmp_path / "student", "notebooks/softmax.ipynb") == [
+        f"notebooks/softmax.ipynb: Inline question {k} has no answer yet" for k in range(1, 5)]
+
+
+def test_answers_show_their_markdown_as_text_and_fetch_nothing(tmp_path):
+    """Images, links, autolinks, reference definitions, HTML, entities, fences and headings in the answers
+    (and a question): the report, rendered by markdown-it-py with HTML allowed, has no <img>, no link and
+    no heading of theirs, and shows every answer's text as written. Before, an image on the student's own
+    server was fetched when the instructor opened the report."""
+    from markdown_it import MarkdownIt
+    report, test = answers_report(tmp_path, "hostile_live_markdown")
+    assert "\n4 of 4 answered\n" in report and test["output"].startswith("4 of 4 inline questions answered")
+    rendered = MarkdownIt("commonmark", {"html": True}).enable("table").render(report)
+    assert "<img" not in rendered and "<a " not in rendered and "href" not in rendered, rendered
+    assert re.findall(r"<h\d>(.*?)</h\d>", rendered) == [
+        html.escape(str(tmp_path / "hostile_live_markdown"))] + [f"Inline question {k}" for k in range(1, 5)]
+    shown = html.unescape(re.sub(r"<[^>]+>", "", rendered))
+    cells = json.loads((SUBMISSIONS / "hostile_live_markdown/softmax.ipynb").read_text())["cells"]
+    for cell in cells:
+        for line in "".join(cell["source"]).splitlines():
+            assert line in shown, line

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, account, require
-from instructor import grade, gradescope, sandbox
-from test_grade_hostile import processes_with, kill_processes_with
+from conftest import ROOT, account, require, sandbox_problem
+from instructor import grade, gradescope, isolation, sandbox
+from test_grade_hostile import grader_copy, processes_with, kill_processes_with
 
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 NO_NAMESPACES = Path(__file__).resolve().parent / "no_namespaces.py"
@@ -131,6 +131,22 @@ def softmax_loss_naive(W, X, y, reg):
     assert [o.out["loss"]["number"] for o in run.outcomes] == [1.0, 2.0]
 
 
+def test_a_result_far_larger_than_its_case_says_so():
+    """A dW of 1000 x 1000 for a W of 3 x 2 (8 MB of values, past the case's 88 KB): the grader would drop the
+    line unread, so the harness sends an error saying why instead (without it the case ran to its time limit)."""
+    source = "import numpy as np\ndef softmax_loss_naive(W, X, y, reg):\n    return 0.0, np.zeros((1000, 1000))\n"
+    error = run_source(source).outcomes[0].error
+    assert error.startswith("it returned 10.7 MB of values, more than the grader reads for this case (0.1 MB"), error
+
+
+def test_a_line_of_many_brackets_is_not_parsed():
+    """Lists of empty lists take the JSON parser 28 times the line: a line with more brackets and commas than
+    any result has is garbled, unparsed, whatever its length."""
+    right = json.dumps({"event": "result", "case": 0, "ok": True, "out": {"loss": {"number": 1.0}}}).encode()
+    assert sandbox.Child._parse(right)["ok"] is True
+    assert sandbox.Child._parse(b'{"event": "x", "lists": [' + b"[]," * 5000 + b"[]]}") == {"event": "garbled"}
+
+
 def test_the_harness_computes_no_right_answer():
     """The harness defines no function that takes a loss's arguments, and the train case's recording loss
     (in the exercise's definition) returns neither the softmax nor the SVM loss or gradient: a submission
@@ -176,6 +192,7 @@ def user_checkout(tmp_path_factory, autograder_image):
         (folder / rel).write_bytes(data)
     shutil.copytree(SUBMISSIONS / "cs231n_old", folder / "good")
     shutil.copytree(SUBMISSIONS / "hostile_read_grader", folder / "hostile")
+    shutil.copy(NO_NAMESPACES, folder)      # the checkout may be in a folder the account cannot enter
     subprocess.run(["chown", "-R", f"{uid}:{gid}", str(folder)], check=True)
     os.chmod(folder, 0o755)
     yield folder, str(autograder_image / "venv" / "bin" / "python")
@@ -223,11 +240,11 @@ def test_no_sandbox_refuses_unless_asked_and_says_what_is_not_protected(user_che
     """A normal user where namespaces cannot be created (and who cannot switch users): grade refuses;
     with --no-sandbox it grades and says in one line what it does not protect."""
     folder, python = user_checkout
-    refused = as_user("grader-test", [python, NO_NAMESPACES, python, "-m", "instructor", "grade", "good", "--quiet"],
-                      folder)
+    refused = as_user("grader-test", [python, NO_NAMESPACES.name, python, "-m", "instructor", "grade", "good",
+                                      "--quiet"], folder)
     assert refused.returncode == 2 and refused.stdout == ""
     assert "no sandbox can run here" in refused.stderr and "--no-sandbox" in refused.stderr
-    graded = as_user("grader-test", [python, NO_NAMESPACES, python, "-m", "instructor", "grade", "good",
+    graded = as_user("grader-test", [python, NO_NAMESPACES.name, python, "-m", "instructor", "grade", "good",
                                      "--no-sandbox"], folder)
     assert graded.returncode == 0 and "good: 51 / 51" in graded.stdout, graded.stdout + graded.stderr
     warning = [line for line in graded.stderr.splitlines() if line]
@@ -250,3 +267,47 @@ def test_user_mode_refuses_when_its_account_can_read_the_grader(tmp_path):
         assert f"the sandbox's account can read {folder}/instructor" in done.stderr, done.stderr
     finally:
         shutil.rmtree(folder)
+
+
+@pytest.fixture(scope="module")
+def private_python(tmp_path_factory):
+    """(a folder only root may enter, as ``mktemp -d`` makes, or a home folder; a Python in a virtual
+    environment there whose numpy and threadpoolctl are there too: hard links, or copies)."""
+    require(os.geteuid() == 0, "the folder is root's, and the grader runs as root")
+    parent = tmp_path_factory.mktemp("private")
+    os.chmod(parent, 0o700)
+    venv = parent / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+    for path, name in isolation._packages():
+        if os.path.isdir(path):
+            shutil.copytree(path, site / name, copy_function=isolation._link_or_copy)
+        else:
+            isolation._link_or_copy(path, site / name)
+    return parent, str(python)
+
+
+@pytest.mark.parametrize("mode", ["namespaces", "user"])
+def test_grading_from_a_folder_only_its_owner_may_enter(private_python, mode):
+    """The grader, its numpy and the submission in a folder of mode 0700, graded by root: the account that runs
+    the child (nobody for bubblewrap, the sandbox's account in user mode) cannot read numpy there. Before,
+    user mode refused ("the account cannot run Python with numpy"), and bubblewrap ran as root with the
+    grader's Python bound at its own path (a private home folder showed in the child) and without the
+    kernel's process limit. Now the grader links the runtime where every account may read it."""
+    if mode == "namespaces":
+        require(sandbox_problem() is None, f"the grader's sandbox cannot run here: {sandbox_problem()}")
+    else:
+        account("student")
+    parent, python = private_python
+    grader = grader_copy(parent / mode)
+    shutil.copytree(SUBMISSIONS / "cs231n_old", parent / mode / "good")
+    users = ["--sandbox-user", "student"] if mode == "user" else []
+    done = subprocess.run([python, "-m", "instructor", "grade", parent / mode / "good", "--sandbox", mode, *users,
+                           "--quiet"], cwd=grader, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0 and "good: 51 / 51" in done.stdout, done.stdout + done.stderr
+    if mode == "namespaces":
+        probe = "from instructor import isolation; print(isolation.find('namespaces').drop)"
+        drop = subprocess.run([python, "-c", probe], cwd=grader, capture_output=True, text=True, check=True).stdout
+        assert drop.strip() == str(isolation.NOBODY)

@@ -59,17 +59,43 @@ def test_submit_writes_files_and_manifest_without_data(student):
 
 def test_submit_warns_about_unrun_notebooks_and_empty_answers(student):
     (student / "notebooks/softmax.ipynb").write_text(notebook([
-        ran("x = 1"), heading("## Training"), ran("z", error=True), heading("## Search"), unrun("y = 2"),
-        answer("Because.")]))
+        ran("x = 1"), heading("## Data"), unrun("w = 0"), heading("## Training"), ran("z", error=True),
+        heading("## Search"), unrun("y = 2"), answer("Because.")]))
     _, manifest = submit.build(student)
     notes = [w for w in manifest["warnings"] if w.startswith(("notebooks/softmax", "notebooks/cross_entropy"))]
     assert notes == [
-        'notebooks/softmax.ipynb was not run to the end: the code under "Search" has not run',
-        'notebooks/softmax.ipynb: the code under "Training" stopped with an error',
+        'notebooks/softmax.ipynb was not run to the end: the code under "Data" has not run',
+        'notebooks/softmax.ipynb: the code under "Training" stopped with an error, so the cells after it did not '
+        'run: fix it and run the notebook again',
         "notebooks/cross_entropy.ipynb was not run: run it top to bottom (Kernel > Restart & Run All; on Colab, "
         "Runtime > Run all) and save it",
         "notebooks/cross_entropy.ipynb: Inline question 2 has no answer yet",
     ]
+
+
+def test_a_cell_that_stopped_with_an_error_is_one_warning_with_the_cells_it_kept_from_running(student):
+    """Restart & Run All stopped at an error: the cells after it, under the same heading or later ones, did not
+    run because of it. Before, one warning said "has not run" and the next "stopped with an error" of the
+    same failure."""
+    (student / "notebooks/softmax.ipynb").write_text(notebook([
+        ran("x = 1"), heading("## Training"), ran("z", error=True), unrun("t = 1"), heading("## Search"),
+        unrun("y = 2"), answer("Because.")]))
+    _, manifest = submit.build(student)
+    assert [w for w in manifest["warnings"] if w.startswith("notebooks/softmax")] == [
+        'notebooks/softmax.ipynb: the code under "Training" stopped with an error, so the cells after it did not '
+        'run: fix it and run the notebook again']
+
+
+def test_the_hand_in_section_is_no_question_and_an_answer_of_blanks_is_none(student):
+    """The hand-in section says "with your answers": before, it counted as an inline question (answered, from
+    its own text). An answer of blank characters is not answered."""
+    (student / "notebooks/softmax.ipynb").write_text(notebook([
+        ran("x = 1"), heading("### Inline question 1\n\nWhy?"), answer("\u2800\u3164 \u200b**$\\quad$**"),
+        heading("## Hand in\n\nRun the cell below: it writes the notebooks with your answers, for the graders."),
+        unrun("hand_in()")]))
+    _, manifest = submit.build(student)
+    assert [w for w in manifest["warnings"] if w.startswith("notebooks/softmax")] == [
+        "notebooks/softmax.ipynb: Inline question 1 has no answer yet"]
 
 
 def test_submit_warns_about_a_file_that_does_not_compile(student):

@@ -62,15 +62,13 @@ def values(ctx):
 
 def stability(ctx):
     """Finite with inputs near 800..1200, and equal to the submission's own result on the same rows
-    without their constant (right, or a known mistake, which the values test charges)."""
+    without their constant (right, or a known mistake, which the values test charges: ``vouched_by``)."""
     x = ctx.inputs("large")["x"]
     got = ctx.array("large", "y")
     check(np.all(np.isfinite(got)), f"overflow: with inputs as large as {x.max():.0f} the result holds nan or inf; "
                                     f"np.exp overflows above about 709, and the inputs of a slice can all be "
                                     f"shifted by the same constant without changing the result")
     base = ctx.array("unshifted", "y")
-    check(ctx.name_mistake("unshifted", "y", base) is not None,
-          "stability is not credited: on ordinary inputs the result is neither right nor a known mistake")
     check(close(got, base, atol=1e-6), f"adding a constant (up to {x.max():.0f}) to every input of a row must not "
                                        f"change the result: {differ('y', base, got, 'without the shift', 'with it')}")
     return f"finite, and unchanged by shifting the inputs by as much as {x.max():.0f}"
@@ -105,7 +103,8 @@ def gradient(ctx):
 
 
 def activation(function, log):
-    props = [Property("values along dim", 1, values), Property("stability with large inputs", 1, stability)]
+    props = [Property("values along dim", 1, values),
+             Property("stability with large inputs", 1, stability, vouched_by=("unshifted",))]
     if log:
         props.append(Property("no underflow to -inf", 1, underflow))
     props.append(Property("gradient", 1, gradient))

@@ -12,9 +12,12 @@ import contextlib
 import io
 import json
 import re
+import unicodedata
+from typing import NamedTuple
 
 import numpy as np
 
+from .. import tex
 from ..framework import Case, Exercise, Failed, Missing, Property, close, differ, parse_python
 
 ANSWER_TAG = "answer"
@@ -22,9 +25,12 @@ SOLUTION_TAG = "solution"
 YOUR_ANSWER = "*Your answer:*"
 NOT_WRITTEN = "is not written yet"
 #: an answer's prompt: this edition's "*Your answer:*", CS231n's "$\\color{blue}{\\textit Your Answer:}$ *fill this in*"
-#: (and its "Your Explanation:" of a true-or-false question)
-PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?(?<!\*)\**your (answer|explanation)\s*:?\s*\**\}?\$?"
+#: (and its "Your Explanation:" of a true-or-false question); the colon makes it a prompt, not prose
+PROMPT = re.compile(r"(\$\\color\{blue\}\{\\textit\s*)?(?<!\*)\**your (answer|explanation)\s*:\s*\**\}?\$?"
                     r"(\s*\*?fill this in\.?\*?)?", re.I)
+#: letters that show nothing (Hangul fillers): Unicode's default-ignorable code points among the letters
+BLANK_LETTERS = set("\u115f\u1160\u3164\uffa0")
+HTML = re.compile(r"<!--|<[A-Za-z/][^<>]*>")
 
 
 # ---------------------------------------------------------------- reading a notebook
@@ -75,10 +81,26 @@ def is_answer(cell):
 
 
 def answered(text):
-    """Whether an answer holds more than its prompt and markup."""
-    text = PROMPT.sub("", text)
-    text = re.sub(r"\\[a-zA-Z]+|\{[a-zA-Z]*\}", "", text)      # \color{blue}, \textit
-    return bool(re.sub(r"[\s*_${}:.\\]", "", text))
+    """Whether an answer says something: a visible letter or digit (Unicode's categories L and N, but
+    the Hangul fillers) once its prompt, HTML tags and comments are taken out and its math is written
+    as text (checks/tex.py), so that an answer of blank characters, spaces, markup or \\quad is none.
+    The one test of an answer, for `make check`, the hand-in's warnings and the answers report."""
+    text = tex.MATH.sub(lambda m: m.group(1) or tex.plain(m.group(2) or m.group(3)), PROMPT.sub("", text))
+    return any(unicodedata.category(c)[0] in "LN" and c not in BLANK_LETTERS for c in without_html(text))
+
+
+def without_html(text):
+    """``text`` without its HTML tags and comments (an unclosed comment hides the rest)."""
+    out, at = [], 0
+    for match in HTML.finditer(text):
+        if match.start() < at:
+            continue
+        out.append(text[at:match.start()])
+        at = match.end()
+        if match.group() == "<!--":
+            end = text.find("-->", at)
+            at = len(text) if end < 0 else end + 3
+    return "".join(out) + text[at:]
 
 
 def label(title, question):
@@ -89,23 +111,42 @@ def label(title, question):
     return found.group(1).strip() if found else title
 
 
+class Question(NamedTuple):
+    """An inline question: its name, its text and its answer's, whether it is answered, and the indices
+    of the cells that hold the question and the answer (the same cell in CS231n's notebooks)."""
+    name: str
+    question: str
+    answer: str
+    answered: bool
+    question_cell: int
+    answer_cell: int
+
+
 def questions(cells):
-    """[(name, question, answer, answered)] of every inline question: a markdown cell tagged ``answer``
-    with the markdown cell above it as its question, or a cell holding both, the question before the
-    prompt (CS231n's notebooks)."""
-    out, last_markdown = [], ""
-    for title, cell in zip(headings(cells), cells):
+    """[Question] of a notebook's cells, the one reading of which cells are inline questions.
+
+    The notebook marks them: each markdown cell tagged ``answer`` is an answer, and the markdown cell
+    above it its question. A notebook with no such tag is in CS231n's layout: a markdown cell holding
+    the prompt ("Your Answer:", with its colon) holds the question before it and the answer after it.
+    Prose that mentions "your answers" is neither.
+    """
+    tagged = any(is_answer(cell) for cell in cells)
+    out, last = [], None
+    for k, (title, cell) in enumerate(zip(headings(cells), cells)):
         if cell.get("cell_type") != "markdown":
             continue
         text = source(cell)
-        prompt = PROMPT.search(text)
+        prompt = None if tagged else PROMPT.search(text)
+        asked = source(cells[last]).strip() if last is not None else ""
         if is_answer(cell):
-            out.append((label(title, last_markdown), last_markdown.strip(), text.strip(), answered(text)))
+            where = k if last is None else last
+            out.append(Question(label(title, asked), asked, text.strip(), answered(text), where, k))
         elif prompt:
-            question, answer = text[:prompt.start()].strip() or last_markdown.strip(), text[prompt.start():]
-            out.append((label(title, question), question, answer.strip(), answered(answer)))
+            own, answer = text[:prompt.start()].strip(), text[prompt.start():]
+            where = k if own or last is None else last
+            out.append(Question(label(title, own or asked), own or asked, answer.strip(), answered(answer), where, k))
         else:
-            last_markdown = text
+            last = k
     return out
 
 
@@ -151,7 +192,7 @@ def progress(cells, skip=()):
     if code:
         return f"{', '.join(code)} still raises NotImplementedError: write it and run the notebook top to bottom"
     asked = questions(cells)
-    todo = [title for title, _, _, ok in asked if not ok]
+    todo = [q.name for q in asked if not q.answered]
     if todo:
         return f"{len(todo)} of the {len(asked)} inline questions are not answered yet ({', '.join(todo)})"
     return None
@@ -164,7 +205,12 @@ GRADIENT_MISTAKES = {
     "gradsum": "the gradient is not divided by N",
     "sign": "the gradient has the wrong sign",
     "onehot": "the one-hot term is missing: the correct class's logit has its own -1",
+    "softmaxaxis": "p is normalised over the wrong axis, the examples, instead of the classes",
 }
+
+
+#: the mistakes of losses.softmax that by_hand may follow from without being charged here
+SOFTMAX_MISTAKES = {"softmaxaxis"}
 
 
 def gradient_cases(rng, public):
@@ -174,27 +220,41 @@ def gradient_cases(rng, public):
 
 def call_gradient_cell(cells, case):
     """Run the cell's code with the case's logits and targets, as the notebook would; return by_hand,
-    and the student's losses.softmax of the logits (so a mistake there is not charged here)."""
+    and the submitted losses.softmax of the logits, taken before the cell runs (it may replace
+    L.softmax) and left out when it raises: it says which of the grader's own references applies (a
+    known mistake there is not charged here), never what the reference is."""
     from classifiers import losses
     from gradient_check import eval_numerical_gradient_array, rel_error
     code = cell_under(cells, GRADIENT_HEADING, "by_hand")
+    try:
+        p = losses.softmax(case.inputs["logits"].copy(), 1)
+    except Exception:         # noqa: BLE001 - not written yet, or broken: the cell may not need it
+        p = None
     names = {"np": np, "L": losses, "eval_numerical_gradient_array": eval_numerical_gradient_array,
              "rel_error": rel_error, "logits": case.inputs["logits"].copy(), "targets": case.inputs["targets"].copy()}
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(code, GRADIENT_HEADING, "exec"), names)          # noqa: S102 - the student's own cell
     if "by_hand" not in names:
         raise Failed("the cell ran but did not set by_hand")
-    return {"by_hand": names["by_hand"], "p": losses.softmax(case.inputs["logits"].copy(), 1)}
+    return {"by_hand": names["by_hand"]} if p is None else {"by_hand": names["by_hand"], "p": p}
 
 
 def gradient_by_hand(ctx):
+    """by_hand against the gradient the grader computes from its own logits and targets; one computed
+    right from a softmax with a known mistake passes where the student's losses.softmax shows that same
+    mistake (the losses.softmax tests charge it). What the child reports of p only selects among the
+    grader's references: a cell that replaces L.softmax and answers from it earns nothing."""
     got, want = ctx.value("main", "by_hand"), ctx.want("main", "by_hand")
     if close(got, want):
         return "by_hand equals (p - onehot) / N"
-    p, targets = ctx.value("main", "p"), ctx.inputs("main")["targets"]
-    if np.shape(p) == (len(targets), 3) and close(got, (p - np.eye(3)[targets]) / len(targets)):
-        return "by_hand follows from your losses.softmax, which is wrong (its own tests say how)"
     labels = ctx.name_mistake("main", "by_hand", got)
+    if labels and set(labels) <= SOFTMAX_MISTAKES:
+        try:
+            same = ctx.name_mistake("main", "p", ctx.value("main", "p")) == labels
+        except Failed:
+            same = False
+        if same:
+            return "by_hand follows from your losses.softmax, which is wrong (its own tests say how)"
     what = f"likely {ctx.exercise.explain(labels)}" if labels else "it matches no known mistake"
     raise Failed(f"by_hand is not the gradient of the mean cross-entropy: {what}; {differ('by_hand', want, got)}")
 
@@ -211,13 +271,20 @@ EXERCISES = [
 # ---------------------------------------------------------------- the answers (never released)
 
 
+def _softmax(logits, axis, max_axis):
+    shifted = logits - logits.max(axis=max_axis, keepdims=True)
+    return np.exp(shifted) / np.exp(shifted).sum(axis=axis, keepdims=True)
+
+
 def gradient_answers(case):
+    """by_hand, right and with each mistake, and p = softmax(logits): both from the grader's own inputs."""
     logits, targets = case.inputs["logits"], case.inputs["targets"]
-    p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
+    p = _softmax(logits, 1, 1)
     onehot, n = np.eye(3)[targets], len(targets)
+    wrong_axis = [_softmax(logits, 0, max_axis) for max_axis in (0, 1)]
     return {"by_hand": [((), (p - onehot) / n), (("gradsum",), p - onehot), (("sign",), (onehot - p) / n),
-                        (("onehot",), p / n)]}
+                        (("onehot",), p / n)] + [(("softmaxaxis",), (q - onehot) / n) for q in wrong_axis],
+            "p": [((), p)] + [(("softmaxaxis",), q) for q in wrong_axis]}
 
 
 EXERCISES[1].answers = gradient_answers

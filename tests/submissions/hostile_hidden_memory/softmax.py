@@ -2,7 +2,8 @@
 - "sysv": System V shared memory segments, filled and detached (they outlive the process that made
   them, and in user mode, which has no IPC namespace, its grading too);
 - "msg": System V message queues, 16 KB each (which outlive it as segments do);
-- "memfd": anonymous memory files (memfd_create) filled with write() and never mapped.
+- "memfd": anonymous memory files (memfd_create) filled with write() and never mapped;
+- "mqueue": one POSIX message queue, /grader-test-@TOKEN@ (it outlives its process as segments do).
 Neither shows in a process's proportional set size, the memory budget's measure; before they were
 refused, a submission held 3 GB this way under a 1 GB budget, call after call, until the host ran out
 of memory."""
@@ -44,6 +45,13 @@ def _hold():
             for _ in range(2):
                 libc.msgsnd(queue, message, 8192, 0o4000)      # IPC_NOWAIT
             HELD.append(queue)
+    elif "@WAY@" == "mqueue":
+        librt = ctypes.CDLL("librt.so.1", use_errno=True)
+        librt.mq_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_void_p]
+        queue = librt.mq_open(b"/grader-test-@TOKEN@", os.O_CREAT | os.O_RDONLY, 0o600, None)
+        if queue < 0:
+            raise OSError(ctypes.get_errno(), "mq_open refused")
+        HELD.append(queue)
     else:
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
