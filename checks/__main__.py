@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from . import BLOCKED, FAIL, OK, TODO, EXERCISES, run_all
+from .exercises import counted
 
 
 def main(argv=None):
@@ -24,7 +25,8 @@ def main(argv=None):
         print(outcome.report())
     counts = {v: sum(o.verdict == v for o in outcomes) for v in (OK, FAIL, TODO, BLOCKED)}
     blocked = f", {counts[BLOCKED]} cannot run" if counts[BLOCKED] else ""
-    print(f"\n{counts[OK]} ok, {counts[FAIL]} failed{blocked}, {counts[TODO]} not written yet")
+    print(f"\n{counted([o.exercise for o in outcomes])}: {counts[OK]} ok, {counts[FAIL]} failed{blocked}, "
+          f"{counts[TODO]} not written yet")
     return 1 if counts[FAIL] or counts[BLOCKED] else 0
 
 

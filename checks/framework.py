@@ -61,22 +61,33 @@ class Property:
     ``vouched_by``: for a property about the form of the results (a shape, a dtype, inputs left as they
     were, stability, speed), which code that computes nothing can have, the cases whose values must be
     right or a known mistake (``Exercise.credible``) for it to be credited.
+
+    ``timed``: it times the student's code; judged last, and only when every other property holds.
     """
     name: str
     points: int
     judge: object
     vouched_by: tuple = ()
+    timed: bool = False
 
     def verdict(self, ctx):
         """What holds (the judge's text), or Failed: the judge's, else, for a property about form, the
-        first case vouching for it whose values are neither right nor a known mistake."""
+        first case vouching for it whose values are neither right nor a known mistake. A timed property's
+        cases are vouched for before it runs: code whose values earn nothing is never timed."""
+        if self.timed:
+            self.vouch(ctx)
+            return self.judge(ctx)
         text = self.judge(ctx)
+        self.vouch(ctx)
+        return text
+
+    def vouch(self, ctx):
+        """Failed naming the first case of ``vouched_by`` whose values are neither right nor a known mistake."""
         for name in self.vouched_by:
             try:
                 ctx.exercise.credible(ctx, name)
             except Failed as exc:
                 raise Failed(f"{self.name} is not credited: {exc}") from None
-        return text
 
 
 def credible(ctx, name):
@@ -151,6 +162,36 @@ class Exercise:
     def explain(self, labels):
         """One clause per mistake named by ``labels``."""
         return "; ".join(self.mistakes[label] for label in labels)
+
+
+NOT_TIMED = "not timed while another property fails: speed earns nothing for wrong values; fix the others first"
+
+
+def judge(exercise, ctx):
+    """Judge each property of an exercise, the timed ones last. Once one fails the verdict is settled: a
+    timed property then fails without running the code it times (an N x N mistake takes seconds a call).
+
+    Inputs:
+    - exercise: the Exercise.
+    - ctx: its Context (the student's results on the cases, the answers).
+    Yields (property, what holds, None) or (property, None, Failed saying what does not); NotWrittenYet,
+    raised by ``make check``'s context for an exercise not written yet, propagates.
+    """
+    failing = False
+    for prop in sorted(exercise.properties, key=lambda p: p.timed):
+        if prop.timed and failing:
+            yield prop, None, Failed(NOT_TIMED)
+            continue
+        try:
+            yield prop, prop.verdict(ctx), None
+        except Failed as exc:
+            failing = True
+            yield prop, None, exc
+        except NotWrittenYet:
+            raise
+        except Exception as exc:      # noqa: BLE001 - a value no judge expected costs this property only
+            failing = True
+            yield prop, None, Failed(f"the result could not be checked ({type(exc).__name__}: {exc})")
 
 
 class Context:

@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from . import values
 from .exercises import notebooks
-from .framework import BLOCKED, FAIL, OK, TODO, Context, Failed, Missing, NotWrittenYet
+from .framework import BLOCKED, FAIL, OK, TODO, Context, Failed, Missing, NotWrittenYet, judge
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -46,9 +46,17 @@ class Outcome:
     failed: list = dataclasses.field(default_factory=list)   # (property, feedback) of those that do not
     broken: str = ""            # BLOCKED: "file line N: SyntaxError: ...", the error that stops the import
 
+    def headline(self):
+        """The verdict, the exercise and its file: "[ok] NAME (FILE)"."""
+        return f"[{self.verdict}] {self.exercise.name} ({self.exercise.path})"
+
     def report(self):
-        """Lines for the terminal: the verdict, each property that holds or not, what is wrong."""
-        lines = [f"[{self.verdict}] {self.exercise.name} ({self.exercise.path})"]
+        """Lines for the terminal: the verdict, each property that holds or not, what is wrong; one line
+        for an exercise not started (with what stops it, when that is not its own file)."""
+        lines = [self.headline()]
+        if self.verdict == TODO and not self.passed:
+            own = self.message.endswith(f"open {self.exercise.path}")
+            return lines[0] + ("" if own else ": " + self.message.replace("\n", " "))
         lines += [f"    ok    {name}" for name in self.passed]
         lines += [f"    FAIL  {name}: " + why.replace("\n", "\n          ") for name, why in self.failed]
         if self.message:
@@ -69,53 +77,52 @@ class LocalContext(Context):
 
     def __init__(self, exercise, cases, target, answers, source=None):
         super().__init__(exercise, cases, source=source)
-        self.target, self.stored, self.runs = target, answers, {}
+        self.target, self.stored, self.runs, self.timings = target, answers, {}, {}
 
     def _run(self, name):
+        """(outputs, error) of one call on case ``name``, made once; untimed (``seconds`` times it)."""
         if name not in self.runs:
-            case = self.cases[name]
             try:
-                rounds = TIMING_ROUNDS if case.options.get("timed") else 1
-                with threadpool_limits(1 if case.options.get("timed") else None):    # one BLAS thread, as graded
-                    out, seconds = self._timed(case, rounds)
-                self.runs[name] = ({key: values.encode(value) for key, value in out.items()}, seconds, None)
+                out = self.exercise.call(self.target, self.cases[name])
+                self.runs[name] = ({key: values.encode(value) for key, value in out.items()}, None)
             except NotImplementedError as exc:
                 raise NotWrittenYet(str(exc) or f"{self.exercise.name} is not written yet: open "
                                                 f"{self.exercise.path}") from None
             except (Failed, Missing):
                 raise
             except Exception as exc:          # noqa: BLE001 - the student's code crashed: say where
-                self.runs[name] = (None, None, f"your code raised {type(exc).__name__}: {exc}{where(exc)}")
+                self.runs[name] = (None, f"your code raised {type(exc).__name__}: {exc}{where(exc)}")
         return self.runs[name]
 
-    def _timed(self, case, rounds):
-        """The call's outputs and [its least processor time, its baseline's], timed in turns; processor
-        time, as the grader judges: a busy machine lengthens the wall time of a call, not its processor time."""
-        seconds, out = [float("inf"), float("inf")], None
-        for k in range(rounds):
-            order = (0, 1) if k % 2 == 0 else (1, 0)          # each goes first in turn: neither gets the warm cache
-            for which in order if case.options.get("timed") else (0,):
-                start = time.process_time()
-                if which == 0:
-                    out = self.exercise.call(self.target, case)
-                else:
-                    self.exercise.baseline(case)
-                seconds[which] = min(seconds[which], time.process_time() - start)
-        return out, seconds
+    def _timed(self, name):
+        """[the call's least processor time, its baseline's] on case ``name``, timed in turns, with one BLAS
+        thread as graded; processor time, as the grader judges: a busy machine lengthens the wall time of a
+        call, not its processor time. Measured once, when a judge asks."""
+        if name not in self.timings:
+            case, seconds = self.cases[name], [float("inf"), float("inf")]
+            calls = (lambda: self.exercise.call(self.target, case), lambda: self.exercise.baseline(case))
+            with threadpool_limits(1):
+                for k in range(TIMING_ROUNDS):
+                    for which in (0, 1) if k % 2 == 0 else (1, 0):     # each first in turn: neither gets the warm cache
+                        start = time.process_time()
+                        calls[which]()
+                        seconds[which] = min(seconds[which], time.process_time() - start)
+            self.timings[name] = seconds
+        return self.timings[name]
 
     def result(self, name):
-        out, _, error = self._run(name)
+        out, error = self._run(name)
         if error:
             raise Failed(error)
         return out
 
     def seconds(self, name):
         self.result(name)
-        return self._run(name)[1][0]
+        return self._timed(name)[0]
 
     def baseline_seconds(self, name):
         self.result(name)
-        return self._run(name)[1][1]
+        return self._timed(name)[1]
 
     def answer_keys(self, name):
         return list(self.stored.get(name, {}))
@@ -192,17 +199,16 @@ def run(exercise, answers=None):
 
 
 def judge_all(exercise, ctx):
+    """The Outcome of judging every property of ``exercise`` on ``ctx`` (``framework.judge``)."""
     passed, failed = [], []
-    for prop in exercise.properties:
-        try:
-            prop.verdict(ctx)
-            passed.append(prop.name)
-        except Failed as exc:
-            failed.append((prop.name, str(exc)))
-        except NotWrittenYet as exc:
-            return Outcome(exercise, TODO, passed, str(exc))
-        except Exception as exc:          # noqa: BLE001 - a value no judge expected costs that property
-            failed.append((prop.name, f"the result could not be checked ({type(exc).__name__}: {exc})"))
+    try:
+        for prop, _, failure in judge(exercise, ctx):
+            if failure is None:
+                passed.append(prop.name)
+            else:
+                failed.append((prop.name, str(failure)))
+    except NotWrittenYet as exc:
+        return Outcome(exercise, TODO, passed, str(exc))
     return Outcome(exercise, FAIL if failed else OK, passed, failed=failed)
 
 

@@ -106,7 +106,7 @@ def verdicts():
     """The first line of each exercise's `make check` report: "[ok] NAME (FILE)"."""
     from . import run_all
     with working_folder(ROOT):
-        return [outcome.report().splitlines()[0] for outcome in run_all()]
+        return [outcome.headline() for outcome in run_all()]
 
 
 def read_notebook(root, path):

@@ -28,11 +28,11 @@ import numpy as np
 
 from atomic_write import atomic_write, write_text
 from checks.exercises import EXERCISES, notebooks
-from checks.framework import Failed, parse_python
+from checks import framework
 
 from . import isolation, sandbox
 from . import submission as submissions
-from .context import GraderContext, seeded
+from .context import GraderContext, error_text, seeded
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UNREADABLE = 2      # the exit status when a submission could not be read, or when no sandbox can run
@@ -69,7 +69,7 @@ def imported_modules(rel, source):
     parts = rel[:-3].split("/")
     package = parts[:-1]
     names = set()
-    for node in ast.walk(parse_python(source)):
+    for node in ast.walk(framework.parse_python(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -132,7 +132,7 @@ def imports_of(source):
     """The module names a Python source imports, relative ones as their last part (``from .losses
     import x`` and ``from . import losses`` give ``losses``)."""
     try:
-        tree = parse_python(source)
+        tree = framework.parse_python(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):     # the last two: nested too deep
         return set()
     names = set()
@@ -185,16 +185,8 @@ def reference(exercise):
 
 def judge(exercise, ctx, note=""):
     """Each property's test: full points with what holds, or 0 with what does not."""
-    out = []
-    for prop in exercise.properties:
-        try:
-            text, score = prop.verdict(ctx), prop.points
-        except Failed as exc:
-            text, score = str(exc), 0
-        except Exception as exc:      # noqa: BLE001 - a value no judge expected costs this test only
-            text, score = f"the result could not be checked ({type(exc).__name__}: {exc})", 0
-        out.append(_test(exercise, prop, score, text + note))
-    return out
+    return [_test(exercise, prop, 0 if failure else prop.points, (str(failure) if failure else text) + note)
+            for prop, text, failure in framework.judge(exercise, ctx)]
 
 
 def grade_exercise(sub, exercise, options, temp):
@@ -217,7 +209,18 @@ def grade_exercise(sub, exercise, options, temp):
     timed = {case.name: outcome.reference_seconds for case, outcome in zip(cases, run.outcomes)
              if case.options.get("timed")}
     ctx = GraderContext(exercise, cases, run, {"accept_half_reg": options.accept_half_reg}, source, timed)
-    return judge(exercise, ctx, _note(source))
+    tests = judge(exercise, ctx, _note(source))
+    error = not_started(run, tests)
+    return _missing(exercise, error_text(error) + _note(source)) if error else tests
+
+
+def not_started(run, tests):
+    """The NotImplementedError of an exercise not started (every case raised one and no test scored), so
+    its tests all give that one reason; None otherwise."""
+    errors = sorted({outcome.error for outcome in run.outcomes}, key=str)
+    if errors and all(e and "NotImplementedError" in e for e in errors) and not any(t["score"] for t in tests):
+        return errors[0]
+    return None
 
 
 def timed_rounds(exercise, cases):
@@ -340,10 +343,30 @@ def summary(result, quiet=False):
     """What is printed for one submission: its score and, unless quiet, each test lost with its
     feedback; made printable (no terminal control sequences from a submission reach the screen)."""
     lines = [f"{result['submission']}: {result['output']}"]
-    for t in [] if quiet else result["tests"]:
-        if t["score"] < t["max_score"]:
-            lines.append(f"  - {t['name']} ({t['score']:g}/{t['max_score']:g}): {t['output']}")
+    for group in [] if quiet else lost_tests(result["tests"]):
+        first, score, most = group[0], sum(t["score"] for t in group), sum(t["max_score"] for t in group)
+        name = first["name"] if len(group) == 1 else f"{first['name'].partition(': ')[0]}, {len(group)} tests"
+        lines.append(f"  - {name} ({score:g}/{most:g}): {first['output']}")
     return "\n".join(sandbox.printable(line).replace("\n", "\n    ") for line in lines)
+
+
+def lost_tests(tests):
+    """The tests lost, in groups to print one line each.
+
+    Inputs:
+    - tests: a submission's tests, as Gradescope's results.json lists them ("name": "exercise: property").
+    Returns a list of lists of tests: the lost tests of one exercise that give the same feedback, one after
+    the other (an exercise not written or not submitted), in one group; each other lost test alone.
+    """
+    groups = []
+    for t in (t for t in tests if t["score"] < t["max_score"]):
+        last = groups[-1][-1] if groups else None
+        if last and last["output"] == t["output"] and \
+                last["name"].partition(": ")[0] == t["name"].partition(": ")[0]:
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+    return groups
 
 
 def report_names(paths):

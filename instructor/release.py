@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from checks.exercises import EXERCISES
+from checks.exercises import EXERCISES, counted
 
 from .markers import MarkerError, strip_notebook, strip_python
 
@@ -182,8 +182,7 @@ def main(argv=None):
     except (MarkerError, ValueError, FileExistsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    count = sum(len(v) for v in exercises.values())
-    print(f"wrote the student edition to {args.dir}: {count} exercises in {len(exercises)} files")
+    print(f"wrote the student edition to {args.dir}: {counted()}")
     print(exercise_list(exercises))
     print(f"digest {digest(Path(args.dir))}")
     return 0

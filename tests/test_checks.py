@@ -3,12 +3,14 @@ unwritten exercise, a crash, a file that does not import and a notebook not done
 as such; a mistake is named from the stored answers, in the grader's words (tests/test_diagnoses.py
 checks those words on every hand-written buggy submission)."""
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 import checks
-from checks import local
+from checks import framework, local
 from checks.__main__ import main as checks_main
 from checks.exercises import by_name
 from classifiers import layers, linear_classifier, linear_svm, losses, softmax
@@ -64,8 +66,10 @@ def test_a_form_is_not_credited_to_code_that_computes_nothing(monkeypatch):
     for name in ("softmax_loss_vectorized", "softmax_loss"):
         o = outcome(name)
         assert o.passed == [], o.report()
-        form = [prop.name for prop in by_name(name).properties if prop.vouched_by]
+        form = [prop.name for prop in by_name(name).properties if prop.vouched_by and not prop.timed]
         assert all("is not credited: on " in dict(o.failed)[prop] for prop in form), o.report()
+        timed = [prop.name for prop in by_name(name).properties if prop.timed]     # not even run: values fail
+        assert all(dict(o.failed)[prop] == framework.NOT_TIMED for prop in timed), o.report()
 
 
 def test_unknown_exercise_names_the_known_ones(capsys):
@@ -218,3 +222,69 @@ def test_the_notebooks_inline_questions_are_their_marked_cells_and_no_other():
         assert all(q.question_cell == q.answer_cell - 1 for q in asked), path
     assert found == {"cross_entropy.ipynb": [], "softmax.ipynb": [f"Inline question {k}" for k in range(1, 5)],
                      "two_layer_net.ipynb": ["Inline question 1", "Inline question 2"]}
+
+
+def counting(function):
+    """``function`` that records the number of examples of each call (the timed case has 10,000)."""
+    def counted(W, X, y, reg):
+        counted.sizes.append(len(X))
+        return function(W, X, y, reg)
+    counted.sizes = []
+    return counted
+
+
+def timed_size():
+    return next(len(c.inputs["X"]) for c in by_name(VEC).cases(local.public_rng(by_name(VEC)), True)
+                if c.options.get("timed"))
+
+
+VEC = "softmax_loss_vectorized"
+RIGHT = softmax.softmax_loss_vectorized
+
+
+def test_wrong_values_settle_the_verdict_and_the_timed_case_is_never_run(monkeypatch):
+    """An N x N mistake (scores[:, y], tests/submissions/wrong_class) took 12 s a check, timing a call already
+    known to be wrong: speed earns nothing for wrong values, so the timed case is not run at all once
+    another property fails (here a loss twice too large)."""
+    def wrong_class(W, X, y, reg):
+        loss, dW = RIGHT(W, X, y, reg)
+        return loss * 2, dW
+    spy = counting(wrong_class)
+    monkeypatch.setattr(softmax, VEC, spy)
+    o = outcome(VEC)
+    assert o.verdict == checks.FAIL and spy.sizes and timed_size() not in spy.sizes, spy.sizes
+    failed = dict(o.failed)
+    assert "loss value" in failed and failed["speed (no loop over examples)"].startswith("not timed while")
+
+
+def test_the_timed_case_is_timed_only_when_its_values_are_right(monkeypatch):
+    """Right on every case but the timed one: its values are judged from one call, and it is not timed."""
+    def wrong_when_timed(W, X, y, reg):
+        loss, dW = RIGHT(W, X, y, reg)
+        return (loss + 1 if len(X) == timed_size() else loss), dW
+    spy = counting(wrong_when_timed)
+    monkeypatch.setattr(softmax, VEC, spy)
+    o = outcome(VEC)
+    assert "speed (no loop over examples) is not credited: " in dict(o.failed)["speed (no loop over examples)"], o.failed
+    assert spy.sizes.count(timed_size()) == 1
+    right = counting(RIGHT)
+    monkeypatch.setattr(softmax, VEC, right)
+    assert outcome(VEC).verdict == checks.OK
+    assert right.sizes.count(timed_size()) == 1 + local.TIMING_ROUNDS      # once for its values, then timed
+
+
+def test_a_partial_submission_gets_one_line_per_exercise_not_started(tmp_path):
+    """The released edition with softmax.py written: each exercise not started is one line (it was two,
+    about 40 lines of "not written yet"), with what stops it when that is not its own file."""
+    from instructor import release
+    release.release(tmp_path / "edition")
+    (tmp_path / "edition/classifiers/softmax.py").write_bytes((local.ROOT / "classifiers/softmax.py").read_bytes())
+    out = subprocess.run([sys.executable, "-m", "checks"], cwd=tmp_path / "edition", capture_output=True,
+                         text=True).stdout.splitlines()
+    started = [e for e in checks.EXERCISES if e.path == "classifiers/softmax.py"]
+    todo = [line for line in out if line.startswith(f"[{checks.TODO}]")]
+    assert len(todo) == len(checks.EXERCISES) - len(started) and not any(line.startswith("    todo") for line in out)
+    assert len(out) == len(todo) + sum(1 + len(e.properties) for e in started) + 2       # a blank line, the counts
+    assert "[not written yet] svm_loss_naive (classifiers/linear_svm.py)" in todo
+    assert any(line.startswith('[not written yet] the code under "The gradient') and line.endswith(
+        "log_softmax (part 1 of 2) is not written yet: open classifiers/losses.py") for line in todo), todo

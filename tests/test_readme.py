@@ -14,3 +14,9 @@ def test_memory_and_sizes_are_in_one_unit_mb_of_a_million_bytes():
     assert f"CIFAR-10 ({tarball_mb} MB)" in readme
     sample_mb = data_utils.SAMPLE_PATH.stat().st_size / 1e6
     assert f"The bundled sample is {sample_mb:.1f} MB" in readme
+
+
+def test_the_count_of_exercises_is_the_definitions():
+    from checks.exercises import EXERCISES, counted
+    assert counted() == f"{len(EXERCISES)} exercises in {len({e.path for e in EXERCISES})} files"
+    assert f"as `make check` counts them: {counted().replace(' exercises', '')})" in unwrapped_readme()

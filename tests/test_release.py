@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import checks
+from checks.exercises import counted
 from conftest import run_notebook
 from instructor import release as rel
 from instructor.markers import MarkerError
@@ -265,9 +266,22 @@ def test_the_untouched_edition_checks_say_not_written_yet(edition):
     dest, exercises = edition
     out = run_in(dest, "-m", "checks")
     assert out.returncode == 0, out.stdout + out.stderr
-    assert out.stdout.rstrip().endswith(f"\n0 ok, 0 failed, {len(checks.EXERCISES)} not written yet"), out.stdout
-    assert "[not written yet] softmax_loss_naive (classifiers/softmax.py)\n    todo  softmax_loss_naive is not " \
-           "written yet: open classifiers/softmax.py" in out.stdout
+    assert out.stdout.rstrip().endswith(f"\n{counted()}: 0 ok, 0 failed, {len(checks.EXERCISES)} not written yet"), \
+        out.stdout
+    assert "[not written yet] softmax_loss_naive (classifiers/softmax.py)\n[not written yet] softmax_loss_vectorized " \
+           "(classifiers/softmax.py)\n" in out.stdout
+
+
+def test_the_release_and_make_check_count_the_same_exercises(tmp_path, capsys):
+    """The release said 26 exercises (it counted the notebooks' questions and cells), `make check` 20:
+    both print the count of the exercises' definitions, from one function."""
+    assert rel.main([str(tmp_path / "edition")]) == 0
+    said = capsys.readouterr().out.splitlines()[0]
+    assert said == f"wrote the student edition to {tmp_path / 'edition'}: {counted()}"
+    checked = run_in(tmp_path / "edition", "-m", "checks").stdout.splitlines()[-1]
+    assert checked.startswith(f"{counted()}: ") and counted().startswith(f"{len(checks.EXERCISES)} exercises in ")
+    assert counted() == f"{len(checks.EXERCISES)} exercises in {len({e.path for e in checks.EXERCISES})} files"
+    assert counted(checks.EXERCISES[:1]) == "1 exercise in 1 file"
 
 
 @pytest.fixture()
@@ -284,7 +298,8 @@ def completed(edition, tmp_path):
 def test_round_trip_the_solutions_files_pass_every_check(completed):
     out = run_in(completed, "-m", "checks")
     assert out.returncode == 0, out.stdout[-3000:]
-    assert out.stdout.rstrip().endswith(f"\n{len(checks.EXERCISES)} ok, 0 failed, 0 not written yet"), out.stdout
+    assert out.stdout.rstrip().endswith(f"\n{counted()}: {len(checks.EXERCISES)} ok, 0 failed, 0 not written yet"), \
+        out.stdout
 
 
 def test_a_syntax_error_is_reported_once_and_blocks_without_failing(completed):
@@ -489,3 +504,34 @@ def test_the_todos_leave_the_derivation_to_the_student(edition, tmp_path):
     text = (hinted / "classifiers/softmax.py").read_text()
     assert "# Hint: its loss with respect to its score for class j is p[j] - [j == y[i]]." in text
     assert "# Hint:" not in (dest / "classifiers/softmax.py").read_text()
+
+
+def edition_prose(dest):
+    """{file: text} of the edition's README (its template, without the generated list of exercises) and
+    of its notebooks' markdown cells."""
+    texts = {"README.md": (rel.TEMPLATES / "README.md").read_text()}
+    for path in sorted((dest / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        texts[f"notebooks/{path.name}"] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return texts
+
+
+def test_edition_readme_names_every_notebook_in_its_prose(edition):
+    """The students' README told them to work through two notebooks: it left out two_layer_net.ipynb."""
+    dest, _ = edition
+    readme = " ".join(edition_prose(dest)["README.md"].split())
+    missing = [p.name for p in (dest / "notebooks").glob("*.ipynb") if f"`notebooks/{p.name}`" not in readme]
+    assert missing == [] and "two-layer network" in readme
+
+
+def test_edition_prose_names_only_files_the_edition_has(edition):
+    """A `.py` or `.ipynb` file named in the README or a notebook's text is in the edition (the softmax
+    notebook named data_utils.py, a package now); a bare name, such as `layers.py`, by its file name."""
+    import re
+    dest, _ = edition
+    shipped = {p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()}
+    names = {p.rpartition("/")[2] for p in shipped}
+    wrong = [f"{where}: {name}" for where, text in edition_prose(dest).items()
+             for name in re.findall(r"`([\w./-]+\.(?:py|ipynb))`", text)
+             if name not in shipped and ("/" in name or name not in names)]
+    assert wrong == []

@@ -305,7 +305,7 @@ def test_grading_from_a_folder_only_its_owner_may_enter(private_python, mode):
     shutil.copytree(SUBMISSIONS / "cs231n_old", parent / mode / "good")
     users = ["--sandbox-user", "student"] if mode == "user" else []
     done = subprocess.run([python, "-m", "instructor", "grade", parent / mode / "good", "--sandbox", mode, *users,
-                           "--quiet"], cwd=grader, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+                           "--layout", "cs231n", "--quiet"], cwd=grader, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert done.returncode == 0 and "good: 51 / 51" in done.stdout, done.stdout + done.stderr
     if mode == "namespaces":
         probe = "from instructor import isolation; print(isolation.find('namespaces').drop)"

@@ -43,7 +43,8 @@ def test_check_prints_what_make_check_prints(monkeypatch, capsys, name, verdict)
     assert workspace.check(name) is None                   # neither "not written yet" nor FAIL raises
     said = capsys.readouterr().out
     assert verdict in said and expected.startswith(said)   # the same reports; make check adds its count
-    assert re.fullmatch(r"\n\d+ ok, \d+ failed, \d+ not written yet\n", expected[len(said):]), expected
+    assert re.fullmatch(r"\n\d+ exercises? in \d+ files?: \d+ ok, \d+ failed, \d+ not written yet\n", expected[len(said):]), \
+        expected
 
 
 def test_check_names_the_students_line_from_any_working_folder(monkeypatch, capsys, tmp_path):

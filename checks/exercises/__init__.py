@@ -12,3 +12,16 @@ def by_name(name):
         if exercise.name == name:
             return exercise
     raise KeyError(f"no exercise {name!r}; the exercises are: {', '.join(e.name for e in EXERCISES)}")
+
+
+def counted(exercises=None):
+    """'20 exercises in 10 files': how many of ``exercises`` (all by default) there are, counted from their
+    definitions, and in how many files; what the release and ``python -m checks`` print.
+
+    Inputs:
+    - exercises: a list of exercises, or None for every exercise.
+    Returns: the text.
+    """
+    exercises = EXERCISES if exercises is None else exercises
+    files = len({exercise.path for exercise in exercises})
+    return f"{len(exercises)} exercise{'' if len(exercises) == 1 else 's'} in {files} file{'' if files == 1 else 's'}"

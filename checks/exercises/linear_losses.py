@@ -427,7 +427,7 @@ def loss_exercise(function, path, vectorized):
                     family=function.rsplit("_", 1)[0] + " (naive and vectorized)",
                     cases=lambda rng, public: loss_cases(rng, public, vectorized),
                     properties=PROPERTIES + ([Property("speed (no loop over examples)", 1, speed,
-                                                       vouched_by=tuple(SPEED))] if vectorized else []),
+                                                       vouched_by=tuple(SPEED), timed=True)] if vectorized else []),
                     mistakes=MISTAKES, baseline=baseline if vectorized else None, credible=credible)
 
 
