@@ -4,7 +4,8 @@
 
 Sizes: the dev set (N=500) and the full training set (N=49000), D=3073, C=10,
 in float64 and float32, on random data. Every time is the best of ``repeats``
-runs, and every ratio is against references measured in the same run:
+runs after a warm-up (``classifiers.timing.best_time``), and every ratio is against
+references measured in the same run:
 - read: one pass over X, ``X.sum(axis=0)``; no loss can avoid reading X once;
 - torch: PyTorch's CPU ``cross_entropy(X @ W, y)`` plus ``backward()`` for dW,
   when PyTorch is installed.
@@ -13,23 +14,13 @@ a ready dS), the part of the work no numpy version can skip.
 """
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from classifiers.softmax import softmax_loss_fast, softmax_loss_naive, softmax_loss_vectorized  # noqa: E402
-
-
-def best_time(fn, repeats):
-    fn()                                         # warm up caches and thread pools
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from classifiers.timing import best_time  # noqa: E402
 
 
 def torch_reference(W, X, y):
@@ -65,19 +56,19 @@ def main(argv=None):
             X = rng.standard_normal((n, D), dtype=np.float64).astype(dtype)
             W = (rng.standard_normal((D, C)) * 1e-3).astype(dtype)
             y = rng.integers(0, C, n)
-            read = best_time(lambda: X.sum(axis=0), args.repeats)
+            read = best_time(lambda: X.sum(axis=0), repeats=args.repeats)[0]
             ref = torch_reference(W, X, y)
-            torch_t = best_time(ref, args.repeats) if ref else None
+            torch_t = best_time(ref, repeats=args.repeats)[0] if ref else None
             methods = [("vectorized", lambda: softmax_loss_vectorized(W, X, y, 0.1)),
                        ("fast", lambda: softmax_loss_fast(W, X, y, 0.1))]
             if not (args.skip_naive and n > 500):
                 methods.insert(0, ("naive", lambda: softmax_loss_naive(W, X, y, 0.1)))
             S = rng.standard_normal((n, C)).astype(dtype)
-            floor = best_time(lambda: X @ W, args.repeats) + best_time(lambda: S.T @ X, args.repeats)
+            floor = sum(best_time(product, repeats=args.repeats)[0] for product in (lambda: X @ W, lambda: S.T @ X))
             entries = [("read X", read), ("torch", torch_t), ("gemm floor", floor)]
             for name, fn in methods:
                 reps = 1 if name == "naive" and n > 500 else args.repeats
-                entries.append((name, best_time(fn, reps)))
+                entries.append((name, best_time(fn, repeats=reps)[0]))
             for name, t in entries:
                 if t is None:
                     print(f"{n:>6} {np.dtype(dtype).name:>8} {name:>11} {'(PyTorch not installed)':>27}")

@@ -47,6 +47,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from classifiers import blas_kernel  # noqa: E402
+
+blas_kernel.pin()       # the command line's matrix-product kernel (each job loads numpy later, in its process)
 
 JOBS = ("default", "numpy", "torch", "sklearn")
 TARGET = 0.55

@@ -13,7 +13,9 @@ answers are computed by the definition's ``answers`` function (a solution region
 never released); ``make check`` reads them for the public cases from
 ``checks/expected.json``, which the instructor's tools write.
 """
+import ast
 import dataclasses
+import threading
 
 import numpy as np
 
@@ -45,7 +47,7 @@ def check(condition, message):
 class Case:
     """One call of the student's code: ``inputs`` (arrays and numbers) and ``options`` for the call.
 
-    ``options["timed"]``: the call's wall time is measured (by the grader's own clock).
+    ``options["timed"]``: the processor time of the call is measured (by the grader, from outside the child).
     """
     name: str
     inputs: dict
@@ -200,7 +202,7 @@ class Context:
       student's code raised) when the call failed.
     - answers(name, key) -> [(labels, value)] or None when not known for this case.
     - answer_keys(name) -> the outputs of a case that have answers.
-    - seconds(name), baseline_seconds(name): the wall time of a timed case and of its baseline.
+    - seconds(name), baseline_seconds(name): the processor time of a timed case and of its baseline.
     """
 
     def __init__(self, exercise, cases, options=None, source=None):
@@ -250,6 +252,22 @@ class Context:
         if not labels:
             return "it matches none of the known mistakes; compare your steps with the formula in the docstring"
         return "likely " + self.exercise.explain(labels)
+
+
+# CPython 3.11 keeps the count of ast.parse's conversion to Python objects in one place per interpreter:
+# a parse in another thread that runs in between (a garbage collection can hand over the thread mid-parse)
+# leaves it wrong, and ast.parse raises SystemError "AST constructor recursion depth mismatch", or
+# RecursionError on a shallow file (CPython gh-106905). The grader parses in one thread per submission.
+_PARSING = threading.Lock()
+
+
+def parse_python(source, filename="<unknown>"):
+    """ast.parse(source, filename), one parse at a time in this process, so that another thread's parse
+    cannot corrupt it. Inputs: the source (str or bytes) and the file name its errors give.
+    Returns the module's tree; raises what ast.parse raises (SyntaxError, and ValueError, RecursionError
+    or MemoryError on a file nested too deep)."""
+    with _PARSING:
+        return ast.parse(source, filename)
 
 
 def close(a, b, rtol=RTOL, atol=ATOL):

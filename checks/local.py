@@ -95,17 +95,18 @@ class LocalContext(Context):
         return self.runs[name]
 
     def _timed(self, name):
-        """[the call's best time, its baseline's best time] on case ``name``, timed in turns so that a busy
-        moment slows both, with one BLAS thread as graded; measured once, when a judge asks."""
+        """[the call's least processor time, its baseline's] on case ``name``, timed in turns, with one BLAS
+        thread as graded; processor time, as the grader judges: a busy machine lengthens the wall time of a
+        call, not its processor time. Measured once, when a judge asks."""
         if name not in self.timings:
             case, seconds = self.cases[name], [float("inf"), float("inf")]
             calls = (lambda: self.exercise.call(self.target, case), lambda: self.exercise.baseline(case))
             with threadpool_limits(1):
                 for k in range(TIMING_ROUNDS):
                     for which in (0, 1) if k % 2 == 0 else (1, 0):     # each first in turn: neither gets the warm cache
-                        start = time.perf_counter()
+                        start = time.process_time()
                         calls[which]()
-                        seconds[which] = min(seconds[which], time.perf_counter() - start)
+                        seconds[which] = min(seconds[which], time.process_time() - start)
             self.timings[name] = seconds
         return self.timings[name]
 

@@ -28,7 +28,7 @@ def error_text(error):
 class GraderContext(Context):
     """Judging with the child's outcomes (``sandbox.Run``) and the definition's answers.
 
-    - baseline: {case name: seconds} of the timed cases' baselines, measured by the grader.
+    - baseline: {case name: processor seconds} of the timed cases' baselines, measured by the grader.
     """
 
     def __init__(self, exercise, cases, run, options=None, source=None, baseline=None):
@@ -58,7 +58,7 @@ class GraderContext(Context):
 
     def seconds(self, name):
         self.result(name)
-        seconds = self.outcomes[name].seconds
+        seconds = self.outcomes[name].cpu_seconds
         if not isinstance(seconds, float) or not seconds > 0:
             raise Failed("the timing could not be read")
         return seconds

@@ -69,7 +69,7 @@ def imported_modules(rel, source):
     parts = rel[:-3].split("/")
     package = parts[:-1]
     names = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(framework.parse_python(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -132,7 +132,7 @@ def imports_of(source):
     """The module names a Python source imports, relative ones as their last part (``from .losses
     import x`` and ``from . import losses`` give ``losses``)."""
     try:
-        tree = ast.parse(source)
+        tree = framework.parse_python(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):     # the last two: nested too deep
         return set()
     names = set()
@@ -242,13 +242,13 @@ def timed_rounds(exercise, cases):
 
 
 def fastest(cases, rounds, run):
-    """(cases, run) with each timed case replaced by its fastest round that returned: the one judged,
-    its result included."""
+    """(cases, run) with each timed case replaced by its round that returned using the least processor
+    time: the one judged, its result included."""
     outcomes = run.outcomes[:len(cases)]
     for i, case in enumerate(cases):
         for extra, outcome in zip(rounds, run.outcomes[len(cases):]):
-            if extra.name == case.name and outcome.seconds is not None and (
-                    outcomes[i].seconds is None or outcome.seconds < outcomes[i].seconds):
+            if extra.name == case.name and outcome.cpu_seconds is not None and (
+                    outcomes[i].cpu_seconds is None or outcome.cpu_seconds < outcomes[i].cpu_seconds):
                 cases[i], outcomes[i] = extra, outcome
     return cases, sandbox.Run(outcomes, run.import_error, run.missing, run.printed)
 

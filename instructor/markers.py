@@ -21,6 +21,7 @@ import json
 import re
 
 from checks.exercises.notebooks import ANSWER_TAG, SOLUTION_TAG, YOUR_ANSWER, code_name, headings
+from checks.framework import parse_python
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
@@ -97,7 +98,7 @@ def strip_python(text, path, hints=False):
     regions = find_regions(lines, path)
     if not regions:
         return text, []
-    tree = ast.parse(text, filename=path)
+    tree = parse_python(text, path)
     owners = [enclosing_function(tree, begin + 1) for begin, _ in regions]
     counts = {name: owners.count(name) for name in owners}
     seen, exercises, out, pos = {}, [], [], 0
@@ -117,7 +118,7 @@ def strip_python(text, path, hints=False):
     if None in owners:          # a removed block leaves its blank lines: at most two in a row, none at the end
         result = re.sub(r"\n{4,}", "\n\n\n", result).rstrip("\n") + "\n"
     try:
-        ast.parse(result, filename=path)
+        parse_python(result, path)
     except SyntaxError as exc:
         raise MarkerError(f"{path}: the student edition is not valid Python ({exc.msg}, line {exc.lineno}); "
                           f"check where its markers sit") from None

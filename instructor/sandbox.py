@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .isolation import SandboxUnavailable, disk_usage, find, remove_tree, resident_bytes, unnamed_bytes
+from .isolation import (SandboxUnavailable, disk_usage, find, processor_seconds, remove_tree, resident_bytes,
+                        unnamed_bytes)
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness.py")
 MB = 10 ** 6                     # the unit of every size the grader states
@@ -80,10 +81,13 @@ class Limits:
 @dataclass
 class Outcome:
     """One case: ``out`` (encoded values) when it ran, ``error`` (text) when it did not; for a timed
-    case, ``seconds`` (the grader's clock) and ``reference_seconds`` (the reference's, on the same inputs)."""
+    case, ``seconds`` (its wall time, on the grader's clock), ``cpu_seconds`` (the processor time the
+    child's processes used for it, read by the grader: what the speed test judges, as it does not grow
+    with the machine's load) and ``reference_seconds`` (the reference's processor time, same sizes)."""
     out: dict = None
     error: str = None
     seconds: float = None
+    cpu_seconds: float = None
     reference_seconds: float = None
 
 
@@ -313,6 +317,10 @@ class Child:
             self.poller.unregister(fd)
             self.open_fds.discard(fd)
 
+    def processor_seconds(self):
+        """The processor time the child's processes have used so far (``isolation.processor_seconds``)."""
+        return processor_seconds(self.iso.processes(self))
+
     def over_budget(self):
         """Why the child's processes together are over a budget, or None."""
         pids = self.iso.processes(self)
@@ -412,8 +420,8 @@ atexit.register(close_references)
 
 
 def _time_reference(iso, reference, cases, inputs, limits):
-    """{case index: seconds} of the trusted reference on the timed cases: the best of REFERENCE_ROUNDS
-    calls each, in a sandboxed child of its own, timed as the submission is (the reference is trusted, so
+    """{case index: processor seconds} of the trusted reference on the timed cases: the best of REFERENCE_ROUNDS
+    calls each, in a sandboxed child of its own, measured as the submission is (the reference is trusted, so
     repeating it on the same inputs is no loophole); before the submission's child starts, so nothing of
     it runs meanwhile."""
     timed = [i for i, case in enumerate(cases) if case.get("timed") and "baseline_as" not in case]
@@ -424,13 +432,15 @@ def _time_reference(iso, reference, cases, inputs, limits):
     for index in timed if child is not None else []:
         for _ in range(REFERENCE_ROUNDS):
             buffers, limit = frame(index, cases[index], inputs[index])
-            answer, _, took = child.await_message(
+            used = child.processor_seconds()
+            answer, _, _ = child.await_message(
                 lambda m, i=index: m.get("event") == "result" and m.get("case") == i,
                 time.monotonic() + limits.timeout, buffers, limit)
             if answer is None:
                 child.close()
                 return seconds
-            seconds[index] = min(seconds.get(index, took), took)
+            used = child.processor_seconds() - used
+            seconds[index] = min(seconds.get(index, used), used)
     if child is not None:
         with _idle_lock:
             _idle.setdefault(key, []).append(child)
@@ -445,8 +455,8 @@ def run_cases(task, case_inputs, limits=None, temp_root=None, files=None, refere
 
     Inputs:
     - task: dict for the harness: exercise (its name in checks/exercises/) and cases (a list of per-case
-      options; a case with {"timed": True} is timed on this process's clock; {"baseline_as": k}: its
-      reference's time is case k's, of the same sizes).
+      options; a case with {"timed": True} is timed on this process's clock and its processor time read
+      here; {"baseline_as": k}: its reference's time is case k's, of the same sizes).
     - case_inputs: list (same length) of dicts of arrays, sent to the child when its case starts.
     - limits: a Limits; temp_root: where the children's folders go (a new temporary folder by default).
     - files: {relative path: bytes}, the files the child may read besides the harness (the package).
@@ -477,13 +487,14 @@ def run_cases(task, case_inputs, limits=None, temp_root=None, files=None, refere
             for index in range(start, len(cases)):
                 options = cases[index]
                 buffers, limit = frame(index, options, case_inputs[index])
+                used = child.processor_seconds() if options.get("timed") else None
                 answer, failure, took = child.await_message(
                     lambda m, i=index: m.get("event") == "result" and m.get("case") == i,
                     time.monotonic() + limits.timeout, buffers, limit)
                 if answer is None:
                     break
-                timed = {"seconds": took, "reference_seconds": reference_seconds.get(index)} if options.get(
-                    "timed") else {}
+                timed = {"seconds": took, "cpu_seconds": child.processor_seconds() - used,
+                         "reference_seconds": reference_seconds.get(index)} if options.get("timed") else {}
                 outcomes[index] = (Outcome(out=answer.get("out"), **timed) if answer.get("ok") is True
                                    else Outcome(error=printable(str(answer.get("error", "?")))[:2000]))
                 index = None

@@ -154,3 +154,34 @@ def write_cifar_folder(root, corrupt=()):
             with open(folder / name, "wb") as f:
                 pickle.dump({"data": Xte.transpose(0, 3, 1, 2).reshape(len(Xte), -1), "labels": yte.tolist()}, f)
     return folder, Xte, yte
+
+
+# Seconds a notebook's kernel may take to start, and its last outputs to arrive after a cell's reply: limits
+# on waiting for an event (the kernel's first reply, its "idle" status), not a wait, as each ends when the
+# event comes. nbclient's own, 60 s and 4 s, were guesses that a machine under load can miss.
+KERNEL_WAIT_SECONDS = 600
+
+
+def run_notebook(nb, folder):
+    """Run every cell of ``nb`` in order in a fresh kernel named python3 (found on JUPYTER_PATH), working in
+    ``folder``, with no time limit on a cell. Raises CellExecutionError from the first cell that raises;
+    a kernel that dies raises DeadKernelError naming how it ended (SIGKILL: killed from outside, as by the
+    out-of-memory killer), and a cell whose outputs did not all arrive raises CellTimeoutError."""
+    import signal
+
+    from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
+    kernel = {}
+    client = NotebookClient(nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(folder)}},
+                            startup_timeout=KERNEL_WAIT_SECONDS, iopub_timeout=KERNEL_WAIT_SECONDS,
+                            raise_on_iopub_timeout=True,
+                            on_notebook_start=lambda notebook: kernel.update(process=client.km.provisioner.process))
+    try:
+        client.execute()
+    except DeadKernelError:
+        code = kernel["process"].poll() if "process" in kernel else None
+        how = (f"killed by {signal.Signals(-code).name}" if code is not None and code < 0
+               else f"exit status {code}")
+        raise DeadKernelError(f"the notebook's kernel died ({how})") from None
+    return nb
+

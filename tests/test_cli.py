@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 import data_utils
-from classifiers import Softmax, pipeline, search
+from classifiers import Softmax, blas_kernel, pipeline, search
 from classifiers.__main__ import main
 from classifiers.pipeline import CifarModel
 from conftest import ROOT, require, write_cifar_folder
@@ -179,6 +179,10 @@ def test_default_command_reaches_the_accuracy_floor_on_full_cifar10(cifar10_dir,
     assert results["data"].startswith("CIFAR-10 from")
     assert results["test_acc"] >= 0.41, results["test_acc"]
     print(f"default command: test accuracy {results['test_acc']:.4f}, {results['seconds']['total']:.1f} s")
+    readme = (ROOT / "README.md").read_text()
+    figure = re.search(r"^\| \(none: the default\) \| standardized float32 pixels.*\*\*(0\.\d{4})\*\* \|$", readme, re.M)
+    if blas_kernel.runs_kernel():       # the README's figure to its last digit, where the command pins the kernel
+        assert f"{results['test_acc']:.4f}" == figure.group(1)
 
 
 def test_a_diverging_configuration_is_reported_and_skipped(tmp_path):

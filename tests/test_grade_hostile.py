@@ -5,8 +5,11 @@ import) and, where it has one, a right softmax_loss_vectorized that must keep it
 The tests after the first section take the attacks of the sealed-grader issue one class at a
 time; each failed against the grader before the sandbox (instructor/sandbox.py).
 """
+import contextlib
 import ctypes
 import html
+import importlib
+import importlib.util
 import json
 import os
 import re
@@ -24,9 +27,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks import values
+from checks import local, values
 import conftest
-from checks.exercises import EXERCISES
+from checks.exercises import EXERCISES, by_name, linear_losses
+from checks.framework import Failed
 from conftest import account, require
 from instructor import grade, gradescope, harness, sandbox
 
@@ -175,6 +179,50 @@ def test_a_file_too_deep_to_parse_costs_its_functions_only(tmp_path):
             assert t["score"] == 0 and "could not be imported" in t["output"], t
         elif t["name"].startswith("svm_loss_"):
             assert t["score"] == t["max_score"], t
+
+
+def test_parses_in_threads_side_by_side_read_every_file_right():
+    """The grader grades submissions in threads (--jobs): a thread reading a file too deep to parse beside
+    threads reading the solution's files. With ast.parse called as is, Python 3.11 gave correct files
+    SystemError "AST constructor recursion depth mismatch" or RecursionError (CPython gh-106905): the
+    import scan took such a file as importing nothing, the release's marker reader failed."""
+    from instructor.markers import strip_python
+    deep = "x = 1" + " + 1" * 200000 + "\n"
+    grade_py, softmax_py = (ROOT / "instructor/grade.py").read_text(), (ROOT / "classifiers/softmax.py").read_text()
+    imports, stripped = grade.imports_of(grade_py), strip_python(softmax_py, "classifiers/softmax.py")
+    done, wrong = threading.Event(), []
+
+    class Cycle:                        # garbage whose collection runs Python code, as a grader's does
+        def __del__(self):
+            pass
+
+    def collect():
+        while not done.is_set():
+            cycle = Cycle()
+            cycle.me = cycle
+
+    def read_deep():
+        while not done.is_set():
+            wrong.extend(["deep file"] if grade.imports_of(deep) else [])
+
+    def read(rounds):
+        for _ in range(rounds):
+            try:
+                wrong.extend([] if grade.imports_of(grade_py) == imports else ["imports of grade.py"])
+                wrong.extend([] if strip_python(softmax_py, "classifiers/softmax.py") == stripped else ["release"])
+            except (SystemError, RecursionError) as exc:
+                wrong.append(repr(exc))
+
+    background = [threading.Thread(target=collect), threading.Thread(target=read_deep)]
+    readers = [threading.Thread(target=read, args=(30,)) for _ in range(2)]
+    for thread in background + readers:
+        thread.start()
+    for thread in readers:
+        thread.join()
+    done.set()
+    for thread in background:
+        thread.join()
+    assert wrong == []
 
 
 def test_megabytes_of_printing_are_drained_and_graded():
@@ -607,13 +655,14 @@ def test_one_process_budget_for_a_submission(tmp_path, sandboxed):
 # ---------------------------------------------------------------- the speed test faked
 
 @pytest.mark.parametrize("fixture", ["hostile_speed_clock", "hostile_speed_reference", "hostile_speed_shortcut",
-                                     "hostile_speed_precompute"])
+                                     "hostile_speed_precompute", "hostile_speed_offload"])
 def test_the_speed_test_cannot_be_faked(fixture, sandboxed):
     """A loop over the examples with a patched clock, with the reference slowed down in the child's
     process, or answering (0.0, zeros) at once on the large inputs: each got the speed point before
     the grader timed the calls with its own clock against a reference in a child of its own, and
     checked the timed results; or answering from a table it computed at import, the timed inputs
-    drawn from its own sha256 (before they were drawn from fresh randomness)."""
+    drawn from its own sha256 (before they were drawn from fresh randomness); or run in an orphaned
+    grandchild, whose processor time is the child's all the same (the sandbox's init waits for it)."""
     tests = grade_softmax(SUBMISSIONS / fixture, sandbox.Limits(timeout=10.0), only={"softmax_loss_vectorized"})
     speed = next(t for t in tests["softmax_loss_vectorized"] if t["name"].endswith("speed (no loop over examples)"))
     assert speed["score"] == 0, speed["output"]
@@ -621,6 +670,55 @@ def test_the_speed_test_cannot_be_faked(fixture, sandboxed):
         assert "matches neither the right answer nor a known mistake" in speed["output"]
     else:
         assert "too slow for a vectorized version" in speed["output"]
+
+
+@contextlib.contextmanager
+def busy_processes(count, seconds=900):
+    """``count`` processes that spin on the processor, each ending by itself after ``seconds`` at most."""
+    spin = f"import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n"
+    spinning = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for process in spinning:
+            process.kill()
+            process.wait()
+
+
+def local_speed_verdict(module):
+    """The student's check of softmax_loss_vectorized's speed, on ``module``: (points, its message)."""
+    exercise = by_name("softmax_loss_vectorized")
+    ctx = local.LocalContext(exercise, exercise.cases(local.public_rng(exercise), True), exercise.target(module),
+                             local.expected_answers().get(exercise.key, {}))
+    try:
+        return 1, linear_losses.speed(ctx)
+    except Failed as exc:
+        return 0, str(exc)
+
+
+def test_the_speed_verdict_does_not_change_with_the_load(tmp_path, sandboxed):
+    """On a busy machine, timed on the grader's clock, a loop over the examples measured 17.8 baselines
+    (4.8 in another run) and earned the speed point (at most 25), and whole-array code measured 8.8: the
+    wall time of a short call is mostly waiting for a processor. The grader and the student's check judge
+    the processor time of the call and of the baseline: with 4 processes spinning beside them, three
+    gradings and three checks each, the loop never earns the point and the solution's code always does."""
+    good = tmp_path / "solution"
+    good.mkdir()
+    shutil.copy(ROOT / "classifiers/softmax.py", good)
+    spec = importlib.util.spec_from_file_location("loop_in_vectorized", SUBMISSIONS / "loop_in_vectorized/softmax.py")
+    loop = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loop)
+    verdicts = {"loop_in_vectorized": [], "solution": []}
+    with busy_processes(4):
+        for _ in range(3):
+            for name, folder, module in (("loop_in_vectorized", SUBMISSIONS / "loop_in_vectorized", loop),
+                                         ("solution", good, importlib.import_module("classifiers.softmax"))):
+                tests = grade_softmax(folder, sandbox.Limits(timeout=10.0), only={"softmax_loss_vectorized"})
+                speed = next(t for t in tests["softmax_loss_vectorized"] if t["name"].endswith("speed (no loop "
+                                                                                                "over examples)"))
+                verdicts[name] += [(speed["score"], speed["output"]), local_speed_verdict(module)]
+    assert [points for points, _ in verdicts["loop_in_vectorized"]] == [0] * 6, verdicts
+    assert [points for points, _ in verdicts["solution"]] == [1] * 6, verdicts
 
 
 # ---------------------------------------------------------------- a form without values

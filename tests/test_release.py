@@ -10,6 +10,7 @@ import pytest
 
 import checks
 from checks.exercises import counted
+from conftest import run_notebook
 from instructor import release as rel
 from instructor.markers import MarkerError
 
@@ -373,11 +374,10 @@ def kernel_env(tmp_path_factory):
 def execute(path, cwd):
     """Run a notebook; returns (the cells' outputs, the error that stopped it or None)."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     nb = nbformat.read(path, as_version=4)
     try:
-        NotebookClient(nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+        run_notebook(nb, cwd)
         return nb, None
     except CellExecutionError as exc:
         return nb, exc

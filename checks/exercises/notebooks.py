@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import tex
-from ..framework import Case, Exercise, Failed, Missing, Property, close, differ
+from ..framework import Case, Exercise, Failed, Missing, Property, close, differ, parse_python
 
 ANSWER_TAG = "answer"
 SOLUTION_TAG = "solution"
@@ -164,7 +164,7 @@ def cell_under(cells, heading, assigns):
                   if title == heading and cell.get("cell_type") == "code"]
     for cell in candidates:
         try:
-            tree = ast.parse(source(cell))
+            tree = parse_python(source(cell))
         except SyntaxError:
             return source(cell)                # run it: the SyntaxError is the student's to see
         if any(isinstance(node, ast.Name) and node.id == assigns and isinstance(node.ctx, ast.Store)
