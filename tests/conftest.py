@@ -1,5 +1,6 @@
 """Shared fixtures. In CI (CI=true) the full CIFAR-10, PyTorch and the grader's sandbox (bubblewrap) must be
 present: tests that need them fail there instead of skipping."""
+import fcntl
 import os
 import pickle
 import shutil
@@ -127,11 +128,35 @@ def autograder_image():
         shutil.rmtree(root, ignore_errors=True)
 
 
+#: the accounts this test holds, by name: {name: open lock file}
+_HELD = {}
+
+
+def hold(name):
+    """Wait until no other test on this machine uses the account ``name``, and hold it until this test ends.
+    The grader refuses an account that runs other processes, and ends all of an account's processes when
+    its grading ends: two test runs side by side (two checkouts, or two copies of the suite) would each
+    break the other's grading in user mode."""
+    if name not in _HELD:
+        folder = "/run/lock" if os.path.isdir("/run/lock") else tempfile.gettempdir()
+        lock = open(os.path.join(folder, f"softmax-assignment-tests-{name}.lock"), "a")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _HELD[name] = lock
+
+
+@pytest.fixture(autouse=True)
+def _release_accounts():
+    yield
+    while _HELD:
+        _HELD.popitem()[1].close()
+
+
 def account(name, group=None):
-    """(uid, gid) of a system account, made if it does not exist (tests run as root); ``group``: its primary
-    group, made if it does not exist (else a group of its own)."""
+    """(uid, gid) of a system account, made if it does not exist (tests run as root), held by this test alone
+    (``hold``); ``group``: its primary group, made if it does not exist (else a group of its own)."""
     import grp
     import pwd
+    hold(name)
     if group is not None and subprocess.run(["getent", "group", group], capture_output=True).returncode != 0:
         subprocess.run(["groupadd", "--system", group], check=True)
     if subprocess.run(["id", "-u", name], capture_output=True).returncode != 0:

@@ -205,7 +205,7 @@ def test_as_a_normal_user_with_bubblewrap(user_checkout, sandboxed):
     user namespaces."""
     folder, python = user_checkout
     done = as_user("grader-test", [python, "-m", "instructor", "grade", "good", "hostile", "--csv", "book.csv",
-                                   "--quiet"], folder)
+                                   "--layout", "cs231n", "--quiet"], folder)
     assert done.returncode == 0, done.stderr
     assert "good: 51 / 51" in done.stdout and "hostile: 0 / 51" in done.stdout
     check = as_user("grader-test", [python, "-c", "from instructor import isolation; print(isolation.find().kind)"],
@@ -245,7 +245,7 @@ def test_no_sandbox_refuses_unless_asked_and_says_what_is_not_protected(user_che
     assert refused.returncode == 2 and refused.stdout == ""
     assert "no sandbox can run here" in refused.stderr and "--no-sandbox" in refused.stderr
     graded = as_user("grader-test", [python, NO_NAMESPACES.name, python, "-m", "instructor", "grade", "good",
-                                     "--no-sandbox"], folder)
+                                     "--layout", "cs231n", "--no-sandbox"], folder)
     assert graded.returncode == 0 and "good: 51 / 51" in graded.stdout, graded.stdout + graded.stderr
     warning = [line for line in graded.stderr.splitlines() if line]
     assert len(warning) == 1 and warning[0].startswith("warning: --no-sandbox: submitted code runs as grader-test")
