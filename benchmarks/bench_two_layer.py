@@ -56,7 +56,7 @@ TARGET = 0.55
 
 
 def megabytes(kib):
-    """ru_maxrss (KiB on Linux) in MB of 10^6 bytes, the one memory unit of the README."""
+    """ru_maxrss (KiB on Linux) in MB of 10^6 bytes, the one memory unit of the README and docs/."""
     return kib * 1024 / 1e6
 
 

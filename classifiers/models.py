@@ -97,7 +97,7 @@ class SoftmaxKind:
 class TwoLayerKind:
     """The two-layer network (classifiers/fc_net.py) trained with its recipe (classifiers/net_recipe.py).
 
-    The default recipe, and why (measured on CIFAR-10 in the README):
+    The default recipe, and why (measured on CIFAR-10 with the command line):
     - 500 hidden units, weights drawn with standard deviation 0.025, about sqrt(2 / 3072)
       (He et al.'s scale for the first layer, so its ReLU inputs start near unit variance);
     - pixels standardized per feature with training statistics, float32, as rows of

@@ -209,7 +209,7 @@ def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():
 
 def test_the_notebooks_inline_questions_are_their_marked_cells_and_no_other():
     """Each notebook's questions are the cells its answers are tagged under: softmax.ipynb 4, two_layer_net.ipynb 2
-    (the README's counts). The hand-in section, whose text says "with your answers", is none: before, it made
+    (docs/instructors.md's counts). The hand-in section, whose text says "with your answers", is none: before, it made
     the answers report say "5 of 5 answered" on the solution."""
     from checks.exercises import notebooks
     from conftest import ROOT

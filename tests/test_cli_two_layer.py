@@ -145,7 +145,7 @@ def test_flags_that_do_not_fit_the_model_are_refused_before_any_data(tmp_path, a
 
 @pytest.mark.slow
 def test_default_command_reaches_055_on_full_cifar10(cifar10_dir, tmp_path):
-    """At least 0.55, and the README's figure for `--seed 0` to its last digit (0.5782 on a CPU whose own
+    """At least 0.55, and docs/command-line.md's figure for `--seed 0` to its last digit (0.5782 on a CPU whose own
     BLAS kernel was used, before the command pinned one: classifiers/blas_kernel.py)."""
     proc = run_cli("train", "--model", "two-layer", "--data-dir", str(cifar10_dir.parent), "--out", str(tmp_path),
                    "--quiet", "--seed", "0")
@@ -154,7 +154,7 @@ def test_default_command_reaches_055_on_full_cifar10(cifar10_dir, tmp_path):
     assert results["data"].startswith("CIFAR-10 from") and results["config"]["model"] == "two-layer"
     assert results["test_acc"] >= 0.55, results["test_acc"]
     print(f"train --model two-layer: test accuracy {results['test_acc']:.4f}, {results['seconds']['total']:.1f} s")
-    readme = " ".join((ROOT / "README.md").read_text().split())
-    figure = re.search(r"With `--seed 0` on the full CIFAR-10 it reached \*\*(0\.\d{4})\*\*", readme).group(1)
+    doc = " ".join((ROOT / "docs" / "command-line.md").read_text().split())
+    figure = re.search(r"With `--seed 0` on the full CIFAR-10 it reached \*\*(0\.\d{4})\*\*", doc).group(1)
     if blas_kernel.runs_kernel():
         assert f"{results['test_acc']:.4f}" == figure

@@ -836,7 +836,7 @@ def test_the_graders_memory_is_bounded_whatever_a_child_sends(tmp_path):
     every call answers right: before, the grader parsed it, and its own peak memory went from 55 MB to 759 MB
     (the line allowed up to 256 MB: 7.5 GB for each job). Now a line past what a result of its case can take
     is dropped unread, and one of many brackets is not parsed: the grader stays within 30 MB of its peak on
-    a right submission (the README's bound for the largest case)."""
+    a right submission (docs/security.md's bound for the largest case)."""
     score, honest = grader_peak(SUBMISSIONS / "cs231n_old")
     hostile_score, hostile = grader_peak(copy_with(tmp_path, "hostile_big_json", MB=24))
     assert hostile_score == score == 11

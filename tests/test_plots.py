@@ -86,7 +86,7 @@ def test_the_validation_points_stand_on_an_epoch_axis():
 
 
 def test_a_short_run_still_gets_its_running_mean():
-    """The sample's default run is 60 iterations: the README promises the running mean there too."""
+    """The sample's default run is 60 iterations: docs/command-line.md promises the running mean there too."""
     fig = plots.loss_curve(list(np.linspace(3, 2, 60) + np.tile([0.1, -0.1], 30)))
     texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert texts == ["minibatch loss", "mean of 10 iterations"]

@@ -1,7 +1,7 @@
-"""Every command in the shell blocks of README.md and of the students' README (instructor/edition/README.md)
-runs as written from a fresh copy after the set-up the README gives: `make ...`, or the Python of the
-`.venv/` that every target makes (the README said `python -m instructor release`: on a clone with only
-`.venv` set up, python3 had no threadpoolctl and the release failed).
+"""Every command in the shell blocks of README.md, of docs/*.md and of the students' README
+(instructor/edition/README.md) runs as written from a fresh copy after the set-up the README gives: `make ...`,
+or the Python of the `.venv/` that every target makes (the README said `python -m instructor release`: on a
+clone with only `.venv` set up, python3 had no threadpoolctl and the release failed).
 
 Each command is run (RUNS says how: as written, or with a placeholder filled in or a shorter argument where
 the full run takes minutes), or else RUNS says why it cannot be."""
@@ -17,21 +17,26 @@ import pytest
 import data_utils
 from conftest import ROOT, require, sandbox_problem
 
-EDITION_README = ROOT / "instructor" / "edition" / "README.md"
+EDITION = "instructor/edition/README.md"
 FENCE = re.compile(r"^```(?:bash|sh|shell)\n(.*?)^```", re.M | re.S)
 FAST = "--sample --epochs 1 --lr 1e-3 --reg 1e-2 --quiet"
 NETWORK = "downloads CIFAR-10 (170 MB) from the network when the full data set is not here"
 
-#: how each command is run: None as written; a string: the command run instead (placeholders filled in,
-#: or a shorter argument, said why in a comment); ("skip", why) where it cannot be run in a test
+#: how each command is run, per file with shell blocks, in the order the files are run (each uses what the
+#: ones before it made): None as written; a string: the command run instead (placeholders filled in, or a
+#: shorter argument, said why in a comment); ("skip", why) where it cannot be run in a test
 RUNS = {
     "README.md": {
         "make train": f'make train ARGS="{FAST}"',              # the default run takes minutes: one epoch on the sample
         "make test": "make test ARGS=tests/test_atomic_write.py",   # the whole suite is this suite: one module of it
+    },
+    "docs/command-line.md": {
         ".venv/bin/python -m classifiers train [flags]": f".venv/bin/python -m classifiers train {FAST}",
         ".venv/bin/python -m classifiers evaluate runs/<timestamp>": "{run}",
         ".venv/bin/python -m classifiers predict runs/<timestamp> cat.jpg dog.png": "{run}",
         ".venv/bin/python -m classifiers download [--data-dir DIR]": "{data}",
+    },
+    "docs/instructors.md": {
         "make venv": None,
         ".venv/bin/python -m instructor release ../assignment1": None,
         ".venv/bin/python -m instructor grade submission.zip --json results.json": None,
@@ -39,7 +44,7 @@ RUNS = {
         ".venv/bin/python -m instructor grade . --answers answers/": None,
         ".venv/bin/python -m instructor gradescope autograder.zip": None,
     },
-    "instructor/edition/README.md": {             # run in the edition that the release command wrote
+    EDITION: {                                    # run in the edition that the release command wrote
         "make venv": None,
         "bash datasets/get_datasets.sh": "{data}",
         "make notebook": ("skip", "it starts a Jupyter server that runs until stopped (make -n notebook is checked "
@@ -50,11 +55,15 @@ RUNS = {
         "make submit": None,
     },
 }
-GRADING = [c for c in RUNS["README.md"] if " -m instructor grade" in c or " gradescope " in c]
+#: the repository's files of shell blocks, run in the repository (the edition's README runs in the edition)
+REPOSITORY = [name for name in RUNS if name != EDITION]
+#: the grading commands, run last: they grade the hand-in that the edition's commands made
+GRADING = "docs/instructors.md"
+GRADES = [c for c in RUNS[GRADING] if " -m instructor grade" in c or " gradescope " in c]
 
 
 def commands(path):
-    """The commands of a README's shell blocks, in order: each line without its comment."""
+    """The commands of a document's shell blocks, in order: each line without its comment."""
     found = []
     for block in FENCE.findall(path.read_text()):
         for line in block.replace("\\\n", " ").splitlines():
@@ -62,6 +71,18 @@ def commands(path):
             if command:
                 found.append(command)
     return found
+
+
+def documents():
+    """README.md and docs/*.md, as paths relative to the repository."""
+    return ["README.md"] + sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md"))
+
+
+def test_every_document_with_shell_blocks_has_its_runs():
+    """A shell block in a new page of docs/ (or one moved there) is run too: its file is in RUNS."""
+    with_commands = [name for name in documents() if commands(ROOT / name)]
+    assert [name for name in with_commands if name not in RUNS] == [], "add each file of shell blocks to RUNS"
+    assert [name for name in REPOSITORY if name not in with_commands] == [], "a file of RUNS has no shell block"
 
 
 def test_every_command_needs_only_make_or_the_venv_and_has_a_run():
@@ -79,7 +100,7 @@ def copy_of(source, dest):
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns(
         ".git", ".venv", "runs", "cifar-10-batches-py", "cifar-10-python.tar.gz*", "__pycache__", ".pytest_cache",
         "*.egg-info", "build", "dist", "submission.zip", "submission.pdf",
-        # what the README's commands write, should they have been run in this checkout
+        # what the documents' commands write, should they have been run in this checkout
         "subs", "answers", "results.json", "grades.csv", "autograder.zip", "cat.jpg", "dog.png"))
     linked_venv(dest)
     return dest
@@ -150,11 +171,14 @@ def test_every_readme_command_runs_as_written_from_a_fresh_copy(tmp_path):
     full_data = full.resolve() if data_utils.has_full_data(full) else None
     repo = copy_of(ROOT, tmp_path / "repo")
     images(repo)
-    failures, skipped = run_all("README.md", repo, full_data, skip=GRADING)
+    failures, skipped = [], []
+    for name in REPOSITORY:
+        more, more_skipped = run_all(name, repo, full_data, skip=GRADES if name == GRADING else ())
+        failures, skipped = failures + more, skipped + more_skipped
     edition = tmp_path / "assignment1"           # the release command's folder, ../assignment1
     assert (edition / "checks" / "expected.json").is_file(), failures
     linked_venv(edition)
-    more, more_skipped = run_all("instructor/edition/README.md", edition, full_data)
+    more, more_skipped = run_all(EDITION, edition, full_data)
     failures, skipped = failures + more, skipped + more_skipped
     dry = subprocess.run(["make", "-n", "notebook"], cwd=edition, capture_output=True, text=True, env=clean_env())
     assert "jupyter notebook" in dry.stdout and "notebooks/" in dry.stdout, dry.stdout + dry.stderr
@@ -165,9 +189,9 @@ def test_every_readme_command_runs_as_written_from_a_fresh_copy(tmp_path):
         shutil.copy(edition / "submission.zip", repo / "subs" / name)
     problem = sandbox_problem()
     if problem is None:
-        failures += run_all("README.md", repo, full_data, skip=set(RUNS["README.md"]) - set(GRADING))[0]
+        failures += run_all(GRADING, repo, full_data, skip=set(RUNS[GRADING]) - set(GRADES))[0]
     else:
-        skipped += [(c, f"the grader's sandbox cannot run here: {problem}") for c in GRADING]
+        skipped += [(c, f"the grader's sandbox cannot run here: {problem}") for c in GRADES]
     assert failures == [], "\n\n".join(failures)
     assert problem or all((repo / p).exists() for p in ("results.json", "grades.csv", "answers", "autograder.zip"))
     missing = [f"{c}: {why}" for c, why in skipped if why in (NETWORK,) or "sandbox" in why]

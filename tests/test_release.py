@@ -471,13 +471,23 @@ def test_the_edition_mentions_nothing_it_leaves_out(edition):
     """No text of the edition points at a function, extra, file or figure that only the solution has."""
     dest, _ = edition
     left_out = ["softmax_loss_fast", "oracle", "bench", "benchmarks/", "python -m instructor", "figures in the README",
-                "notebooks included", "full data set, notebooks", "All three functions",
+                "docs/", "notebooks included", "full data set, notebooks", "All three functions",
                 "each answer comes with a code"]
     found = []
     for path in sorted(p for p in dest.rglob("*") if p.is_file() and p.suffix in (".py", ".ipynb", ".cfg", ".md", "")):
         text = path.read_text(encoding="utf-8", errors="replace")
         found += [f"{path.relative_to(dest)}: {word}" for word in left_out if word in text]
     assert found == []
+
+
+def test_no_page_of_docs_ships_in_the_edition(edition):
+    """docs/ is the repository's: students read the edition's own README, and docs/instructors.md and
+    docs/security.md (how grading draws its hidden cases, what the sandbox lets through) are not theirs."""
+    dest, _ = edition
+    pages = sorted(p.name for p in (rel.ROOT / "docs").glob("*.md"))
+    assert "instructors.md" in pages and "security.md" in pages
+    shipped = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
+    assert [p for p in shipped if p.startswith("docs/") or p.rpartition("/")[2] in pages] == []
 
 
 def test_edition_softmax_imports_only_what_it_uses(edition):

@@ -2,7 +2,7 @@
 A case that ends the child is charged and the next case starts a new child. When only two such cases
 in a row stopped a function, alternating cost the grader a whole time limit every other case (6 for
 softmax_loss_naive's 12 cases, about 46 for a whole submission: a quarter of an hour at the default
-20 s), where the README promises at most two."""
+20 s), where docs/instructors.md promises at most two."""
 import time
 
 import numpy as np
