@@ -45,7 +45,9 @@ def test_the_patterns_find_what_they_stand_for():
     found = formulas()
     written = {"linear_losses": ["p_k - [k = y_i]", "p - onehot(y)", "dscores[range(N), y] -= 1", "(p - y) / N",
                                  "dW = X.T @ dscores", "dW += reg * W", "2 * reg * W", "(margins > 0).sum(axis=1)",
-                                 r"$p - \text{onehot}(y)$", "the familiar ``softmax - one_hot``"],
+                                 r"$p - \text{onehot}(y)$", "the familiar ``softmax - one_hot``",
+                                 "p[j] - [j == y[i]]", "dW = X.T @ (p - Y)"],
+               "linear_classifier": ["self.W -= learning_rate * grad"],
                "two_layer_net": ["dx = dout @ w.T", "dw = x.T @ dout", "db = dout.sum(axis=0)", "dout * (x > 0)",
                                  "dx = np.where(x > 0, dout, 0)", "dW1 += reg * W1",
                                  "passes the upstream derivative through where the input was positive",
@@ -56,7 +58,7 @@ def test_the_patterns_find_what_they_stand_for():
         for line in lines:
             assert any(p.search(line) for p in found[module]), f"no pattern of {module}.FORMULAS matches {line!r}"
     for line in ["loss = (1/N) * sum_i -log softmax(X[i] @ W)[y[i]] + reg * sum(W**2)", "dW: array (D, C)",
-                 "relu_forward(x) is max(0, x)", "the margin delta"]:
+                 "relu_forward(x) is max(0, x)", "the margin delta", "X.T @ residual / n"]:
         assert not any(p.search(line) for patterns in found.values() for p in patterns), line
 
 

@@ -443,7 +443,9 @@ EXERCISES = [loss_exercise("softmax_loss_naive", "classifiers/softmax.py", vecto
 #: the regularization's): the student edition states none of them, tests/test_derivations.py greps it
 FORMULAS = [
     r"\bp_?\{?[kj]\}?\s*-\s*(\[|1\b|\\mathbb|\\delta)",            # p_k - [k = y_i], p_k - 1[k = y]
-    r"\bp\[\w+\]\s*-\s*\[?\s*\w+\s*==",                            # p[j] - [j == y[i]]
+    r"\bp\[\w+\]\s*-\s*\[?\s*\w+\s*==", r"\[\s*j\s*==\s*y\[i\]\s*\]",     # p[j] - [j == y[i]]
+    r"\bone_hot\(\s*y\s*\)", r"\bdscores\b",
+    r"\bX\.T\s*(@|\.dot\()(?!\s*residual\b)",      # X.T @ ...; the train check's least-squares loss is not these
     r"\bp\s*-\s*(\\text\{\s*)?one[-_ ]?hot",                       # p - onehot(y)
     r"softmax\W*\s*(-|minus)\s*\W*one[-_ ]?hot",                   # softmax - one_hot
     r"\[\s*(np\.arange|range)\(\s*\w+\s*\)\s*,\s*y\w*\s*\]\s*-=\s*1",   # dscores[range(N), y] -= 1
