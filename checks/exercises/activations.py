@@ -126,7 +126,6 @@ FORMULAS = [
 ]
 
 
-
 def _along(x, dim, max_dim, log):
     shifted = x - x.max(axis=max_dim, keepdims=True)
     total = np.exp(shifted).sum(axis=dim, keepdims=True)

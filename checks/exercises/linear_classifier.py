@@ -252,7 +252,6 @@ EXERCISES = [
 FORMULAS = [r"\bself\.W\s*-=?\s*(self\.)?learning_rate\b"]
 
 
-
 def predict_answers(case):
     scores = case.inputs["X"] @ case.inputs["W"]
     return {"predicted": [((), np.argmax(scores, axis=1)), (("argmin",), np.argmin(scores, axis=1)),

@@ -445,12 +445,12 @@ FORMULAS = [
     r"\bp_?\{?[kj]\}?\s*-\s*(\[|1\b|\\mathbb|\\delta)",            # p_k - [k = y_i], p_k - 1[k = y]
     r"\bp\[\w+\]\s*-\s*\[?\s*\w+\s*==", r"\[\s*j\s*==\s*y\[i\]\s*\]",     # p[j] - [j == y[i]]
     r"\bone_hot\(\s*y\s*\)", r"\bdscores\b",
-    r"\bX\.T\s*(@|\.dot\()(?!\s*residual\b)",      # X.T @ ...; the train check's least-squares loss is not these
     r"\bp\s*-\s*(\\text\{\s*)?one[-_ ]?hot",                       # p - onehot(y)
     r"softmax\W*\s*(-|minus)\s*\W*one[-_ ]?hot",                   # softmax - one_hot
     r"\[\s*(np\.arange|range)\(\s*\w+\s*\)\s*,\s*y\w*\s*\]\s*-=\s*1",   # dscores[range(N), y] -= 1
     r"\(\s*p\s*-\s*[\w.\[\]()]+\s*\)\s*/\s*(N\b|n\b|len\(|\d)",   # (p - y) / N
-    r"X\.T\s*(@|\.dot\()\s*d?scores", r"np\.dot\(\s*X\.T\s*,\s*d?scores",   # X.T @ dscores
+    r"\bX\.T\s*(@|\.dot\()(?!\s*residual\b)", r"np\.dot\(\s*X\.T\s*,",      # X.T @ dscores (the train
+    #                                                      check's least-squares loss is not the assignment's)
     r"-\s*1 times X\[i\]", r"(adds|add)\s+X\[i\]\s+to\s+column",
     r"(count|number) of (the )?positive margins", r"\bmargins?\s*>\s*0",   # the SVM's counts
     r"\b2\s*\*\s*reg\s*\*\s*W", r"\bdW\s*\+=\s*reg\s*\*", r"\breg\s*\*\s*W\d?\b(?!\s*\*)",

@@ -278,7 +278,6 @@ FORMULAS = [
 ]
 
 
-
 def _softmax(logits, axis, max_axis):
     shifted = logits - logits.max(axis=max_axis, keepdims=True)
     return np.exp(shifted) / np.exp(shifted).sum(axis=axis, keepdims=True)

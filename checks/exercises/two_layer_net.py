@@ -285,7 +285,6 @@ FORMULAS = [
 ]
 
 
-
 def affine_answers(case):
     p = case.inputs
     x, w, b, dout = p["x"], p["w"], p["b"], p["dout"]
