@@ -3,9 +3,9 @@
 The network is built from the layers of ``layers.py`` and trains with a
 ``Solver`` (``solver.py``); it implements no gradient descent of its own.
 Its regularization follows CS231n's convention for networks,
-``0.5 * reg * sum(W**2)`` for each weight matrix (W1 and W2, not the biases),
-so the gradient of each carries ``reg * W``. (The linear classifiers add
-``reg * sum(W**2)`` instead.)
+``0.5 * reg * sum(W**2)`` for each weight matrix (W1 and W2, not the biases).
+# Hint: so the gradient of each weight matrix carries ``reg * W``.
+(The linear classifiers add ``reg * sum(W**2)`` instead.)
 """
 import numpy as np
 

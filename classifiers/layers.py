@@ -99,12 +99,14 @@ def relu_backward(dout, cache):
     - cache: x, the input of relu_forward, of dout's shape.
 
     Returns:
-    - dx: array of x's shape, d loss / d x: dout where x > 0, and 0 where x <= 0
-      (at x = 0 the derivative is taken to be 0).
+    - dx: array of x's shape, d loss / d x (at x = 0 the derivative of the ReLU is
+      taken to be 0).
+      # Hint: dx is dout where x > 0, and 0 where x <= 0.
     """
     dx = None
-    # TODO: pass the upstream derivative through where the unit was active, and 0
-    # elsewhere. Decide with the input x kept in the cache, not with the output.
+    # TODO: dx, the derivative of max(0, x) times the upstream derivative, elementwise
+    # (0 at x = 0). Decide with the input x kept in the cache, not with the output.
+    # Hint: pass the upstream derivative through where the unit was active, and 0 elsewhere.
     # BEGIN SOLUTION
     x = cache
     dx = dout * (x > 0)

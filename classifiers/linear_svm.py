@@ -15,7 +15,8 @@ Returns a tuple of:
       loss = (1/N) * sum_i sum_{j != y_i} max(0, s_ij - s_iy_i + delta) + reg * sum(W**2),
   where s_i = X[i] @ W;
 - dW: the gradient d loss / d W (a subgradient at the hinge's kink, where a
-  margin is exactly 0 and counts as inactive), including 2 * reg * W.
+  margin is exactly 0 and counts as inactive), the regularization term's included.
+  # Hint: the regularization term contributes 2 * reg * W.
 """
 import numpy as np
 

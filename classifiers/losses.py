@@ -27,13 +27,13 @@ Every function takes two more keyword-only arguments:
 ``grad_input`` is then dL/d(input) = sum over outputs of grad_output * d output / d input,
 exactly what ``output.backward(grad_output)`` leaves in ``input.grad`` in PyTorch.
 
-The central formula: with p = softmax(x) along the class axis and a loss of the
-form ``loss = -sum_c a_c * log p_c`` (a_c >= 0 coefficients that do not depend
-on x: a one-hot target, soft targets, class weights, label smoothing),
-
-    d loss / d x_c = p_c * sum_k a_k - a_c,
-
-which for a one-hot target is the familiar ``softmax - one_hot``.
+The central formula: with p = softmax(x) along the class axis, every loss of the
+cross-entropy family has the form ``loss = -sum_c a_c * log p_c`` (a_c >= 0
+coefficients that do not depend on x: a one-hot target, soft targets, class
+weights, label smoothing), and one gradient of that form serves them all
+(notebooks/cross_entropy.ipynb derives it for a one-hot target).
+# Hint:     d loss / d x_c = p_c * sum_k a_k - a_c,
+# Hint: which for a one-hot target is the familiar ``softmax - one_hot``.
 
 Shapes:
 Class-dimension inputs (nll_loss, cross_entropy) are (C,), (N, C) or
@@ -385,8 +385,9 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
 
     Arguments after ``weight`` are keyword-only, as PyTorch's next slot is size_average.
 
-    Gradient (see the module docstring): with a[i, c] the coefficient of
-    -log p[i, c] in loss_i, d loss_i / d input[i, c] = p[i, c] * sum_k a[i, k] - a[i, c].
+    Gradient (see the module docstring): a[i, c], the coefficient of -log p[i, c] in
+    loss_i, gives d loss_i / d input[i, c].
+    # Hint: d loss_i / d input[i, c] = p[i, c] * sum_k a[i, k] - a[i, c].
     """
     x = _input("input", input, 1)
     reduction = _reduction(reduction)

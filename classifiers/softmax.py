@@ -11,8 +11,9 @@ Inputs:
 Returns a tuple of:
 - loss: a scalar of the result dtype,
       loss = (1/N) * sum_i -log softmax(X[i] @ W)[y[i]] + reg * sum(W**2)
-- dW: the gradient d loss / d W, an array of W's shape; the regularization
-  term contributes 2 * reg * W.
+- dW: the gradient d loss / d W, an array of W's shape, the regularization
+  term's included.
+  # Hint: the regularization term contributes 2 * reg * W.
 
 float32 inputs give float32 outputs, and the inputs are never modified. Every
 score is shifted by its row's maximum before exponentiating, so any finite

@@ -15,12 +15,17 @@ not be handed.
 Notebooks use the same markers in code cells; a markdown cell tagged ``answer``
 becomes "*Your answer:*", and a cell tagged ``solution`` (the computed evidence
 behind an answer, a demonstration of solution-only code) is left out.
+
+Hints: a whole-line ``# Hint:`` comment (in code, a notebook's code cell or a
+docstring) and a cell tagged ``hint`` (a derivation's steps, the check that shows
+its result) are what a student is asked to derive. The default edition leaves them
+out, and the TODO or the prose above them asks; ``release --hints`` keeps them.
 """
 import ast
 import json
 import re
 
-from checks.exercises.notebooks import ANSWER_TAG, SOLUTION_TAG, YOUR_ANSWER, code_name, headings
+from checks.exercises.notebooks import ANSWER_TAG, HINT_TAG, SOLUTION_TAG, YOUR_ANSWER, code_name, headings
 from checks.framework import parse_python
 
 BEGIN = "# BEGIN SOLUTION"
@@ -142,16 +147,18 @@ def strip_notebook(text, path, hints=False):
     "Inline question 1" for an answer, 'the code under "Hyperparameter search"'
     for a code cell. Exercise code regions raise NotImplementedError naming the
     cell that way and the notebook; markdown cells tagged ``answer`` become
-    "*Your answer:*"; cells tagged ``solution`` are dropped; every output is cleared.
+    "*Your answer:*"; cells tagged ``solution`` are dropped, and so are cells tagged ``hint``
+    unless ``hints``; every output is cleared.
     """
     nb = json.loads(text)
     cells, exercises = [], []
-    shown = [c for c in nb["cells"] if SOLUTION_TAG not in c.get("metadata", {}).get("tags", [])]
+    dropped = {SOLUTION_TAG} if hints else {SOLUTION_TAG, HINT_TAG}
+    shown = [c for c in nb["cells"] if not dropped & set(c.get("metadata", {}).get("tags", []))]
     titles = dict(zip(map(id, shown), headings(shown)))       # the headings the student sees
     for index, cell in enumerate(nb["cells"]):
         tags = cell.get("metadata", {}).get("tags", [])
         kind = cell["cell_type"]
-        if SOLUTION_TAG in tags:
+        if dropped & set(tags):
             continue
         title = titles[id(cell)]
         if ANSWER_TAG in tags:

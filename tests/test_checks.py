@@ -180,7 +180,7 @@ def test_the_notebook_cell_runs_and_its_mistake_is_named(tmp_path, monkeypatch, 
     (tmp_path / "notebooks").mkdir()
     cell = f"p = L.softmax(logits, 1)\nonehot = np.eye(3)[targets]\nby_hand = {by_hand}\nprint(by_hand)"
     (tmp_path / "notebooks/cross_entropy.ipynb").write_text(notebook([
-        heading("## The gradient, softmax minus one-hot"), code(cell)]))
+        heading("## The gradient by hand"), code(cell)]))
     o = checks.run_all(["cross_entropy"])[0]
     assert o.verdict == checks.FAIL and says in dict(o.failed)["the gradient by hand"], o.report()
 
@@ -194,7 +194,7 @@ def test_the_notebook_cell_is_not_judged_against_a_softmax_it_replaced(tmp_path,
     cell = ("L.softmax = lambda input, dim: np.full(np.shape(input), 0.25)\n"
             "by_hand = (L.softmax(logits, 1) - np.eye(3)[targets]) / len(targets)")
     (tmp_path / "notebooks/cross_entropy.ipynb").write_text(notebook([
-        heading("## The gradient, softmax minus one-hot"), code(cell)]))
+        heading("## The gradient by hand"), code(cell)]))
     o = checks.run_all(["cross_entropy"])[0]
     why = dict(o.failed)["the gradient by hand"]
     assert o.verdict == checks.FAIL and "it matches no known mistake" in why, o.report()

@@ -27,7 +27,7 @@ NOT_TIMED = "not timed while another property fails"     # speed is judged once 
 DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback says}; every other test passes
     ("classes_from_max_y", NAIVE, {"loss value": "max(y) + 1", "gradient": "max(y) + 1"}),
     ("grad_not_divided", NAIVE, {"gradient": "the gradient is not divided by N"}),
-    ("grad_reg_missing", VEC, {REG_GRAD: "lacks the regularization's 2 * reg * W", SPEED: NOT_TIMED}),
+    ("grad_reg_missing", VEC, {REG_GRAD: "lacks the regularization term's gradient", SPEED: NOT_TIMED}),
     ("grad_sign", VEC, {"gradient": "the gradient has the wrong sign", SPEED: NOT_TIMED}),
     ("grad_transposed", VEC, {"gradient": "the gradient is transposed", SHAPES: "(transposed?)", SPEED: NOT_TIMED}),
     ("grad_zeros", NAIVE, {"gradient": "the gradient is all zeros", REG_GRAD: "the gradient is all zeros"}),
@@ -50,7 +50,7 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
                                    "stability with large scores": "must leave the loss unchanged"}),
     ("reg_missing", NAIVE, {REG_LOSS: "is missing from the loss", REG_GRAD: "lacks the regularization"}),
     ("reg_sum_squared", NAIVE, {REG_LOSS: "squares the sum of W's entries",
-                                REG_GRAD: "2 * reg * np.sum(W) in every entry"}),
+                                REG_GRAD: "the same in every entry"}),
     ("reg_over_n", VEC, {REG_LOSS: "the regularization is divided by N", REG_GRAD: "regularization is divided by N",
                           SPEED: NOT_TIMED}),
     ("sum_not_mean", VEC, {"loss value": "summed over the examples instead of averaged",
@@ -77,7 +77,7 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
                                              "gradient": "the output itself is wrong"}),
     ("losses_grad_no_sum", "losses.softmax", {"gradient": "leaves out the sum along dim"}),
     ("log_of_softmax", "losses.log_softmax", {"no underflow to -inf": "computed as np.log(softmax(x))"}),
-    ("cell_not_divided", 'the code under "The gradient, softmax minus one-hot"',
+    ("cell_not_divided", 'the code under "The gradient by hand"',
      {"the gradient by hand": "the gradient is not divided by N"}),
     # the two-layer network
     ("affine_dx_flat", "affine_backward", {"dx": "dx is left flat"}),
@@ -271,7 +271,7 @@ def test_half_reg_is_accepted_by_the_instructor_option_only_as_a_pair():
     assert graded("half_reg", NAIVE, accept_half_reg=True)[0] == {}
     failed, _ = graded("half_reg_unpaired", NAIVE, accept_half_reg=True)
     assert set(failed) == {REG_LOSS}
-    assert "the loss uses the 0.5 * reg convention but its gradient adds 2 * reg * W" in failed[REG_LOSS]
+    assert "the loss uses the 0.5 * reg convention but its gradient follows reg * np.sum(W * W)" in failed[REG_LOSS]
 
 
 def test_gradient_not_divided_by_n_is_set_aside_by_the_small_cases_test():

@@ -329,7 +329,7 @@ def test_a_right_gradient_by_hand_needs_no_losses_softmax(tmp_path):
     for p after the cell charged the right answer "not written yet"."""
     cell = ("e = np.exp(logits - logits.max(axis=1, keepdims=True))\np = e / e.sum(axis=1, keepdims=True)\n"
             "by_hand = (p - np.eye(3)[targets]) / len(targets)\n")
-    cells = [{"cell_type": "markdown", "metadata": {}, "source": "## The gradient, softmax minus one-hot"},
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "## The gradient by hand"},
              {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": cell}]
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks/cross_entropy.ipynb").write_text(json.dumps({"cells": cells, "metadata": {},

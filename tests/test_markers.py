@@ -54,3 +54,16 @@ def test_hint_lines_are_kept_only_when_asked():
     assert "Hint" not in plain and "# TODO: return twice x." in plain
     assert "    # Hint: add x to itself.\n    raise NotImplementedError" in hinted
     assert without_hints("a\n  # Hint: b\nc\n") == "a\nc\n"
+
+
+def test_hint_cells_are_kept_only_when_asked():
+    """A cell tagged 'hint' (a derivation's steps, or the code that shows its result) is left out of the default
+    edition and kept with --hints; the exercises are named the same in both."""
+    nb = {"cells": [cell("markdown", "## Gradient\nDerive dL/dz."), cell("markdown", "dL/dz = p - y", tags=["hint"]),
+                    cell("code", "print(p - y)", tags=["hint"]), cell("code", "# BEGIN SOLUTION\nx = 1\n# END SOLUTION")],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    plain, exercises = strip_notebook(json.dumps(nb), "n.ipynb")
+    hinted, hinted_exercises = strip_notebook(json.dumps(nb), "n.ipynb", hints=True)
+    assert "p - y" not in plain and len(json.loads(plain)["cells"]) == 2
+    assert ["".join(c["source"]) for c in json.loads(hinted)["cells"][1:3]] == ["dL/dz = p - y", "print(p - y)"]
+    assert exercises == hinted_exercises == ['the code under "Gradient"']

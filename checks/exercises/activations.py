@@ -118,6 +118,13 @@ EXERCISES = [activation("softmax", log=False), activation("log_softmax", log=Tru
 # BEGIN SOLUTION
 # ---------------------------------------------------------------- the answers (never released)
 
+#: the ways the backward passes of softmax and log_softmax are written (tests/test_derivations.py)
+FORMULAS = [
+    r"\by\s*\*\s*\(\s*g\s*-\s*s\s*\)",                     # softmax: dx = y * (g - s)
+    r"\bg\s*-\s*(np\.)?exp\(\s*y\s*\)\s*\*",               # log_softmax: dx = g - exp(y) * s
+    r"\bp_?\[?\w*(, \w+)?\]?\s*\*\s*sum_k\s*a",            # p_c * sum_k a_k - a_c
+]
+
 
 def _along(x, dim, max_dim, log):
     shifted = x - x.max(axis=max_dim, keepdims=True)

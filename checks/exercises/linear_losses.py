@@ -26,29 +26,30 @@ MISTAKES = {
                   "not one correct class per example",
     "maxy": "the class count comes from max(y) + 1 instead of W.shape[1]: the classes above the "
             "largest label in the batch are left out",
-    "onehot": "the one-hot term is missing from the gradient: the correct class's score has its own "
-              "term, -1 times X[i] in the softmax, minus the count of positive margins in the SVM",
+    "onehot": "the one-hot term is missing from the gradient: the correct class's score enters each "
+              "example's loss a second way, on its own; differentiate with respect to it separately "
+              "(column y[i] of dW)",
     "sign": "the gradient has the wrong sign",
     "countcorrect": "the correct class is counted as a margin (j == y[i] is not skipped): each example adds delta",
     "sum": "the data loss is summed over the examples instead of averaged: divide by N",
     "gradsum": "the gradient is not divided by N",
     "precedence": "operator precedence: `loss /= N + reg * ...` divides by (N + reg * ...), "
                   "not by N before the regularization is added",
-    "gradprecedence": "operator precedence: `dW /= N + 2 * reg * W` divides by (N + 2 * reg * W), "
+    "gradprecedence": "operator precedence: dW is divided by N plus the regularization's gradient, "
                       "not by N before the regularization's gradient is added",
     "missing": "the regularization term reg * np.sum(W * W) is missing from the loss",
-    "gradmissing": "the gradient lacks the regularization's 2 * reg * W",
+    "gradmissing": "the gradient lacks the regularization term's gradient",
     "half": "the 0.5 * reg * np.sum(W * W) convention is used; this assignment defines "
-            "reg * np.sum(W * W), whose gradient is 2 * reg * W",
-    "gradhalf": "the gradient uses reg * W (the 0.5 * reg convention's); this assignment's "
-                "regularization reg * np.sum(W * W) has gradient 2 * reg * W",
+            "reg * np.sum(W * W), and its gradient follows from that",
+    "gradhalf": "the regularization's gradient is half what it should be (the 0.5 * reg convention's); "
+                "differentiate this assignment's regularization, reg * np.sum(W * W)",
     "factor": "the reg factor is dropped: np.sum(W * W) is added without multiplying by reg",
-    "gradfactor": "the reg factor is dropped from the gradient: 2 * W without reg",
+    "gradfactor": "the reg factor is dropped from the regularization's gradient",
     "overN": "the regularization is divided by N; only the data loss is an average",
     "sumsquared": "the regularization squares the sum of W's entries, np.sum(W) ** 2, instead of summing their "
                   "squares",
-    "gradsumsquared": "the regularization's gradient is 2 * reg * np.sum(W) in every entry, the gradient of "
-                      "reg * np.sum(W) ** 2, instead of 2 * reg * W",
+    "gradsumsquared": "the regularization's gradient is the same in every entry, the gradient of "
+                      "reg * np.sum(W) ** 2: in reg * np.sum(W * W) each entry of W has a square of its own",
     "gradoverN": "the gradient's regularization is divided by N; only the data term is an average",
     "zeros": "the gradient is all zeros: dW is never written (or is overwritten)",
     "transposed": "the gradient is transposed: dW must have W's shape (D, C), not (C, D)",
@@ -207,18 +208,17 @@ def gradient(ctx):
 
 
 def _reg_terms(ctx, with_reg, without):
-    """The regularization's part of the loss and of dW, L(reg) - L(0) on the same data, and the
-    terms reg * sum(W**2) and 2 * reg * W they must be."""
-    p = ctx.inputs(with_reg)
+    """The regularization's part of the loss and of dW, L(reg) - L(0) on the same data, and the terms
+    they must be, the same differences of the expected values (the check computes no gradient)."""
     (loss, dW), (loss0, dW0) = loss_and_grad(ctx, with_reg), loss_and_grad(ctx, without)
-    reg, W = float(p["reg"]), p["W"]
     grad_term = dW - dW0 if dW.shape == dW0.shape else dW
-    return loss - loss0, grad_term, reg * np.sum(W ** 2), 2 * reg * W
+    want = ctx.want(with_reg, "loss") - ctx.want(without, "loss")
+    return loss - loss0, grad_term, want, ctx.want(with_reg, "dW") - ctx.want(without, "dW")
 
 
 def _unpaired(half_in_loss):
-    said = ("the loss uses the 0.5 * reg convention but its gradient adds 2 * reg * W" if half_in_loss else
-            "the gradient uses the 0.5 * reg convention's reg * W but the loss adds reg * np.sum(W * W)")
+    said = ("the loss uses the 0.5 * reg convention but its gradient follows reg * np.sum(W * W)" if half_in_loss else
+            "the gradient follows the 0.5 * reg convention but the loss adds reg * np.sum(W * W)")
     return f"{said}: a loss and its gradient must follow the same convention"
 
 
@@ -254,7 +254,7 @@ def regularization_gradient(ctx):
         labels = name_gradient(ctx, with_reg, dW)
         why = (ctx.named(labels) if labels != () else
                f"dW is right with reg > 0 but not at reg = 0 on the same data ({differ('dW', ctx.want(without, 'dW'), loss_and_grad(ctx, without)[1])})")
-        raise Failed(f"the regularization's gradient is wrong (expected 2 * reg * W): {why}. "
+        raise Failed(f"the regularization's gradient is wrong (expected the gradient of reg * np.sum(W * W)): {why}. "
                      f"{example(ctx, with_reg, 'dW', ctx.want(with_reg, 'dW'), dW)}")
     return "right"
 
@@ -438,6 +438,25 @@ EXERCISES = [loss_exercise("softmax_loss_naive", "classifiers/softmax.py", vecto
 
 # BEGIN SOLUTION
 # ---------------------------------------------------------------- the answers (never released)
+
+#: the ways the results a student derives for these exercises are written (the softmax and SVM gradients,
+#: the regularization's): the student edition states none of them, tests/test_derivations.py greps it
+FORMULAS = [
+    r"\bp_?\{?[kj]\}?\s*-\s*(\[|1\b|\\mathbb|\\delta)",            # p_k - [k = y_i], p_k - 1[k = y]
+    r"\bp\[\w+\]\s*-\s*\[?\s*\w+\s*==", r"\[\s*j\s*==\s*y\[i\]\s*\]",     # p[j] - [j == y[i]]
+    r"\bone_hot\(\s*y\s*\)", r"\bdscores\b",
+    r"\bp\s*-\s*(\\text\{\s*)?one[-_ ]?hot",                       # p - onehot(y)
+    r"softmax\W*\s*(-|minus)\s*\W*one[-_ ]?hot",                   # softmax - one_hot
+    r"\[\s*(np\.arange|range)\(\s*\w+\s*\)\s*,\s*y\w*\s*\]\s*-=\s*1",   # dscores[range(N), y] -= 1
+    r"\(\s*p\s*-\s*[\w.\[\]()]+\s*\)\s*/\s*(N\b|n\b|len\(|\d)",   # (p - y) / N
+    r"\bX\.T\s*(@|\.dot\()(?!\s*residual\b)", r"np\.dot\(\s*X\.T\s*,",      # X.T @ dscores (the train
+    #                                                      check's least-squares loss is not the assignment's)
+    r"-\s*1 times X\[i\]", r"(adds|add)\s+X\[i\]\s+to\s+column",
+    r"(count|number) of (the )?positive margins", r"\bmargins?\s*>\s*0",   # the SVM's counts
+    r"\b2\s*\*\s*reg\s*\*\s*W", r"\bdW\s*\+=\s*reg\s*\*", r"\breg\s*\*\s*W\d?\b(?!\s*\*)",
+    r"\b2\s*\*\s*W\b(?!\s*\*)",                                    # the regularization's gradient
+]
+
 # A variant is one choice in each of three places where submissions go wrong: the data term (right,
 # log10, the wrong class indexed, the class count from max(y) + 1, the one-hot term missing, the
 # gradient's sign, or in the SVM the correct class counted as a margin); the normalisation (a mean,

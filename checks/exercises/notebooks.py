@@ -22,6 +22,7 @@ from ..framework import Case, Exercise, Failed, Missing, Property, close, differ
 
 ANSWER_TAG = "answer"
 SOLUTION_TAG = "solution"
+HINT_TAG = "hint"           # a cell the student edition shows only with release --hints: a derivation's steps
 YOUR_ANSWER = "*Your answer:*"
 NOT_WRITTEN = "is not written yet"
 #: an answer's prompt: this edition's "*Your answer:*", CS231n's "$\\color{blue}{\\textit Your Answer:}$ *fill this in*"
@@ -200,7 +201,7 @@ def progress(cells, skip=()):
 
 # ---------------------------------------------------------------- cross_entropy.ipynb: the gradient by hand
 
-GRADIENT_HEADING = "The gradient, softmax minus one-hot"
+GRADIENT_HEADING = "The gradient by hand"
 GRADIENT_MISTAKES = {
     "gradsum": "the gradient is not divided by N",
     "sign": "the gradient has the wrong sign",
@@ -246,7 +247,7 @@ def gradient_by_hand(ctx):
     grader's references: a cell that replaces L.softmax and answers from it earns nothing."""
     got, want = ctx.value("main", "by_hand"), ctx.want("main", "by_hand")
     if close(got, want):
-        return "by_hand equals (p - onehot) / N"
+        return "by_hand is the gradient of the mean cross-entropy"
     labels = ctx.name_mistake("main", "by_hand", got)
     if labels and set(labels) <= SOFTMAX_MISTAKES:
         try:
@@ -269,6 +270,12 @@ EXERCISES = [
 
 # BEGIN SOLUTION
 # ---------------------------------------------------------------- the answers (never released)
+
+#: the ways the gradient cross_entropy.ipynb asks for is written (tests/test_derivations.py; the
+#: softmax-gradient forms of linear_losses.FORMULAS apply too)
+FORMULAS = [
+    r"-\s*\[\s*k\s*=\s*y", r"\bp\s*-\s*q\b", r"0\.7\s*-\s*1\b", r"minus one-hot",
+]
 
 
 def _softmax(logits, axis, max_axis):

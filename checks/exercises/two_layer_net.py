@@ -22,8 +22,9 @@ MISTAKES = {
     "dbmean": "db is averaged over the batch instead of summed: the upstream derivative already carries the 1/N",
     # ReLU
     "passnegative": "the upstream derivative is passed where the input is negative too: the ReLU is flat there",
-    "outputvalues": "dx is the upstream derivative times the ReLU's output values, not times where the unit is active",
-    "atzero": "the derivative is passed where the input is exactly 0; the convention is 0 there (x > 0, not x >= 0)",
+    "outputvalues": "dx is the upstream derivative times the ReLU's output values: the derivative of max(0, x) "
+                    "is not its value",
+    "atzero": "the derivative is passed where the input is exactly 0; the convention is 0 there",
     # the losses
     "sum": "the loss is summed over the examples instead of averaged",
     "gradsum": "the gradient is not divided by N",
@@ -36,7 +37,7 @@ MISTAKES = {
     "regW2": "the regularization of W2 is missing",
     "regbias": "the biases are regularized too; only the weight matrices are",
     "nohalf": "the 0.5 of CS231n's network convention is dropped: the loss adds 0.5 * reg * sum(W**2) for each "
-              "weight matrix, whose gradient is reg * W",
+              "weight matrix, and its gradient follows from that",
     "scoresnotdivided": "the gradient of the scores is not divided by N",
     # sgd
     "uphill": "the step goes up the gradient instead of down",
@@ -269,6 +270,19 @@ EXERCISES = [
 
 # BEGIN SOLUTION
 # ---------------------------------------------------------------- the answers (never released)
+
+#: the ways the backward passes a student derives here are written (affine, ReLU, the network's
+#: backpropagation and its regularization): the student edition states none of them (tests/test_derivations.py)
+FORMULAS = [
+    r"\bdout\s*(@|\.dot\()\s*w\d?\.T", r"np\.dot\(\s*dout\s*,\s*w\d?\.T",          # dx = dout @ w.T
+    r"\bx\w*\.T\s*(@|\.dot\()\s*d(out|scores)", r"np\.dot\(\s*x\w*\.T\s*,\s*d(out|scores)",   # dw = x.T @ dout
+    r"\bdout\.sum\(\s*(axis\s*=\s*)?0", r"np\.sum\(\s*dout\s*,\s*(axis\s*=\s*)?0",  # db = dout.sum(axis=0)
+    r"\bdout\s*\*\s*\(?\s*x\s*>\s*0", r"np\.where\(\s*x\s*>\s*0\s*,\s*dout",       # dout * (x > 0)
+    r"\bdout\[\s*x\s*<=?\s*0\s*\]\s*=\s*0", r"\bdout\b[^.\n]{0,20}\bwhere\s+x\s*>\s*0",
+    r"\bd(scores|h\w*)\s*(@|\.dot\()\s*W2\.T", r"\breg\s*\*\s*W\d?\b(?!\s*\*)",
+    r"derivative\s+through\s+where\s+the\s+(input|unit)\s+(was|is)\s+(positive|active)",   # the same in words
+    r"times where the unit is active", r"x\s*>\s*0,\s*not\s*x\s*>=\s*0", r"(carries|is)\s*\$\\lambda\s*W\$",
+]
 
 
 def affine_answers(case):
