@@ -37,7 +37,7 @@ class Missing(LookupError):
     """The file imports, but what the exercise calls is not in it."""
 
 
-def check(condition, message):
+def require(condition, message):
     """Raise Failed(message) unless ``condition`` holds."""
     if not condition:
         raise Failed(message)

@@ -10,7 +10,7 @@ import ast
 
 import numpy as np
 
-from ..framework import Case, Exercise, Failed, Property, check, close, differ, parse_python, show
+from ..framework import Case, Exercise, Failed, Property, require, close, differ, parse_python, show
 from ..values import describe
 
 #: the timed case, and the most processor time a vectorized loss may take on it, in baselines. On many
@@ -231,7 +231,7 @@ def regularization_loss(ctx):
         if close(term, want):
             continue
         if half and close(term, 0.5 * want):
-            check(close(grad_term, 0.5 * want_grad), _unpaired(half_in_loss=True))
+            require(close(grad_term, 0.5 * want_grad), _unpaired(half_in_loss=True))
             continue
         got = loss_and_grad(ctx, with_reg)[0]
         labels = name_loss(ctx, with_reg, got)
@@ -248,7 +248,7 @@ def regularization_gradient(ctx):
         if close(grad_term, want_grad) or close(grad_term.T, want_grad):    # transposed: the gradient test's
             continue
         if half and close(grad_term, 0.5 * want_grad):
-            check(close(term, 0.5 * want), _unpaired(half_in_loss=False))
+            require(close(term, 0.5 * want), _unpaired(half_in_loss=False))
             continue
         dW = loss_and_grad(ctx, with_reg)[1]
         labels = name_gradient(ctx, with_reg, dW)
@@ -282,16 +282,16 @@ def stability(ctx):
         loss, dW = loss_and_grad(ctx, "large")
     except Failed as exc:
         raise Failed(f"with scores as large as {biggest:.0f} the call failed: {exc}") from None
-    check(np.isfinite(loss) and np.all(np.isfinite(dW)),
+    require(np.isfinite(loss) and np.all(np.isfinite(dW)),
           f"overflow: with scores as large as {biggest:.0f} the loss came back {loss}: np.exp overflows above "
           f"about 709; every score of a row can be shifted by the same constant without changing the softmax")
     try:
         base_loss, base_dW = loss_and_grad(ctx, "unshifted")
     except Failed as exc:
         raise Failed(f"the call failed on the same problem with ordinary scores: {exc}") from None
-    check(close(loss, base_loss), f"adding a constant (up to {biggest:.0f}) to every score of a row must leave the "
+    require(close(loss, base_loss), f"adding a constant (up to {biggest:.0f}) to every score of a row must leave the "
                                   f"loss unchanged: {differ('loss', base_loss, loss, 'without the shift', 'with it')}")
-    check(close(dW, base_dW, atol=1e-6), f"adding a constant (up to {biggest:.0f}) to every score of a row must "
+    require(close(dW, base_dW, atol=1e-6), f"adding a constant (up to {biggest:.0f}) to every score of a row must "
                                          f"leave dW unchanged: {differ('dW', base_dW, dW, 'without the shift', 'with it')}")
     return "finite, and unchanged by shifting the scores by as much as %.0f" % biggest
 
@@ -308,7 +308,7 @@ def inputs_unmodified(ctx):
             after = None
         if not isinstance(after, np.ndarray) or after.shape != before.shape or not np.array_equal(after, before):
             changed.append(name)
-    check(not changed, f"the call modified its input{'s' if len(changed) > 1 else ''} {', '.join(changed)} in place "
+    require(not changed, f"the call modified its input{'s' if len(changed) > 1 else ''} {', '.join(changed)} in place "
                        f"(e.g. X -= ... or an in-place operation on a view); compute on copies or new arrays")
     return "W, X and y are left as they were"
 
@@ -326,7 +326,7 @@ def shapes(ctx):
         raise Failed(f"the loss is an array of shape {np.shape(loss)}, a per-example loss array, instead of a "
                      f"scalar{mean}: average it over the examples")
     hint = " (transposed?)" if np.shape(dW) == p["W"].shape[::-1] else ""
-    check(np.shape(dW) == p["W"].shape, f"dW must have W's shape {p['W'].shape}, got {np.shape(dW)}{hint}")
+    require(np.shape(dW) == p["W"].shape, f"dW must have W's shape {p['W'].shape}, got {np.shape(dW)}{hint}")
     return "a scalar loss and dW of W's shape"
 
 
@@ -366,13 +366,13 @@ def float32(ctx):
         loss, dW = loss_and_grad(ctx, "f32")
     except Failed as exc:
         raise Failed(f"float32 input failed: {exc}") from None
-    check(dW.dtype.kind == "f", f"with float32 W and X, dW must be a floating-point array; it is {dW.dtype}")
+    require(dW.dtype.kind == "f", f"with float32 W and X, dW must be a floating-point array; it is {dW.dtype}")
     try:
         loss64, dW64 = loss_and_grad(ctx, "f64")
     except Failed as exc:
         raise Failed(f"the call failed on the same values in float64: {exc}") from None
     for quantity, got, want in (("loss", loss, loss64), ("dW", dW, dW64)):
-        check(close(got, want, rtol=1e-3, atol=1e-5), f"the float32 result differs from your own float64 result "
+        require(close(got, want, rtol=1e-3, atol=1e-5), f"the float32 result differs from your own float64 result "
                                                       f"on the same values: {differ(quantity, want, got, 'in float64', 'in float32')}")
     # CS231n's own template starts from dW = np.zeros(W.shape), float64: said, not charged
     kept = "float32 out" if dW.dtype == np.float32 else f"dW came back {dW.dtype} (np.zeros_like(W) keeps float32)"
@@ -399,7 +399,7 @@ def speed(ctx):
     for name in SPEED:
         _, dW = loss_and_grad(ctx, name)
         W = ctx.inputs(name)["W"]
-        check(np.shape(dW) in (W.shape, W.shape[::-1]), f"speed is not credited: the timed call's dW has shape "
+        require(np.shape(dW) in (W.shape, W.shape[::-1]), f"speed is not credited: the timed call's dW has shape "
                                                         f"{np.shape(dW)}, W has {W.shape}")
         ratios[name] = ctx.seconds(name) / max(ctx.baseline_seconds(name), 1e-9)
     figures = f"{ratios['speed_rows']:.1f}x the baseline's processor time on N = 10000 short rows (D = 8)"
