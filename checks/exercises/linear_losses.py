@@ -6,19 +6,12 @@ neither 0.5 nor 1 (the conventions), D != C (a transposed gradient), scores past
 range (overflow). reg = 0 where a case tests something else, so a regularization mistake
 costs only the regularization tests.
 """
-import ast
-
 import numpy as np
 
-from ..framework import Case, Exercise, Failed, Property, require, close, differ, parse_python, show
+from ..framework import Case, Exercise, Failed, Property, require, close, differ, show
+from ..speed import Speed
 from ..values import describe
 
-#: the timed case, and the most processor time a vectorized loss may take on it, in baselines. On many
-#: short rows a Python loop over the examples costs 46 to 70 baselines in the grader and whole-array code
-#: 2.0 to 3.2 (the student's check, in one process: 270 to 290 and 7.6 to 8.2), idle or beside 4 spinning
-#: processes; by the wall clock, a busy machine brought the loop down to 4.8 and whole-array code up to 8.8.
-#: (At the dev-set size, N = 500 and D = 3073, the two were 10 and 1.2 by the wall clock on an idle machine.)
-SPEED = {"speed_rows": 25.0}
 
 MISTAKES = {
     "log10": "log10 is used instead of the natural log",
@@ -379,36 +372,14 @@ def float32(ctx):
     return f"float32 input: {kept}, agreeing with your float64 result"
 
 
-def loops_in(source, function):
-    """Line numbers of the Python loops in ``function``'s body (its last definition, the one Python
-    keeps), read from the submitted source."""
-    try:
-        tree = parse_python(source)
-    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
-        return []
-    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
-    return sorted(n.lineno for n in ast.walk(found[-1]) if isinstance(n, (ast.For, ast.While))) if found else []
-
-
-def speed(ctx):
-    """The processor time of the timed call over its baseline's (a workload of the same size that computes
-    no loss), on many short rows: unlike the wall time, it does not grow with the machine's load. The timed
-    call's loss is judged too: it must be right or a mistake the value tests charge (``vouched_by``), so no
-    shortcut is timed instead of the loss."""
-    ratios = {}
-    for name in SPEED:
-        _, dW = loss_and_grad(ctx, name)
-        W = ctx.inputs(name)["W"]
-        require(np.shape(dW) in (W.shape, W.shape[::-1]), f"speed is not credited: the timed call's dW has shape "
-                                                        f"{np.shape(dW)}, W has {W.shape}")
-        ratios[name] = ctx.seconds(name) / max(ctx.baseline_seconds(name), 1e-9)
-    figures = f"{ratios['speed_rows']:.1f}x the baseline's processor time on N = 10000 short rows (D = 8)"
-    if all(ratios[name] <= limit for name, limit in SPEED.items()):
-        return f"vectorized: {figures}"
-    lines = loops_in(ctx.source, ctx.exercise.function)
-    where = f" (a loop at line {', '.join(map(str, lines))})" if lines else ""
-    raise Failed(f"too slow for a vectorized version: {figures}; the time grows with the number of examples "
-                 f"as with a Python loop over them{where}: use whole-array operations instead")
+#: the timed case, and the most processor time a vectorized loss may take on it, in baselines. On many
+#: short rows a Python loop over the examples costs 46 to 70 baselines in the grader and whole-array code
+#: 2.0 to 3.2 (the student's check, in one process: 270 to 290 and 7.6 to 8.2), idle or beside 4 spinning
+#: processes; by the wall clock, a busy machine brought the loop down to 4.8 and whole-array code up to 8.8.
+#: (At the dev-set size, N = 500 and D = 3073, the two were 10 and 1.2 by the wall clock on an idle machine.)
+SPEED = Speed(limits={"speed_rows": 25.0}, workloads={"speed_rows": "on N = 10000 short rows (D = 8)"},
+              shapes={"dW": "W"})
+speed = SPEED.judge
 
 
 PROPERTIES = [Property("loss value", 2, loss_value),
@@ -426,8 +397,7 @@ def loss_exercise(function, path, vectorized):
     return Exercise(name=function, path=path, function=function, call=call_with(function),
                     family=function.rsplit("_", 1)[0] + " (naive and vectorized)",
                     cases=lambda rng, public: loss_cases(rng, public, vectorized),
-                    properties=PROPERTIES + ([Property("speed (no loop over examples)", 1, speed,
-                                                       vouched_by=tuple(SPEED), timed=True)] if vectorized else []),
+                    properties=PROPERTIES + ([SPEED.property()] if vectorized else []),
                     mistakes=MISTAKES, baseline=baseline if vectorized else None, credible=credible)
 
 
