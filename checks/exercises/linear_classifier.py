@@ -227,6 +227,9 @@ def proba_stability(ctx):
     return f"finite, and unchanged by shifting the scores by as much as {biggest:.0f}"
 
 
+#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+STEP = 20
+
 EXERCISES = [
     Exercise(name="LinearClassifier.train", path=PATH, function="LinearClassifier.train", call=call_train,
              cases=train_cases,

@@ -401,6 +401,9 @@ def loss_exercise(function, path, vectorized):
                     mistakes=MISTAKES, baseline=baseline if vectorized else None, credible=credible)
 
 
+#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+STEP = 10
+
 EXERCISES = [loss_exercise("softmax_loss_naive", "classifiers/softmax.py", vectorized=False),
              loss_exercise("softmax_loss_vectorized", "classifiers/softmax.py", vectorized=True),
              loss_exercise("svm_loss_naive", "classifiers/linear_svm.py", vectorized=False),

@@ -246,6 +246,9 @@ def _layer(function, path, call, cases, properties, mistakes=MISTAKES):
                     mistakes=mistakes, cs231n=False)
 
 
+#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+STEP = 60
+
 EXERCISES = [
     _layer("affine_forward", LAYERS, call_affine_forward, affine_cases,
            [Property("out on rows and images", 1, judge_outputs(
