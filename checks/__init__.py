@@ -6,10 +6,10 @@ grader's own properties, so a failed check names the mistake in the grader's wor
 """
 from .exercises import EXERCISES
 from .framework import BLOCKED, FAIL, OK, TODO
-from .local import Outcome, run
+from .local import ExerciseOutcome, run
 from .workspace import check, hand_in, setup    # what the notebooks' cells call
 
-__all__ = ["BLOCKED", "EXERCISES", "FAIL", "OK", "TODO", "Outcome", "run", "run_all", "check", "setup", "hand_in"]
+__all__ = ["BLOCKED", "EXERCISES", "FAIL", "OK", "TODO", "ExerciseOutcome", "run", "run_all", "check", "setup", "hand_in"]
 
 
 def matches(name, exercise):

@@ -37,7 +37,7 @@ class Missing(LookupError):
     """The file imports, but what the exercise calls is not in it."""
 
 
-def check(condition, message):
+def require(condition, message):
     """Raise Failed(message) unless ``condition`` holds."""
     if not condition:
         raise Failed(message)
@@ -133,6 +133,7 @@ class Exercise:
     cs231n: bool = True        # part of CS231n's assignment: graded with --layout cs231n too
     manual: bool = False       # graded by hand (notebook answers): checked for being written, worth 0 here
     credible: object = credible    # credible(ctx, case name): Failed unless its values are right or a known mistake
+    step: int = None           # its place in the order a student works in; None: its module's STEP
 
     def target(self, loaded):
         """What ``call`` runs on: the function's owner in the imported module ``loaded`` (a module for a .py

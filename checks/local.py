@@ -38,7 +38,7 @@ def public_rng(exercise):
 
 
 @dataclasses.dataclass
-class Outcome:
+class ExerciseOutcome:
     exercise: object
     verdict: str
     passed: list                                          # names of the properties that hold
@@ -174,24 +174,24 @@ def load(exercise):
 
 
 def run(exercise, answers=None):
-    """The Outcome of one exercise's checks; never raises (a crash in the student's code is a FAIL)."""
+    """The ExerciseOutcome of one exercise's checks; never raises (a crash in the student's code is a FAIL)."""
     try:
         loaded = load(exercise)
     except NotWrittenYet as exc:
-        return Outcome(exercise, TODO, [], str(exc))
+        return ExerciseOutcome(exercise, TODO, [], str(exc))
     except NotImplementedError:          # raised at import time by an unwritten exercise
-        return Outcome(exercise, TODO, [], f"{exercise.name} is not written yet: open {exercise.path}")
+        return ExerciseOutcome(exercise, TODO, [], f"{exercise.name} is not written yet: open {exercise.path}")
     except Exception as exc:             # noqa: BLE001 - whatever stops the import, the student fixes it first
         name, line, what = import_error(exc)
-        return Outcome(exercise, BLOCKED, [], f"cannot run: fix the {what.split(':')[0]} in {name} line {line} first",
+        return ExerciseOutcome(exercise, BLOCKED, [], f"cannot run: fix the {what.split(':')[0]} in {name} line {line} first",
                        broken=f"{name} line {line}: {what}")
     if exercise.manual:
         todo = notebooks.progress(loaded, skip=[e.name for e in manual_skips(exercise)])
-        return Outcome(exercise, TODO, [], todo) if todo else Outcome(exercise, OK, ["every part is written"])
+        return ExerciseOutcome(exercise, TODO, [], todo) if todo else ExerciseOutcome(exercise, OK, ["every part is written"])
     try:
         target = exercise.target(loaded)
     except Missing as exc:
-        return Outcome(exercise, FAIL, [], failed=[("present", str(exc))])
+        return ExerciseOutcome(exercise, FAIL, [], failed=[("present", str(exc))])
     source = (ROOT / exercise.path).read_bytes() if exercise.module else None
     stored = (answers if answers is not None else expected_answers()).get(exercise.key, {})
     ctx = LocalContext(exercise, exercise.cases(public_rng(exercise), True), target, stored, source)
@@ -199,7 +199,7 @@ def run(exercise, answers=None):
 
 
 def judge_all(exercise, ctx):
-    """The Outcome of judging every property of ``exercise`` on ``ctx`` (``framework.judge``)."""
+    """The ExerciseOutcome of judging every property of ``exercise`` on ``ctx`` (``framework.judge``)."""
     passed, failed = [], []
     try:
         for prop, _, failure in judge(exercise, ctx):
@@ -208,8 +208,8 @@ def judge_all(exercise, ctx):
             else:
                 failed.append((prop.name, str(failure)))
     except NotWrittenYet as exc:
-        return Outcome(exercise, TODO, passed, str(exc))
-    return Outcome(exercise, FAIL if failed else OK, passed, failed=failed)
+        return ExerciseOutcome(exercise, TODO, passed, str(exc))
+    return ExerciseOutcome(exercise, FAIL if failed else OK, passed, failed=failed)
 
 
 def manual_skips(exercise):

@@ -79,7 +79,7 @@ class Limits:
 
 
 @dataclass
-class Outcome:
+class CaseOutcome:
     """One case: ``out`` (encoded values) when it ran, ``error`` (text) when it did not; for a timed
     case, ``seconds`` (its wall time, on the grader's clock), ``cpu_seconds`` (the processor time the
     child's processes used for it, read by the grader: what the speed test judges, as it does not grow
@@ -462,9 +462,9 @@ def run_cases(task, case_inputs, limits=None, temp_root=None, files=None, refere
     - files: {relative path: bytes}, the files the child may read besides the harness (the package).
     - reference: {"files", "task"} of a trusted child (the harness with {"baseline": True} in its task
       calls the exercise's baseline), timed on the timed cases, the best of REFERENCE_ROUNDS, before the
-      submission's child starts; Outcome.reference_seconds.
+      submission's child starts; CaseOutcome.reference_seconds.
 
-    Returns a Run: one Outcome per case, the import error if the module could not be imported, and
+    Returns a Run: one CaseOutcome per case, the import error if the module could not be imported, and
     the start of what the child printed.
     """
     limits = limits or Limits()
@@ -495,21 +495,21 @@ def run_cases(task, case_inputs, limits=None, temp_root=None, files=None, refere
                     break
                 timed = {"seconds": took, "cpu_seconds": child.processor_seconds() - used,
                          "reference_seconds": reference_seconds.get(index)} if options.get("timed") else {}
-                outcomes[index] = (Outcome(out=answer.get("out"), **timed) if answer.get("ok") is True
-                                   else Outcome(error=printable(str(answer.get("error", "?")))[:2000]))
+                outcomes[index] = (CaseOutcome(out=answer.get("out"), **timed) if answer.get("ok") is True
+                                   else CaseOutcome(error=printable(str(answer.get("error", "?")))[:2000]))
                 index = None
         finally:
             run.printed += child.close()
         if index is None:
             break
         # the child ended in a case: charge it and go on in a new child with the next one
-        outcomes[index] = Outcome(error=failure)
+        outcomes[index] = CaseOutcome(error=failure)
         deaths, start = deaths + 1, index + 1
         if deaths >= 2:     # twice, in a row or not: do not wait for the rest (tests/submissions/hostile_alternate_hang)
             for rest in range(start, len(cases)):
-                outcomes[rest] = Outcome(error=f"not run, as two cases before it ended the process: {failure}")
+                outcomes[rest] = CaseOutcome(error=f"not run, as two cases before it ended the process: {failure}")
             break
     for index, outcome in enumerate(outcomes):
         if outcome is None:
-            outcomes[index] = Outcome(error=f"no result: {run.import_error or 'the process ended early'}")
+            outcomes[index] = CaseOutcome(error=f"no result: {run.import_error or 'the process ended early'}")
     return run

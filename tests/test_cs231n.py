@@ -6,13 +6,15 @@ github.com/cs231n/cs231n.github.io, assignments 2019 to 2026), read from their i
 ``from cs231n.classifiers.fc_net import *``, from the names the notebook then uses.
 """
 import importlib
+import importlib.util
 
 import pytest
 
 import classifiers
 import data_utils
 import gradient_check
-from classifiers import fc_net, layers, linear_classifier, linear_svm, optim, softmax, solver, vis_utils
+from checks.exercises import EXERCISES
+from classifiers import layers, linear_classifier, optim, solver, vis_utils
 
 IMPORTED = {
     # softmax.ipynb (2019-2026) and svm.ipynb (2019-2024)
@@ -32,18 +34,37 @@ IMPORTED_NAMED = {  # `from module import name`: also the lines two_layer_net.ip
     "cs231n.solver": ["Solver"],
     "cs231n.vis_utils": ["visualize_grid"],
 }
-#: where each name lives in this package
+#: where each name lives in this package: the exercises' own from their definitions, the others here
 HOME = {
-    "load_CIFAR10": data_utils, "get_CIFAR10_data": data_utils, "softmax_loss_naive": softmax,
-    "softmax_loss_vectorized": softmax, "svm_loss_naive": linear_svm, "svm_loss_vectorized": linear_svm,
-    "Softmax": linear_classifier, "LinearSVM": linear_classifier, "LinearClassifier": linear_classifier,
-    "grad_check_sparse": gradient_check, "eval_numerical_gradient": gradient_check,
-    "eval_numerical_gradient_array": gradient_check, "rel_error": gradient_check, "TwoLayerNet": fc_net,
-    "affine_forward": layers, "affine_backward": layers, "relu_forward": layers, "relu_backward": layers,
-    "softmax_loss": layers, "svm_loss": layers, "affine_relu_forward": layers, "affine_relu_backward": layers,
-    "Solver": solver, "visualize_grid": vis_utils, "sgd": optim, "sgd_momentum": optim, "rmsprop": optim,
-    "adam": optim,
+    **{exercise.function.split(".")[0]: importlib.import_module(exercise.module) for exercise in EXERCISES
+       if exercise.module},
+    "load_CIFAR10": data_utils, "get_CIFAR10_data": data_utils, "LinearSVM": linear_classifier,
+    "LinearClassifier": linear_classifier, "grad_check_sparse": gradient_check,
+    "eval_numerical_gradient": gradient_check, "eval_numerical_gradient_array": gradient_check,
+    "rel_error": gradient_check, "affine_relu_forward": layers, "affine_relu_backward": layers, "Solver": solver,
+    "visualize_grid": vis_utils, "sgd_momentum": optim, "rmsprop": optim, "adam": optim,
 }
+
+
+def cs231n_module(exercise):
+    """The module of CS231n's layout that holds a .py exercise: cs231n.classifiers.softmax for
+    classifiers/softmax.py, cs231n.layers for classifiers/layers.py (CS231n keeps it out of classifiers/);
+    None for a file of this package's own (classifiers/losses.py)."""
+    for name in ("cs231n." + exercise.module, "cs231n." + exercise.module.rsplit(".", 1)[-1]):
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return None
+
+
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.module and cs231n_module(e)], ids=lambda e: e.name)
+def test_every_exercise_is_where_cs231n_imports_it(exercise):
+    """Each exercise of a file CS231n has, read from its definition, is in cs231n/ where CS231n's layout has
+    that file (``from cs231n.classifiers.softmax import *`` gives softmax_loss_vectorized), as this package's
+    object."""
+    module, name = cs231n_module(exercise), exercise.function.split(".")[0]
+    namespace = {}
+    exec(f"from {module} import *", namespace)
+    assert namespace.get(name) is getattr(importlib.import_module(exercise.module), name), f"{module}.{name}"
 
 
 @pytest.mark.parametrize("module", sorted(set(IMPORTED) | set(IMPORTED_NAMED)))

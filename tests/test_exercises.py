@@ -1,13 +1,17 @@
 """The exercise definitions (checks/exercises/): one per exercise, their answers are the solution's, their
 cases fresh per submission, and every region a student writes belongs to one of them."""
+import importlib
+import pkgutil
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from checks.exercises import EXERCISES, by_name, linear_classifier as lc_defs, linear_losses
+from checks.exercises import EXERCISES, by_name, discover, linear_classifier as lc_defs, linear_losses
+from checks.framework import Exercise
 from checks.local import expected_answers, public_rng
 from classifiers import Softmax, losses
 from classifiers.linear_svm import svm_loss_vectorized
@@ -163,3 +167,36 @@ def test_the_machinery_names_no_exercise_outside_its_definition():
             pattern = re.compile(rf"\b{re.escape(name)}\b")
             outside = [f for f in machinery if pattern.search((ROOT / f).read_text(errors="replace"))]
             assert outside == [], (exercise.name, outside)
+
+
+def made_up(name, step=None):
+    return f"Exercise(name={name!r}, path='x.py', function={name!r}, call=None, cases=None, properties=[], step={step})"
+
+
+def test_the_list_of_exercises_is_found_from_the_modules_in_the_order_of_their_steps(tmp_path, monkeypatch):
+    """A package of exercise modules, none of them named in a list: each module's exercises come at its STEP,
+    an exercise with a step of its own at that step, in the module's order within one step; an exercise
+    whose place is declared nowhere is named."""
+    package = tmp_path / "made_up_exercises"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    head = "from checks.framework import Exercise\n"
+    (package / "a_late.py").write_text(head + f"STEP = 30\nEXERCISES = [{made_up('third')}, {made_up('fourth')}]\n")
+    (package / "b_early.py").write_text(head + f"STEP = 10\nEXERCISES = [{made_up('first')}]\n")
+    (package / "c_steps.py").write_text(head + f"EXERCISES = [{made_up('last', 40)}, {made_up('second', 20)}]\n")
+    (package / "helpers.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert [e.name for e in discover("made_up_exercises")] == ["first", "second", "third", "fourth", "last"]
+    (package / "d_nowhere.py").write_text(head + f"EXERCISES = [{made_up('lost')}]\n")
+    with pytest.raises(ValueError, match="lost has no place"):
+        discover("made_up_exercises")
+    for name in [m for m in sys.modules if m.startswith("made_up_exercises")]:
+        monkeypatch.delitem(sys.modules, name)
+
+
+def test_every_exercise_module_is_in_the_list():
+    """checks/exercises/: every exercise each module defines is in EXERCISES, once."""
+    for info in pkgutil.iter_modules([str(ROOT / "checks/exercises")]):
+        module = importlib.import_module(f"checks.exercises.{info.name}")
+        for exercise in getattr(module, "EXERCISES", ()):
+            assert isinstance(exercise, Exercise) and sum(e is exercise for e in EXERCISES) == 1, exercise.name

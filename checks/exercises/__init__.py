@@ -1,9 +1,33 @@
-"""Every exercise of the assignment, each defined once, in the order a student works in."""
-from . import activations, linear_classifier, linear_losses, notebooks, two_layer_net
+"""Every exercise of the assignment, each defined once, in the order a student works in.
 
-EXERCISES = [*linear_losses.EXERCISES, *linear_classifier.EXERCISES, notebooks.EXERCISES[0],
-             *activations.EXERCISES, *notebooks.EXERCISES[1:], *two_layer_net.EXERCISES,
-             notebooks.manual("notebooks/two_layer_net.ipynb")]
+Each module of this folder lists its exercises in ``EXERCISES`` and says where they come with ``STEP``
+(or each exercise with its own ``step``); the list is found from the modules and ordered by the steps,
+an exercise after another of the same step when its module's name sorts later, or when it comes later
+in the same module's list. Adding an exercise edits no list here.
+"""
+import importlib
+import pkgutil
+
+
+def discover(package=__name__):
+    """Every exercise of the modules of a package (this one by default), in the order of their steps.
+
+    Inputs:
+    - package: the dotted name of the package whose modules define exercises.
+    Returns: a list of Exercise. Raises ValueError naming an exercise whose place is declared nowhere.
+    """
+    found = []
+    for info in sorted(pkgutil.iter_modules(importlib.import_module(package).__path__), key=lambda info: info.name):
+        module = importlib.import_module(f"{package}.{info.name}")
+        for exercise in getattr(module, "EXERCISES", ()):
+            step = exercise.step if exercise.step is not None else getattr(module, "STEP", None)
+            if step is None:
+                raise ValueError(f"{exercise.name} has no place: give {module.__name__} a STEP or it a step")
+            found.append((step, exercise))
+    return [exercise for _, exercise in sorted(found, key=lambda pair: pair[0])]
+
+
+EXERCISES = discover()
 
 
 def by_name(name):

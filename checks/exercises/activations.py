@@ -1,7 +1,7 @@
 """softmax and log_softmax of classifiers/losses.py: values along any dim, stability, and their gradients."""
 import numpy as np
 
-from ..framework import Case, Exercise, Failed, Property, check, close, differ
+from ..framework import Case, Exercise, Failed, Property, require, close, differ
 
 PATH = "classifiers/losses.py"
 MISTAKES = {
@@ -45,17 +45,17 @@ def call_with(function):
     return call
 
 
-def values(ctx):
+def values_along_dim(ctx):
     """The function along dim = 1, 0 and -1."""
     for name in ("dim1", "dim0", "dimneg"):
         x, dim = ctx.inputs(name)["x"], ctx.cases[name].options["dim"]
         got, want = ctx.array(name, "y"), ctx.want(name, "y")
         if close(got, want):
             continue
-        check(got.shape == want.shape, f"with input of shape {x.shape} and dim = {dim}, expected the input's "
+        require(got.shape == want.shape, f"with input of shape {x.shape} and dim = {dim}, expected the input's "
                                        f"shape, got {got.shape}")
         labels = ctx.name_mistake(name, "y", got)
-        check(not labels, labels and f"likely {ctx.exercise.explain(labels)} (input of shape {x.shape}, dim = {dim})")
+        require(not labels, labels and f"likely {ctx.exercise.explain(labels)} (input of shape {x.shape}, dim = {dim})")
         raise Failed(f"with input of shape {x.shape} and dim = {dim}: {differ('y', want, got)}")
     return "right along dim = 1, 0 and -1"
 
@@ -65,11 +65,11 @@ def stability(ctx):
     without their constant (right, or a known mistake, which the values test charges: ``vouched_by``)."""
     x = ctx.inputs("large")["x"]
     got = ctx.array("large", "y")
-    check(np.all(np.isfinite(got)), f"overflow: with inputs as large as {x.max():.0f} the result holds nan or inf; "
+    require(np.all(np.isfinite(got)), f"overflow: with inputs as large as {x.max():.0f} the result holds nan or inf; "
                                     f"np.exp overflows above about 709, and the inputs of a slice can all be "
                                     f"shifted by the same constant without changing the result")
     base = ctx.array("unshifted", "y")
-    check(close(got, base, atol=1e-6), f"adding a constant (up to {x.max():.0f}) to every input of a row must not "
+    require(close(got, base, atol=1e-6), f"adding a constant (up to {x.max():.0f}) to every input of a row must not "
                                        f"change the result: {differ('y', base, got, 'without the shift', 'with it')}")
     return f"finite, and unchanged by shifting the inputs by as much as {x.max():.0f}"
 
@@ -93,7 +93,7 @@ def gradient(ctx):
         want = ctx.want(name, "dx")
         if close(got, want):
             continue
-        check(close(ctx.array(name, "y"), ctx.want(name, "y")),
+        require(close(ctx.array(name, "y"), ctx.want(name, "y")),
               "with return_grad=True the output itself is wrong, and the gradient with it: see values along dim")
         labels = ctx.name_mistake(name, "dx", got)
         what = f"likely {ctx.exercise.explain(labels)}" if labels else "it matches no known mistake"
@@ -103,7 +103,7 @@ def gradient(ctx):
 
 
 def activation(function, log):
-    props = [Property("values along dim", 1, values),
+    props = [Property("values along dim", 1, values_along_dim),
              Property("stability with large inputs", 1, stability, vouched_by=("unshifted",))]
     if log:
         props.append(Property("no underflow to -inf", 1, underflow))
@@ -112,6 +112,9 @@ def activation(function, log):
                     cases=lambda rng, public: activation_cases(rng, public, log), properties=props,
                     mistakes=MISTAKES, cs231n=False)
 
+
+#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+STEP = 40
 
 EXERCISES = [activation("softmax", log=False), activation("log_softmax", log=True)]
 

@@ -6,7 +6,7 @@ it was given, so the judges see what the loop did.
 """
 import numpy as np
 
-from ..framework import Case, Exercise, Failed, Property, check, close, differ, show
+from ..framework import Case, Exercise, Failed, Property, require, close, differ, show
 
 PATH = "classifiers/linear_classifier.py"
 KEPT_STEPS = 5          # steps whose W, minibatch and gradient are returned whole
@@ -58,14 +58,14 @@ def call_train(module, case):
 
 def _steps(ctx):
     steps = ctx.value("easy", "step_losses")
-    check(len(steps) > 0, "train never called self.loss (the loss function of the classifier)")
+    require(len(steps) > 0, "train never called self.loss (the loss function of the classifier)")
     return steps
 
 
 def train_decreases(ctx):
     steps = _steps(ctx)
     first, last = float(np.mean(steps[:3])), float(np.mean(steps[-5:]))
-    check(last < 0.5 * first, f"on three well separated blobs the loss went from {first:.4f} to {last:.4f} in "
+    require(last < 0.5 * first, f"on three well separated blobs the loss went from {first:.4f} to {last:.4f} in "
                               f"{len(steps)} steps; expected it to fall below half")
     return f"the loss fell from {first:.4f} to {last:.4f}"
 
@@ -74,21 +74,21 @@ def train_batches(ctx):
     steps, sizes = _steps(ctx), ctx.value("easy", "batch_sizes")
     p = ctx.inputs("easy")
     want, iters = int(p["batch_size"]), int(p["num_iters"])
-    check(len(steps) == iters, f"train took {len(steps)} steps, expected num_iters = {iters}")
+    require(len(steps) == iters, f"train took {len(steps)} steps, expected num_iters = {iters}")
     wrong = [i for i, s in enumerate(sizes) if s != want]
-    check(not wrong, wrong and f"step {wrong[0] + 1} used {int(sizes[wrong[0]])} examples, expected batch_size = {want}")
+    require(not wrong, wrong and f"step {wrong[0] + 1} used {int(sizes[wrong[0]])} examples, expected batch_size = {want}")
     rows = {row.tobytes(): label for row, label in zip(p["X"], p["y"])}
     batches = []
     for k in range(min(KEPT_STEPS, iters)):
         xb, yb = ctx.value("easy", f"X_batch_{k}"), ctx.value("easy", f"y_batch_{k}")
-        check(xb.shape == (want, p["X"].shape[1]) and yb.shape == (want,),
+        require(xb.shape == (want, p["X"].shape[1]) and yb.shape == (want,),
               f"step {k + 1}: X_batch has shape {xb.shape} and y_batch {yb.shape}")
         for row, label in zip(xb, yb):
-            check(rows.get(np.asarray(row, p["X"].dtype).tobytes()) == label,
+            require(rows.get(np.asarray(row, p["X"].dtype).tobytes()) == label,
                   f"step {k + 1}: a minibatch row is not a row of X with its own label "
                   f"(X_batch and y_batch must be drawn with the same indices)")
         batches.append(xb.tobytes())
-    check(len(set(batches)) > 1, f"the first {len(batches)} steps all used the same minibatch: a new random "
+    require(len(set(batches)) > 1, f"the first {len(batches)} steps all used the same minibatch: a new random "
                                  f"minibatch is drawn at every step, or training sees only batch_size examples")
     return f"{iters} steps, each on a new random minibatch of {want} rows of X with their labels"
 
@@ -116,7 +116,7 @@ def train_history(ctx):
         history = ctx.value("easy", "history")
     except Failed as exc:
         raise Failed(f"train must return the list of losses, one per step; {exc}") from None
-    check(np.ndim(history) == 1 and len(history) == len(steps) and close(history, steps, rtol=1e-6),
+    require(np.ndim(history) == 1 and len(history) == len(steps) and close(history, steps, rtol=1e-6),
           f"train must return the loss of every step ({len(steps)} values); it returned {np.size(history)} "
           f"values that differ")
     return f"{len(steps)} losses returned"
@@ -162,7 +162,7 @@ def predict(ctx):
         labels = ctx.name_mistake(name, "predicted", got)
         likely = f" Likely {ctx.exercise.explain(labels)}." if labels else ""
         n, c = p.inputs["X"].shape[0], p.inputs["W"].shape[1]
-        check(np.shape(got) == want.shape, f"predict must return one label per example, shape {want.shape}; "
+        require(np.shape(got) == want.shape, f"predict must return one label per example, shape {want.shape}; "
                                            f"got shape {np.shape(got)} (N = {n} examples, C = {c} classes).{likely}")
         rows = "" if n <= 8 else f" (the first 8 of {n} examples)"
         raise Failed(f"predict must return, for each example, the class with the highest score in X @ W: "
@@ -203,9 +203,9 @@ def proba_values(ctx):
     want = ctx.want("main", "proba")
     if close(got, want):
         return "rows are probabilities summing to 1, equal to softmax(X @ W)"
-    check(got.shape == want.shape, f"predict_proba must return an array (N, C) = {want.shape}; got shape {got.shape}")
+    require(got.shape == want.shape, f"predict_proba must return an array (N, C) = {want.shape}; got shape {got.shape}")
     labels = ctx.name_mistake("main", "proba", got)
-    check(not labels, labels and f"likely {ctx.exercise.explain(labels)}. Rows sum to {show(got.sum(axis=1)[:3])}... "
+    require(not labels, labels and f"likely {ctx.exercise.explain(labels)}. Rows sum to {show(got.sum(axis=1)[:3])}... "
                                  f"instead of 1")
     raise Failed(f"predict_proba(X) must be softmax(X @ W) along axis 1: {differ('proba', want, got)} "
                  f"(N = {want.shape[0]}, C = {want.shape[1]})")
@@ -218,14 +218,17 @@ def proba_stability(ctx):
     p = ctx.inputs("large")
     biggest = np.abs(p["X"] @ p["W"]).max()
     got = ctx.array("large", "proba")
-    check(np.all(np.isfinite(got)), f"overflow: with scores as large as {biggest:.0f} the probabilities hold nan or "
+    require(np.all(np.isfinite(got)), f"overflow: with scores as large as {biggest:.0f} the probabilities hold nan or "
                                     f"inf; np.exp overflows above about 709, and every score of a row can be "
                                     f"shifted by the same constant without changing the softmax")
     base = ctx.array("unshifted", "proba")
-    check(close(got, base), f"adding a constant (up to {biggest:.0f}) to every score of a row must leave the "
+    require(close(got, base), f"adding a constant (up to {biggest:.0f}) to every score of a row must leave the "
                             f"probabilities unchanged: {differ('proba', base, got, 'without the shift', 'with it')}")
     return f"finite, and unchanged by shifting the scores by as much as {biggest:.0f}"
 
+
+#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+STEP = 20
 
 EXERCISES = [
     Exercise(name="LinearClassifier.train", path=PATH, function="LinearClassifier.train", call=call_train,

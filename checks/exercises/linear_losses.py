@@ -6,19 +6,12 @@ neither 0.5 nor 1 (the conventions), D != C (a transposed gradient), scores past
 range (overflow). reg = 0 where a case tests something else, so a regularization mistake
 costs only the regularization tests.
 """
-import ast
-
 import numpy as np
 
-from ..framework import Case, Exercise, Failed, Property, check, close, differ, parse_python, show
+from ..framework import Case, Exercise, Failed, Property, require, close, differ, show
+from ..speed import Speed
 from ..values import describe
 
-#: the timed case, and the most processor time a vectorized loss may take on it, in baselines. On many
-#: short rows a Python loop over the examples costs 46 to 70 baselines in the grader and whole-array code
-#: 2.0 to 3.2 (the student's check, in one process: 270 to 290 and 7.6 to 8.2), idle or beside 4 spinning
-#: processes; by the wall clock, a busy machine brought the loop down to 4.8 and whole-array code up to 8.8.
-#: (At the dev-set size, N = 500 and D = 3073, the two were 10 and 1.2 by the wall clock on an idle machine.)
-SPEED = {"speed_rows": 25.0}
 
 MISTAKES = {
     "log10": "log10 is used instead of the natural log",
@@ -231,7 +224,7 @@ def regularization_loss(ctx):
         if close(term, want):
             continue
         if half and close(term, 0.5 * want):
-            check(close(grad_term, 0.5 * want_grad), _unpaired(half_in_loss=True))
+            require(close(grad_term, 0.5 * want_grad), _unpaired(half_in_loss=True))
             continue
         got = loss_and_grad(ctx, with_reg)[0]
         labels = name_loss(ctx, with_reg, got)
@@ -248,7 +241,7 @@ def regularization_gradient(ctx):
         if close(grad_term, want_grad) or close(grad_term.T, want_grad):    # transposed: the gradient test's
             continue
         if half and close(grad_term, 0.5 * want_grad):
-            check(close(term, 0.5 * want), _unpaired(half_in_loss=False))
+            require(close(term, 0.5 * want), _unpaired(half_in_loss=False))
             continue
         dW = loss_and_grad(ctx, with_reg)[1]
         labels = name_gradient(ctx, with_reg, dW)
@@ -282,16 +275,16 @@ def stability(ctx):
         loss, dW = loss_and_grad(ctx, "large")
     except Failed as exc:
         raise Failed(f"with scores as large as {biggest:.0f} the call failed: {exc}") from None
-    check(np.isfinite(loss) and np.all(np.isfinite(dW)),
+    require(np.isfinite(loss) and np.all(np.isfinite(dW)),
           f"overflow: with scores as large as {biggest:.0f} the loss came back {loss}: np.exp overflows above "
           f"about 709; every score of a row can be shifted by the same constant without changing the softmax")
     try:
         base_loss, base_dW = loss_and_grad(ctx, "unshifted")
     except Failed as exc:
         raise Failed(f"the call failed on the same problem with ordinary scores: {exc}") from None
-    check(close(loss, base_loss), f"adding a constant (up to {biggest:.0f}) to every score of a row must leave the "
+    require(close(loss, base_loss), f"adding a constant (up to {biggest:.0f}) to every score of a row must leave the "
                                   f"loss unchanged: {differ('loss', base_loss, loss, 'without the shift', 'with it')}")
-    check(close(dW, base_dW, atol=1e-6), f"adding a constant (up to {biggest:.0f}) to every score of a row must "
+    require(close(dW, base_dW, atol=1e-6), f"adding a constant (up to {biggest:.0f}) to every score of a row must "
                                          f"leave dW unchanged: {differ('dW', base_dW, dW, 'without the shift', 'with it')}")
     return "finite, and unchanged by shifting the scores by as much as %.0f" % biggest
 
@@ -308,7 +301,7 @@ def inputs_unmodified(ctx):
             after = None
         if not isinstance(after, np.ndarray) or after.shape != before.shape or not np.array_equal(after, before):
             changed.append(name)
-    check(not changed, f"the call modified its input{'s' if len(changed) > 1 else ''} {', '.join(changed)} in place "
+    require(not changed, f"the call modified its input{'s' if len(changed) > 1 else ''} {', '.join(changed)} in place "
                        f"(e.g. X -= ... or an in-place operation on a view); compute on copies or new arrays")
     return "W, X and y are left as they were"
 
@@ -326,7 +319,7 @@ def shapes(ctx):
         raise Failed(f"the loss is an array of shape {np.shape(loss)}, a per-example loss array, instead of a "
                      f"scalar{mean}: average it over the examples")
     hint = " (transposed?)" if np.shape(dW) == p["W"].shape[::-1] else ""
-    check(np.shape(dW) == p["W"].shape, f"dW must have W's shape {p['W'].shape}, got {np.shape(dW)}{hint}")
+    require(np.shape(dW) == p["W"].shape, f"dW must have W's shape {p['W'].shape}, got {np.shape(dW)}{hint}")
     return "a scalar loss and dW of W's shape"
 
 
@@ -366,49 +359,27 @@ def float32(ctx):
         loss, dW = loss_and_grad(ctx, "f32")
     except Failed as exc:
         raise Failed(f"float32 input failed: {exc}") from None
-    check(dW.dtype.kind == "f", f"with float32 W and X, dW must be a floating-point array; it is {dW.dtype}")
+    require(dW.dtype.kind == "f", f"with float32 W and X, dW must be a floating-point array; it is {dW.dtype}")
     try:
         loss64, dW64 = loss_and_grad(ctx, "f64")
     except Failed as exc:
         raise Failed(f"the call failed on the same values in float64: {exc}") from None
     for quantity, got, want in (("loss", loss, loss64), ("dW", dW, dW64)):
-        check(close(got, want, rtol=1e-3, atol=1e-5), f"the float32 result differs from your own float64 result "
+        require(close(got, want, rtol=1e-3, atol=1e-5), f"the float32 result differs from your own float64 result "
                                                       f"on the same values: {differ(quantity, want, got, 'in float64', 'in float32')}")
     # CS231n's own template starts from dW = np.zeros(W.shape), float64: said, not charged
     kept = "float32 out" if dW.dtype == np.float32 else f"dW came back {dW.dtype} (np.zeros_like(W) keeps float32)"
     return f"float32 input: {kept}, agreeing with your float64 result"
 
 
-def loops_in(source, function):
-    """Line numbers of the Python loops in ``function``'s body (its last definition, the one Python
-    keeps), read from the submitted source."""
-    try:
-        tree = parse_python(source)
-    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
-        return []
-    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
-    return sorted(n.lineno for n in ast.walk(found[-1]) if isinstance(n, (ast.For, ast.While))) if found else []
-
-
-def speed(ctx):
-    """The processor time of the timed call over its baseline's (a workload of the same size that computes
-    no loss), on many short rows: unlike the wall time, it does not grow with the machine's load. The timed
-    call's loss is judged too: it must be right or a mistake the value tests charge (``vouched_by``), so no
-    shortcut is timed instead of the loss."""
-    ratios = {}
-    for name in SPEED:
-        _, dW = loss_and_grad(ctx, name)
-        W = ctx.inputs(name)["W"]
-        check(np.shape(dW) in (W.shape, W.shape[::-1]), f"speed is not credited: the timed call's dW has shape "
-                                                        f"{np.shape(dW)}, W has {W.shape}")
-        ratios[name] = ctx.seconds(name) / max(ctx.baseline_seconds(name), 1e-9)
-    figures = f"{ratios['speed_rows']:.1f}x the baseline's processor time on N = 10000 short rows (D = 8)"
-    if all(ratios[name] <= limit for name, limit in SPEED.items()):
-        return f"vectorized: {figures}"
-    lines = loops_in(ctx.source, ctx.exercise.function)
-    where = f" (a loop at line {', '.join(map(str, lines))})" if lines else ""
-    raise Failed(f"too slow for a vectorized version: {figures}; the time grows with the number of examples "
-                 f"as with a Python loop over them{where}: use whole-array operations instead")
+#: the timed case, and the most processor time a vectorized loss may take on it, in baselines. On many
+#: short rows a Python loop over the examples costs 46 to 70 baselines in the grader and whole-array code
+#: 2.0 to 3.2 (the student's check, in one process: 270 to 290 and 7.6 to 8.2), idle or beside 4 spinning
+#: processes; by the wall clock, a busy machine brought the loop down to 4.8 and whole-array code up to 8.8.
+#: (At the dev-set size, N = 500 and D = 3073, the two were 10 and 1.2 by the wall clock on an idle machine.)
+SPEED = Speed(limits={"speed_rows": 25.0}, workloads={"speed_rows": "on N = 10000 short rows (D = 8)"},
+              shapes={"dW": "W"})
+speed = SPEED.judge
 
 
 PROPERTIES = [Property("loss value", 2, loss_value),
@@ -426,10 +397,12 @@ def loss_exercise(function, path, vectorized):
     return Exercise(name=function, path=path, function=function, call=call_with(function),
                     family=function.rsplit("_", 1)[0] + " (naive and vectorized)",
                     cases=lambda rng, public: loss_cases(rng, public, vectorized),
-                    properties=PROPERTIES + ([Property("speed (no loop over examples)", 1, speed,
-                                                       vouched_by=tuple(SPEED), timed=True)] if vectorized else []),
+                    properties=PROPERTIES + ([SPEED.property()] if vectorized else []),
                     mistakes=MISTAKES, baseline=baseline if vectorized else None, credible=credible)
 
+
+#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+STEP = 10
 
 EXERCISES = [loss_exercise("softmax_loss_naive", "classifiers/softmax.py", vectorized=False),
              loss_exercise("softmax_loss_vectorized", "classifiers/softmax.py", vectorized=True),

@@ -179,11 +179,11 @@ def cell_under(cells, heading, assigns):
 
 # ---------------------------------------------------------------- notebooks graded by hand
 
-def manual(path):
+def manual(path, step):
     """The exercise of a notebook's parts graded by hand: its inline answers and the code cells that
-    are not graded by running them."""
+    are not graded by running them; ``step``: its place in the order a student works in."""
     return Exercise(name=path.rsplit("/", 1)[-1], path=path, function="", call=None, cases=None,
-                    properties=[], manual=True)
+                    properties=[], manual=True, step=step)
 
 
 def progress(cells, skip=()):
@@ -260,12 +260,15 @@ def gradient_by_hand(ctx):
     raise Failed(f"by_hand is not the gradient of the mean cross-entropy: {what}; {differ('by_hand', want, got)}")
 
 
+#: each a step of its own (checks.exercises.EXERCISES is ordered by the steps): a notebook follows the
+#: exercises it uses
 EXERCISES = [
-    manual("notebooks/softmax.ipynb"),
+    manual("notebooks/softmax.ipynb", step=30),
     Exercise(name=code_name(GRADIENT_HEADING), path="notebooks/cross_entropy.ipynb", function=GRADIENT_HEADING,
              call=call_gradient_cell, cases=gradient_cases, imports=("classifiers.losses",),
              properties=[Property("the gradient by hand", 1, gradient_by_hand)], mistakes=GRADIENT_MISTAKES,
-             cs231n=False),
+             cs231n=False, step=50),
+    manual("notebooks/two_layer_net.ipynb", step=70),
 ]
 
 # BEGIN SOLUTION

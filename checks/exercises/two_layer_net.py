@@ -8,7 +8,7 @@ Its regularization is CS231n's convention for networks, 0.5 * reg * sum(W**2) pe
 """
 import numpy as np
 
-from ..framework import Case, Exercise, Failed, Property, check, close, differ
+from ..framework import Case, Exercise, Failed, Property, require, close, differ
 
 LAYERS, NET, OPTIM = "classifiers/layers.py", "classifiers/fc_net.py", "classifiers/optim.py"
 
@@ -94,7 +94,7 @@ def judge_outputs(*keys, kept=None, why=""):
                     where = _shape_of(ctx, name) if "x" in ctx.inputs(name) else f"case {name}"
                     raise Failed(f"wrong {key} ({where}): {_named(ctx, name, key, got)}; {differ(key, want, got)}")
             if kept:
-                check(np.array_equal(ctx.value(name, f"{kept}_after"), ctx.inputs(name)[kept]),
+                require(np.array_equal(ctx.value(name, f"{kept}_after"), ctx.inputs(name)[kept]),
                       f"{kept} was modified in place: {why}")
         return "right" + (f", {kept} left as it was" if kept else "")
     return judge
@@ -143,7 +143,7 @@ def call_scores_loss(function):
 def loss_of_scores(ctx):
     for name in ("main", "one"):
         got = ctx.value(name, "loss")
-        check(np.ndim(got) == 0, f"the loss must be a scalar; it has shape {np.shape(got)}")
+        require(np.ndim(got) == 0, f"the loss must be a scalar; it has shape {np.shape(got)}")
         if not close(got, ctx.want(name, "loss")):
             raise Failed(f"wrong loss: {_named(ctx, name, 'loss', got)}; {differ('loss', ctx.want(name, 'loss'), got)}")
     return "right"
@@ -162,7 +162,7 @@ def scores_stability(ctx):
     mistake (``vouched_by``), which the value tests charge."""
     x = ctx.inputs("large")["x"]
     loss, dx = ctx.value("large", "loss"), ctx.value("large", "dx")
-    check(np.isfinite(loss) and np.all(np.isfinite(dx)),
+    require(np.isfinite(loss) and np.all(np.isfinite(dx)),
           f"overflow: with scores as large as {x.max():.0f} the loss came back {loss}: np.exp overflows above "
           f"about 709; every score of a row can be shifted by the same constant without changing the softmax")
     return f"finite for scores as large as {x.max():.0f}"
@@ -203,7 +203,7 @@ def net_scores(ctx):
 def net_loss(ctx):
     for name in ("reg0", "reg", "images"):
         got = ctx.value(name, "loss")
-        check(np.ndim(got) == 0, f"the loss must be a scalar; it has shape {np.shape(got)}")
+        require(np.ndim(got) == 0, f"the loss must be a scalar; it has shape {np.shape(got)}")
         if not close(got, ctx.want(name, "loss")):
             raise Failed(f"wrong loss (reg = {float(ctx.inputs(name)['reg']):g}, X of shape "
                          f"{ctx.inputs(name)['X'].shape}): {_named(ctx, name, 'loss', got)}; "
@@ -245,6 +245,9 @@ def _layer(function, path, call, cases, properties, mistakes=MISTAKES):
     return Exercise(name=function, path=path, function=function, call=call, cases=cases, properties=properties,
                     mistakes=mistakes, cs231n=False)
 
+
+#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+STEP = 60
 
 EXERCISES = [
     _layer("affine_forward", LAYERS, call_affine_forward, affine_cases,
