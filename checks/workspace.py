@@ -150,7 +150,7 @@ def check(name):
     import "cannot run" with its error. Raises TypeError or ValueError for a ``name`` that is not
     a string or matches no exercise (a mistake in the cell, not in the student's code).
     """
-    # checked here rather than through classifiers/validation.py: checks must work when classifiers does not import
+    # checked here rather than through safeguards/validation.py: checks must work when classifiers does not import
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be an exercise's name as a non-empty str, got {name!r}")
     from . import run_all

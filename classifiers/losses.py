@@ -45,7 +45,7 @@ import numbers
 
 import numpy as np
 
-from .validation import InvalidTypeError, InvalidValueError, check_choice
+from safeguards.validation import InvalidTypeError, InvalidValueError, check_choice
 
 __all__ = ["softmax", "log_softmax", "nll_loss", "cross_entropy", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "kl_div"]

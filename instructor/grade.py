@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from atomic_write import atomic_write, write_text
+from safeguards.atomic_write import atomic_write, write_text
 from checks.exercises import EXERCISES, notebooks
 from checks import framework
 
