@@ -390,8 +390,8 @@ def execute(path, cwd):
 @pytest.mark.parametrize("name, first, verdict", [
     ("softmax.ipynb", "softmax_loss_naive is not written yet: open classifiers/softmax.py",
      "[not written yet] softmax_loss_naive (classifiers/softmax.py)"),
-    ("cross_entropy.ipynb", "is not written yet: open classifiers/losses.py",
-     "[not written yet] losses.softmax (classifiers/losses.py)")])
+    ("cross_entropy.ipynb", "is not written yet: open classifiers/activations.py",
+     "[not written yet] losses.softmax (classifiers/activations.py)")])
 def test_edition_notebooks_run_until_the_first_exercise(edition, name, first, verdict, kernel_env, monkeypatch):
     dest, _ = edition
     monkeypatch.setenv("JUPYTER_PATH", str(kernel_env))
