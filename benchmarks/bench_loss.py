@@ -4,7 +4,7 @@
 
 Sizes: the dev set (N=500) and the full training set (N=49000), D=3073, C=10,
 in float64 and float32, on random data. Every time is the best of ``repeats``
-runs after a warm-up (``classifiers.timing.best_time``), and every ratio is against
+runs after a warm-up (``softmax_cifar10.timing.best_time``), and every ratio is against
 references measured in the same run:
 - read: one pass over X, ``X.sum(axis=0)``; no loss can avoid reading X once;
 - torch: PyTorch's CPU ``cross_entropy(X @ W, y)`` plus ``backward()`` for dW,
@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from classifiers.softmax import softmax_loss_fast, softmax_loss_naive, softmax_loss_vectorized  # noqa: E402
-from classifiers.timing import best_time  # noqa: E402
+from softmax_cifar10.timing import best_time  # noqa: E402
 
 
 def torch_reference(W, X, y):

@@ -54,7 +54,7 @@ def cpu_seconds():
 def child(job, data_dir, jobs):
     import numpy as np
     import data_utils
-    from classifiers.pipeline import CLASSIC, TrainConfig, train
+    from softmax_cifar10.pipeline import CLASSIC, TrainConfig, train
     start = time.perf_counter()
     if not job.startswith("sklearn"):
         with tempfile.TemporaryDirectory() as out:

@@ -10,12 +10,12 @@ Each job runs in its own process (so its peak memory is its own), one after the 
 the same data: CIFAR-10's first 49,000 training images, pixels standardized with their
 statistics, float32, and all 10,000 test images. The default command runs first; then each
 single run trains the configuration it kept (or ``--lr`` and ``--reg``) with the rest of the
-default recipe of ``train --model two-layer`` (classifiers/models.py: 500 hidden units, its
+default recipe of ``train --model two-layer`` (softmax_cifar10/models.py: 500 hidden units, its
 weight scale, batches of 200 from an epoch-wise shuffle, momentum 0.9, the rate multiplied by
 the decay after every epoch, a random half of every batch mirrored, 10 epochs) and scores the
 test images after every epoch, outside the timing:
 
-- numpy: classifiers.net_recipe.train, the package's recipe (the averaging of the last
+- numpy: softmax_cifar10.net_recipe.train, the package's recipe (the averaging of the last
   epochs' parameters included);
 - torch: the same network in PyTorch, float32, torch.optim.SGD with momentum and weight
   decay on the weights (PyTorch applies the rate to the velocity, v <- mu v + g; w <- w - lr v,
@@ -47,7 +47,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from classifiers import blas_kernel  # noqa: E402
+from softmax_cifar10 import blas_kernel  # noqa: E402
 
 blas_kernel.pin()       # the command line's matrix-product kernel (each job loads numpy later, in its process)
 
@@ -66,8 +66,8 @@ def cores():
 
 def recipe(learning_rate, reg, epochs=None):
     """The settings of the single runs: train --model two-layer's default recipe at this (lr, reg)."""
-    from classifiers.models import KINDS
-    from classifiers.pipeline import TrainConfig
+    from softmax_cifar10.models import KINDS
+    from softmax_cifar10.pipeline import TrainConfig
     config = TrainConfig(model="two-layer")
     epochs = epochs or config.epochs
     return dict(learning_rate=learning_rate, reg=reg, hidden_dim=config.hidden_dim,
@@ -94,7 +94,7 @@ def first_at(epochs):
 
 def run_numpy(s, X, y, Xt, yt):
     import numpy as np
-    from classifiers import net_recipe
+    from softmax_cifar10 import net_recipe
     from classifiers.fc_net import TwoLayerNet
     model = TwoLayerNet(3072, s["hidden_dim"], 10, s["weight_scale"], s["reg"], dtype=np.float32, seed=0)
     history = net_recipe.train(model, X, y, s["learning_rate"], s["epochs"], s["batch_size"], momentum=s["momentum"],
@@ -176,7 +176,7 @@ def run_sklearn(s, X, y, Xt, yt):
 
 
 def run_default(data_dir, out):
-    from classifiers.pipeline import TrainConfig, train
+    from softmax_cifar10.pipeline import TrainConfig, train
     r = train(TrainConfig(model="two-layer", data_dir=data_dir, download=False, out=out, progress=False),
               log=lambda m: None)
     return r

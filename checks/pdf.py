@@ -20,7 +20,7 @@ import re
 import warnings
 from pathlib import Path
 
-from atomic_write import atomic_write
+from safeguards.atomic_write import atomic_write
 
 from . import tex
 from .exercises import notebooks

@@ -15,7 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from atomic_write import atomic_write
+from safeguards.atomic_write import atomic_write
 
 from .exercises import EXERCISES, notebooks
 from .workspace import working_folder

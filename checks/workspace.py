@@ -144,13 +144,13 @@ def check(name):
 
     Inputs:
     - name: an exercise's name (as make check lists them), or part of the names or files of several
-      ("svm" for both SVM losses, "losses.py" for the functions of classifiers/losses.py).
+      ("svm" for both SVM losses, "activations.py" for the functions of classifiers/activations.py).
     Returns None. The student's code never makes it raise: an exercise not written yet says
     "not written yet", a failing one "FAIL" with what is likely wrong, a file that does not
     import "cannot run" with its error. Raises TypeError or ValueError for a ``name`` that is not
     a string or matches no exercise (a mistake in the cell, not in the student's code).
     """
-    # checked here rather than through classifiers/validation.py: checks must work when classifiers does not import
+    # checked here rather than through safeguards/validation.py: checks must work when classifiers does not import
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be an exercise's name as a non-empty str, got {name!r}")
     from . import run_all

@@ -4,16 +4,16 @@
 ``self.loss`` for the loss and gradient, step, record. ``loss`` is the one
 extension point: ``Softmax`` and ``LinearSVM`` differ only in it, and any
 subclass that overrides it trains with it. The package's own recipe (momentum,
-schedules, averaging, early stopping ...) lives in ``classifiers.recipe``.
+schedules, averaging, early stopping ...) lives in ``softmax_cifar10.recipe``.
 """
 import warnings
 
 import numpy as np
 
-from . import persistence
+from safeguards import persistence
 from .linear_svm import svm_loss_vectorized
 from .softmax import softmax_loss_vectorized
-from .validation import (ClassifierError, InvalidValueError, check_array, check_choice, check_finite, check_labels,
+from safeguards.validation import (ClassifierError, InvalidValueError, check_array, check_choice, check_finite, check_labels,
                          check_nonnegative, check_positive)
 
 FORMAT = "softmax-assignment/linear-classifier"
@@ -179,7 +179,7 @@ class LinearClassifier:
         A path ending in .npz gets this package's format, loadable without unpickling;
         one ending in .npy gets CS231n's 2025 template format, np.save of {'W': W} (no
         extras), which the template's own ``load`` reads. The file is written atomically:
-        an existing file is never left half written. See classifiers/persistence.py.
+        an existing file is never left half written. See safeguards/persistence.py.
         """
         if self.W is None:
             raise InvalidValueError("this classifier has no weights to save: call train() first")

@@ -24,9 +24,9 @@ scores give a finite loss.
 """
 import numpy as np
 
-from .validation import check_linear_problem
+from safeguards.validation import check_linear_problem
 # BEGIN SOLUTION
-from .validation import check_finite, check_positive
+from safeguards.validation import check_finite, check_positive
 # END SOLUTION
 
 

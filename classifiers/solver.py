@@ -19,18 +19,18 @@ epoch's end), and the solver holds ``loss_history`` (one loss per iteration),
 ``best_val_acc`` and ``best_params``.
 
 The package's training recipe (epoch-wise shuffling, mirror augmentation,
-averaging, a faster loss) is ``classifiers.net_recipe``, beside this plain loop.
+averaging, a faster loss) is ``softmax_cifar10.net_recipe``, beside this plain loop.
 """
 import os
 import warnings
 
 import numpy as np
 
-from atomic_write import atomic_write
+from safeguards.atomic_write import atomic_write
 
 from . import optim
 from .linear_classifier import ON_DIVERGE, TrainingDiverged, TrainingDivergedWarning
-from .validation import (InvalidTypeError, InvalidValueError, check_array, check_choice, check_finite, check_interval,
+from safeguards.validation import (InvalidTypeError, InvalidValueError, check_array, check_choice, check_finite, check_interval,
                          check_labels, check_positive)
 
 

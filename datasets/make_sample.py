@@ -1,4 +1,4 @@
-"""Build the bundled sample classifiers/data/cifar10_sample.npz from a full CIFAR-10 folder.
+"""Build the bundled sample data_utils/data/cifar10_sample.npz from a full CIFAR-10 folder.
 
     python datasets/make_sample.py datasets/cifar-10-batches-py
 
@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import data_utils  # noqa: E402
-from atomic_write import atomic_write  # noqa: E402
+from safeguards.atomic_write import atomic_write  # noqa: E402
 
 PER_CLASS_TRAIN, PER_CLASS_TEST = 250, 50
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from atomic_write import atomic_write, write_text
+from safeguards.atomic_write import atomic_write, write_text
 from checks.exercises import EXERCISES, notebooks
 from checks import framework
 
@@ -146,14 +146,27 @@ def imports_of(source):
     return names
 
 
+def imported_stems(source, files):
+    """What ``imports_of`` gives for a source and, through them, for the .py files of ``files`` ({path: bytes})
+    it imports, directly or not: a submitted activations.py serves a softmax.py that imports losses.py."""
+    modules = {os.path.basename(path)[:-3]: data for path, data in files.items() if path.endswith(".py")}
+    stems, todo = set(), list(imports_of(source))
+    while todo:
+        stem = todo.pop()
+        if stem not in stems:
+            stems.add(stem)
+            todo += imports_of(modules[stem]) if stem in modules else []
+    return stems
+
+
 def child_files(sub, exercise):
     """{path: bytes} of the child's folder: the edition, with the graded file and the submitted
-    modules it imports (a notebook: every submitted module). The other graded files stay the
+    modules it imports, directly or through other modules (a notebook: every submitted module). The other graded files stay the
     edition's, so a mistake in one cannot cost another's tests, and nothing the student must
     write is supplied by the solution."""
     files = dict(edition_sources())
     graded = sub.files[exercise.path]
-    wanted = imports_of(graded) if exercise.module else None
+    wanted = imported_stems(graded, {**files, **sub.files}) if exercise.module else None
     for path, data in sub.files.items():
         stem = os.path.basename(path).rsplit(".", 1)[0]
         if path.endswith(".py") and (wanted is None or stem in wanted):

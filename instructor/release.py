@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "edition"
 
 #: files copied as they are
-COPY = ["pyproject.toml", "atomic_write.py", "gradient_check.py", ".gitignore", "datasets/get_datasets.sh"]
+COPY = ["pyproject.toml", "gradient_check.py", ".gitignore", "datasets/get_datasets.sh"]
 #: packages shipped whole: .py files stripped of their solutions, data files as they are
-PACKAGES = ["classifiers", "checks", "data_utils"]
+PACKAGES = ["classifiers", "checks", "data_utils", "softmax_cifar10", "safeguards"]
 #: shipped files that are left out of the edition whole (solution-only modules)
 OMIT = []
 #: Makefile rules whose commands use one of these are left out (their files are not shipped)

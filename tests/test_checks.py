@@ -13,7 +13,7 @@ import checks
 from checks import framework, local
 from checks.__main__ import main as checks_main
 from checks.exercises import by_name
-from classifiers import layers, linear_classifier, linear_svm, losses, softmax
+from classifiers import activations, layers, linear_classifier, linear_svm, losses, softmax
 
 
 def outcome(name):
@@ -104,9 +104,9 @@ def test_a_file_that_does_not_import_is_reported_once_with_its_line(tmp_path, mo
 
 
 def test_a_function_missing_from_its_file_is_named(monkeypatch):
-    monkeypatch.delattr(losses, "log_softmax")
+    monkeypatch.delattr(activations, "log_softmax")
     o = outcome("losses.log_softmax")
-    assert o.verdict == checks.FAIL and o.failed == [("present", "log_softmax is missing from classifiers/losses.py")]
+    assert o.verdict == checks.FAIL and o.failed == [("present", "log_softmax is missing from classifiers/activations.py")]
 
 
 def test_train_not_written_names_the_part(monkeypatch):
@@ -287,4 +287,4 @@ def test_a_partial_submission_gets_one_line_per_exercise_not_started(tmp_path):
     assert len(out) == len(todo) + sum(1 + len(e.properties) for e in started) + 2       # a blank line, the counts
     assert "[not written yet] svm_loss_naive (classifiers/linear_svm.py)" in todo
     assert any(line.startswith('[not written yet] the code under "The gradient') and line.endswith(
-        "log_softmax (part 1 of 2) is not written yet: open classifiers/losses.py") for line in todo), todo
+        "log_softmax (part 1 of 2) is not written yet: open classifiers/activations.py") for line in todo), todo

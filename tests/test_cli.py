@@ -14,9 +14,10 @@ import pytest
 from PIL import Image
 
 import data_utils
-from classifiers import Softmax, blas_kernel, pipeline, search
-from classifiers.__main__ import main
-from classifiers.pipeline import CifarModel
+from classifiers.linear_classifier import Softmax
+from softmax_cifar10 import blas_kernel, pipeline, search
+from softmax_cifar10.__main__ import main
+from softmax_cifar10.pipeline import CifarModel
 from conftest import ROOT, require, write_cifar_folder
 
 FAST = ["--sample", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "3e-2", "--quiet"]
@@ -162,7 +163,7 @@ def test_ctrl_c_keeps_the_best_model_and_says_where(tmp_path, monkeypatch, capsy
 
 
 def test_classic_flags_set_the_classic_recipe():
-    from classifiers.__main__ import build_parser, config_from_args
+    from softmax_cifar10.__main__ import build_parser, config_from_args
     cfg = config_from_args(build_parser().parse_args(["train", "--classic"]))
     assert (cfg.preprocess, cfg.learning_rates, cfg.regs, cfg.num_iters, cfg.batch_size, cfg.momentum,
             cfg.mirror, cfg.average_epochs, cfg.replace) == ("mean", (1e-7,), (2.5e4,), 1500, 200, 0.0,
@@ -377,7 +378,7 @@ def test_an_unknown_flag_is_reported_by_its_command(capsys, args, prog, extra):
 
 
 def test_classic_takes_the_flags_given_before_it_too_and_its_help_says_so():
-    from classifiers.__main__ import build_parser, config_from_args, parse
+    from softmax_cifar10.__main__ import build_parser, config_from_args, parse
     for args in (["--lr", "3e-7", "--classic", "--epochs", "2"], ["--epochs", "2", "--classic", "--lr", "3e-7"]):
         config = config_from_args(parse(build_parser(), ["train", *args]))
         assert config.learning_rates == (3e-7,) and config.epochs == 2 and config.num_iters is None
@@ -480,7 +481,7 @@ def test_one_progress_bar_shows_the_accuracy_the_search_keeps(tmp_path, capsys):
 
 def test_only_the_packages_own_errors_become_one_line(monkeypatch, capsys, tmp_path):
     # a ValueError from a bug inside the package is not the user's fault: it keeps its traceback
-    from classifiers import pipeline
+    from softmax_cifar10 import pipeline
 
     def buggy(*args, **kwargs):
         raise ValueError("an internal bug")
@@ -488,7 +489,7 @@ def test_only_the_packages_own_errors_become_one_line(monkeypatch, capsys, tmp_p
     monkeypatch.setattr(pipeline, "load_splits", buggy)
     with pytest.raises(ValueError, match="an internal bug"):
         main(["train", *FAST, "--out", str(tmp_path)])
-    from classifiers.validation import InvalidValueError
+    from safeguards.validation import InvalidValueError
 
     def bad_input(*args, **kwargs):
         raise InvalidValueError("a message for the user")
@@ -503,7 +504,7 @@ def test_only_the_packages_own_errors_become_one_line(monkeypatch, capsys, tmp_p
 def test_a_second_model_kind_plugs_into_the_search_run_folder_evaluate_and_predict(tmp_path, monkeypatch):
     """A kind with one hyperparameter and CS231n's plain training loop: the search, the table, the run
     folder, evaluate and predict take it as they take the default one."""
-    from classifiers import models
+    from softmax_cifar10 import models
 
     class PlainSGD(models.SoftmaxKind):
         name = "plain-sgd"

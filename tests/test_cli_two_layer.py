@@ -11,11 +11,11 @@ import pytest
 from PIL import Image
 
 import data_utils
-from classifiers import blas_kernel, net_recipe
+from softmax_cifar10 import blas_kernel, net_recipe
 from classifiers.fc_net import TwoLayerNet
-from classifiers.model_file import CifarModel
-from classifiers.models import KINDS
-from classifiers.pipeline import TrainConfig
+from softmax_cifar10.model_file import CifarModel
+from softmax_cifar10.models import KINDS
+from softmax_cifar10.pipeline import TrainConfig
 from conftest import ROOT
 
 FAST = ["--model", "two-layer", "--sample", "--epochs", "2", "--lr", "4e-2", "--reg", "1e-3", "3e-3",
@@ -86,7 +86,7 @@ def test_the_kept_network_is_scored_with_one_blas_thread(tmp_path, monkeypatch):
     the parent scored the kept network on the training and test images with one thread per core, the
     workers with one, so the accuracies printed could change with the machine's cores."""
     from threadpoolctl import threadpool_info, threadpool_limits
-    from classifiers import pipeline
+    from softmax_cifar10 import pipeline
     threads, predict = [], TwoLayerNet.predict
 
     def counting(self, X, *args, **kwargs):
@@ -146,7 +146,7 @@ def test_flags_that_do_not_fit_the_model_are_refused_before_any_data(tmp_path, a
 @pytest.mark.slow
 def test_default_command_reaches_055_on_full_cifar10(cifar10_dir, tmp_path):
     """At least 0.55, and docs/command-line.md's figure for `--seed 0` to its last digit (0.5782 on a CPU whose own
-    BLAS kernel was used, before the command pinned one: classifiers/blas_kernel.py)."""
+    BLAS kernel was used, before the command pinned one: softmax_cifar10/blas_kernel.py)."""
     proc = run_cli("train", "--model", "two-layer", "--data-dir", str(cifar10_dir.parent), "--out", str(tmp_path),
                    "--quiet", "--seed", "0")
     assert proc.returncode == 0, proc.stderr

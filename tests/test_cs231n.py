@@ -10,7 +10,6 @@ import importlib.util
 
 import pytest
 
-import classifiers
 import data_utils
 import gradient_check
 from checks.exercises import EXERCISES
@@ -93,4 +92,5 @@ def test_each_module_re_exports_only_the_packages_objects(module):
 
 def test_the_linear_classifiers_are_the_packages():
     import cs231n.classifiers
-    assert cs231n.classifiers.Softmax is classifiers.Softmax and cs231n.classifiers.LinearSVM is classifiers.LinearSVM
+    assert (cs231n.classifiers.Softmax is linear_classifier.Softmax
+            and cs231n.classifiers.LinearSVM is linear_classifier.LinearSVM)

@@ -252,7 +252,7 @@ def test_get_cifar10_data_keeps_its_defaults_and_takes_loaded_images(tmp_path):
 ], ids=["float count", "no training images", "negative count", "dev too large", "three arrays", "unknown mode",
         "transform before fit", "missing folder"])
 def test_bad_arguments_get_the_packages_errors(tmp_path, call, exc, pattern):
-    from classifiers.validation import ClassifierError
+    from safeguards.validation import ClassifierError
     images = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
     with pytest.raises(exc, match=pattern) as raised:
         call(images)

@@ -74,7 +74,7 @@ def test_hints_put_the_derivations_back(editions):
     hinted = editions[True]
     lines = stated(hinted)
     for where in ("classifiers/softmax.py", "classifiers/linear_svm.py", "classifiers/layers.py",
-                  "classifiers/fc_net.py", "classifiers/losses.py", "notebooks/softmax.ipynb",
+                  "classifiers/fc_net.py", "classifiers/activations.py", "classifiers/losses.py", "notebooks/softmax.ipynb",
                   "notebooks/cross_entropy.ipynb", "notebooks/two_layer_net.ipynb"):
         assert any(line.startswith(where + ":") for line in lines), f"--hints states no derivation in {where}"
     assert not any(line.startswith("checks/") for line in lines)       # the messages are the same in both

@@ -183,7 +183,7 @@ def made():
         (root / fixture / "notebooks").mkdir(parents=True)
         (root / fixture / "notebooks/cross_entropy.ipynb").write_text(with_cell(body))
         (root / fixture / "classifiers").mkdir()
-        shutil.copy(ROOT / "classifiers/losses.py", root / fixture / "classifiers/losses.py")
+        shutil.copy(ROOT / "classifiers/activations.py", root / fixture / "classifiers/activations.py")
     return root
 
 

@@ -13,7 +13,8 @@ import pytest
 from checks.exercises import EXERCISES, by_name, discover, linear_classifier as lc_defs, linear_losses
 from checks.framework import Exercise
 from checks.local import expected_answers, public_rng
-from classifiers import Softmax, losses
+from classifiers import losses
+from classifiers.linear_classifier import Softmax
 from classifiers.linear_svm import svm_loss_vectorized
 from classifiers.softmax import softmax_loss_vectorized
 from instructor.context import seeded

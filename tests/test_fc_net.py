@@ -141,7 +141,7 @@ def test_npy_files_are_cs231ns_format(tmp_path):
 
 
 def test_extras_are_kept_and_other_files_refused(tmp_path):
-    from classifiers import Softmax
+    from classifiers.linear_classifier import Softmax
     model = TwoLayerNet(6, 4, 3, seed=1)
     loaded = TwoLayerNet.load(model.save(tmp_path / "net.npz", mean=np.arange(3.0), note="hi"))
     assert np.array_equal(loaded.extras["mean"], np.arange(3.0)) and str(loaded.extras["note"]) == "hi"

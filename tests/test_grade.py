@@ -131,12 +131,12 @@ def test_a_missing_function_is_named_missing_from_its_file(tmp_path):
     (tmp_path / "classifiers").mkdir()
     naive = (ROOT / "classifiers" / "softmax.py").read_text().split("def softmax_loss_vectorized")[0]
     (tmp_path / "classifiers" / "softmax.py").write_text(naive)
-    (tmp_path / "classifiers" / "losses.py").write_text("import numpy as np\n\n\ndef softmax(input, dim):\n"
+    (tmp_path / "classifiers" / "activations.py").write_text("import numpy as np\n\n\ndef softmax(input, dim):\n"
                                                        "    return np.exp(input)\n")
     tests = grade.grade_one(tmp_path, grade.Options(), only={VEC, "losses.log_softmax"})["tests"]
     outputs = {t["name"].split(":")[0]: t["output"] for t in tests}
     assert outputs[VEC] == "softmax_loss_vectorized is missing from classifiers/softmax.py"
-    assert outputs["losses.log_softmax"] == "log_softmax is missing from classifiers/losses.py"
+    assert outputs["losses.log_softmax"] == "log_softmax is missing from classifiers/activations.py"
     assert all(t["score"] == 0 for t in tests)
 
 
@@ -156,11 +156,11 @@ def softmax_loss_vectorized(W, X, y, reg):
 
 @pytest.mark.parametrize("with_losses", [False, True])
 def test_the_solution_never_fills_in_an_exercise_the_student_calls(tmp_path, with_losses):
-    """log_softmax of losses.py is an exercise: the student's own, or the edition's stub."""
+    """log_softmax of activations.py is an exercise: the student's own, or the edition's stub."""
     (tmp_path / "classifiers").mkdir()
     (tmp_path / "classifiers" / "softmax.py").write_text(USES_LOSSES)
     if with_losses:
-        (tmp_path / "classifiers" / "losses.py").write_bytes((ROOT / "classifiers" / "losses.py").read_bytes())
+        (tmp_path / "classifiers" / "activations.py").write_bytes((ROOT / "classifiers" / "activations.py").read_bytes())
     tests = grade.grade_one(tmp_path, grade.Options(), only={VEC})["tests"]
     if with_losses:
         assert failures({"tests": tests}) == {}
@@ -305,7 +305,7 @@ def test_the_notebook_cell_is_graded_by_running_it(tmp_path):
             if cell["cell_type"] == "code" else cell.get("outputs")
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "classifiers").mkdir()
-    (tmp_path / "classifiers/losses.py").write_bytes((ROOT / "classifiers/losses.py").read_bytes())
+    (tmp_path / "classifiers/activations.py").write_bytes((ROOT / "classifiers/activations.py").read_bytes())
     (tmp_path / "notebooks/cross_entropy.ipynb").write_text(json.dumps(nb))
     name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
     [test] = grade.grade_one(tmp_path, grade.Options(), only={name})["tests"]
@@ -340,22 +340,22 @@ def test_a_right_gradient_by_hand_needs_no_losses_softmax(tmp_path):
 
 
 @pytest.mark.parametrize("where, score, says", [
-    ("losses.py", 1, "by_hand follows from your losses.softmax, which is wrong"),
+    ("activations.py", 1, "by_hand follows from your losses.softmax, which is wrong"),
     ("the cell", 0, "likely p is normalised over the wrong axis, the examples, instead of the classes")])
 def test_a_gradient_by_hand_from_a_wrong_softmax_is_charged_once(tmp_path, where, score, says):
     """(p - onehot) / N with p normalised over the examples: not charged again where it is the student's
     losses.softmax that does so (its own tests charge it); charged where losses.softmax is right. Either way
     the references are the grader's, from its own logits (tests/test_grade_hostile.py: a patched softmax)."""
     nb = json.loads((ROOT / "notebooks/cross_entropy.ipynb").read_text())
-    losses = (ROOT / "classifiers/losses.py").read_text()
-    if where == "losses.py":
+    losses = (ROOT / "classifiers/activations.py").read_text()
+    if where == "activations.py":
         losses += WRONG_AXIS
     else:
         [cell] = [c for c in nb["cells"] if "p = L.softmax(logits, 1)" in "".join(c["source"])]
         cell["source"] = WRONG_AXIS + "".join(cell["source"]).replace("p = L.softmax(", "p = softmax(")
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "classifiers").mkdir()
-    (tmp_path / "classifiers/losses.py").write_text(losses)
+    (tmp_path / "classifiers/activations.py").write_text(losses)
     (tmp_path / "notebooks/cross_entropy.ipynb").write_text(json.dumps(nb))
     name = next(e.name for e in EXERCISES if e.path == "notebooks/cross_entropy.ipynb")
     [test] = grade.grade_one(tmp_path, grade.Options(), only={name})["tests"]

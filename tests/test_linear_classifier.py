@@ -4,7 +4,7 @@ import warnings
 import numpy as np
 import pytest
 
-from classifiers import LinearClassifier, LinearSVM, Softmax, TrainingDiverged, TrainingDivergedWarning
+from classifiers.linear_classifier import LinearClassifier, LinearSVM, Softmax, TrainingDiverged, TrainingDivergedWarning
 from classifiers.linear_svm import svm_loss_vectorized
 from classifiers.softmax import softmax_loss_vectorized
 

@@ -3,9 +3,10 @@ train (shuffling, mirroring, schedule, averaging, divergence) does what it says,
 import numpy as np
 import pytest
 
-from classifiers import TrainingDiverged, TrainingDivergedWarning, net_recipe
+from classifiers.linear_classifier import TrainingDiverged, TrainingDivergedWarning
+from softmax_cifar10 import net_recipe
 from classifiers.fc_net import TwoLayerNet
-from classifiers.net_recipe import mirror_half, two_layer_loss_fast
+from softmax_cifar10.net_recipe import mirror_half, two_layer_loss_fast
 
 
 def images(n=120, seed=0, c=3):

@@ -62,7 +62,7 @@ def clean_env(**extra):
 def test_wheel_ships_the_sample_and_not_the_data_folder(installed):
     _, _, wheel = installed
     names = zipfile.ZipFile(wheel).namelist()
-    assert "classifiers/data/cifar10_sample.npz" in names
+    assert "data_utils/data/cifar10_sample.npz" in names
     assert "data_utils/__init__.py" in names and "data_utils/loading.py" in names and "gradient_check.py" in names
     assert not any(n.startswith("datasets/") for n in names)
 

@@ -3,8 +3,8 @@ import json
 
 import numpy as np
 
-from classifiers import plots
-from classifiers.__main__ import main
+from softmax_cifar10 import plots
+from softmax_cifar10.__main__ import main
 
 FAST = ["--sample", "--epochs", "2", "--lr", "1e-3", "--quiet"]
 

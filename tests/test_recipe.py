@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import data_utils
-from classifiers import LinearSVM, Softmax, TrainingDiverged, TrainingDivergedWarning, recipe
+from classifiers.linear_classifier import LinearSVM, Softmax, TrainingDiverged, TrainingDivergedWarning
+from softmax_cifar10 import recipe
 from classifiers.linear_svm import svm_loss_vectorized
 from classifiers.softmax import softmax_loss_fast, softmax_loss_vectorized
 

@@ -320,15 +320,18 @@ def test_a_syntax_error_is_reported_once_and_blocks_without_failing(completed):
 
 
 def test_a_syntax_error_blocks_only_what_imports_its_file(completed):
-    """classifiers/__init__.py imports nothing until a name is used: the softmax, the data and the
-    gradient checker still work while linear_svm.py does not compile."""
+    """classifiers/__init__.py imports none of its modules: the softmax, the other student files, the data
+    and the gradient checker still work while linear_svm.py does not compile; what imports it does not."""
     path = completed / "classifiers/linear_svm.py"
     path.write_text(path.read_text() + "\ndef broken(:\n")
     out = run_in(completed, "-m", "checks", "softmax_loss_naive")
     assert out.returncode == 0 and "[ok] softmax_loss_naive (classifiers/softmax.py)" in out.stdout, out.stdout
-    loaded = run_in(completed, "-c", "import data_utils, gradient_check, classifiers; "
-                                     "print(classifiers.softmax_loss_naive.__name__, 'Softmax' in dir(classifiers))")
-    assert (loaded.returncode, loaded.stdout) == (0, "softmax_loss_naive True\n"), loaded.stderr
+    loaded = run_in(completed, "-c", "import data_utils, gradient_check, classifiers, classifiers.softmax, "
+                                     "classifiers.layers, classifiers.losses, classifiers.fc_net, classifiers.optim; "
+                                     "print(classifiers.softmax.softmax_loss_naive.__name__)")
+    assert (loaded.returncode, loaded.stdout) == (0, "softmax_loss_naive\n"), loaded.stderr
+    blocked = run_in(completed, "-c", "import classifiers.linear_classifier")
+    assert blocked.returncode == 1 and "SyntaxError" in blocked.stderr and "linear_svm.py" in blocked.stderr
 
 
 def test_an_import_error_is_reported_once_with_its_line(completed):
@@ -387,8 +390,8 @@ def execute(path, cwd):
 @pytest.mark.parametrize("name, first, verdict", [
     ("softmax.ipynb", "softmax_loss_naive is not written yet: open classifiers/softmax.py",
      "[not written yet] softmax_loss_naive (classifiers/softmax.py)"),
-    ("cross_entropy.ipynb", "is not written yet: open classifiers/losses.py",
-     "[not written yet] losses.softmax (classifiers/losses.py)")])
+    ("cross_entropy.ipynb", "is not written yet: open classifiers/activations.py",
+     "[not written yet] losses.softmax (classifiers/activations.py)")])
 def test_edition_notebooks_run_until_the_first_exercise(edition, name, first, verdict, kernel_env, monkeypatch):
     dest, _ = edition
     monkeypatch.setenv("JUPYTER_PATH", str(kernel_env))
@@ -418,7 +421,7 @@ def test_edition_installs_and_imports(edition, tmp_path):
     out = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index",
                           "--target", str(target), str(dest)], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
-    code = ("import classifiers, checks, data_utils, gradient_check, classifiers.pipeline, checks.submit\n"
+    code = ("import classifiers, checks, data_utils, gradient_check, softmax_cifar10.pipeline, checks.submit\n"
             "from checks.local import expected_answers\nprint(len(checks.EXERCISES), len(expected_answers()) > 0)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(target)})

@@ -1,4 +1,4 @@
-"""The repository's one restricted unpickler (classifiers/safe_pickle.py)."""
+"""The repository's one restricted unpickler (safeguards/safe_pickle.py)."""
 import ast
 import io
 import os
@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from classifiers import safe_pickle
+from safeguards import safe_pickle
 from conftest import ROOT
 
 

@@ -4,7 +4,7 @@ import re
 import numpy as np
 import pytest
 
-from classifiers import TrainingDiverged, TrainingDivergedWarning
+from classifiers.linear_classifier import TrainingDiverged, TrainingDivergedWarning
 from classifiers.fc_net import TwoLayerNet
 from classifiers.solver import Solver
 

@@ -1,8 +1,8 @@
-"""classifiers.timing.best_time: a benchmark's timing (a warm-up call, then the best of several)."""
+"""softmax_cifar10.timing.best_time: a benchmark's timing (a warm-up call, then the best of several)."""
 import pytest
 
-from classifiers import timing
-from classifiers.validation import InvalidValueError
+from softmax_cifar10 import timing
+from safeguards.validation import InvalidValueError
 
 
 class FakeClock:

@@ -35,7 +35,7 @@ def test_bad_input_is_named():
 
 @pytest.mark.parametrize("layout", ["channels_last", "channels_first"])
 def test_first_layer_weights_shows_each_unit_as_its_image(layout):
-    from classifiers.plots import first_layer_weights
+    from softmax_cifar10.plots import first_layer_weights
     red = np.zeros((32, 32, 3))
     red[:, :16, 0] = 1.0                                   # unit 0: red on the left half of the image
     unit = red if layout == "channels_last" else red.transpose(2, 0, 1)

@@ -1,9 +1,9 @@
-"""softmax and log_softmax of classifiers/losses.py: values along any dim, stability, and their gradients."""
+"""softmax and log_softmax of classifiers/activations.py: values along any dim, stability, and their gradients."""
 import numpy as np
 
 from ..framework import Case, Exercise, Failed, Property, require, close, differ
 
-PATH = "classifiers/losses.py"
+PATH = "classifiers/activations.py"
 MISTAKES = {
     "wrongaxis": "normalised over the wrong axis: the max and the sum run along another axis than dim",
     "logofsoftmax": "computed as np.log(softmax(x)): a probability that underflows to 0 has log -inf",

@@ -9,7 +9,7 @@ loading the data, the parallel search with its progress bar, the run folder, the
   left at None (learning_rates, regs, epochs, lr_decay, hidden_dim) for this model;
   ``classifier``: the class of the trained model, with
   ``predict(X)``, ``predict_proba(X)``, ``save(path, **extras)`` and a class method
-  ``load(path)`` (classifiers/persistence.py), and ``FORMAT``, the name its files carry;
+  ``load(path)`` (safeguards/persistence.py), and ``FORMAT``, the name its files carry;
 - ``hyperparameters``: {name in a search row: short label}, e.g. {"learning_rate": "lr"};
 - ``check_written()``: call the exercises the model needs on a tiny problem, so that the
   student edition names an unwritten one before any data is loaded;
@@ -30,14 +30,15 @@ import numpy as np
 
 import data_utils
 
-from . import fc_net, net_recipe, plots, recipe
-from .fc_net import TwoLayerNet
-from .linear_classifier import FORMAT, Softmax
-from .validation import InvalidValueError
+from classifiers import fc_net
+from . import net_recipe, plots, recipe
+from classifiers.fc_net import TwoLayerNet
+from classifiers.linear_classifier import FORMAT, Softmax
+from safeguards.validation import InvalidValueError
 
 
 class SoftmaxKind:
-    """The linear softmax classifier trained with the package's recipe (classifiers/recipe.py)."""
+    """The linear softmax classifier trained with the package's recipe (softmax_cifar10/recipe.py)."""
 
     name = "softmax"
     defaults = dict(learning_rates=(5e-4, 1e-3, 2e-3), regs=(3e-3, 1e-2, 3e-2), epochs=6.0, lr_decay=0.7)
@@ -95,7 +96,7 @@ class SoftmaxKind:
 
 
 class TwoLayerKind:
-    """The two-layer network (classifiers/fc_net.py) trained with its recipe (classifiers/net_recipe.py).
+    """The two-layer network (classifiers/fc_net.py) trained with its recipe (softmax_cifar10/net_recipe.py).
 
     The default recipe, and why (measured on CIFAR-10 with the command line):
     - 500 hidden units, weights drawn with standard deviation 0.025, about sqrt(2 / 3072)

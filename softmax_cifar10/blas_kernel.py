@@ -6,7 +6,7 @@ differently: its own block sizes and its use of FMA order the sums. Over thousan
 rounding grows into a different network: ``train --model two-layer --seed 0`` reached 0.5820 test
 accuracy with Haswell's kernel and 0.5782 with SkylakeX's. The number of BLAS threads changes the
 rounding too, so the search trains with one per worker and the kept model is scored with one
-(classifiers/search.py, classifiers/pipeline.py).
+(softmax_cifar10/search.py, softmax_cifar10/pipeline.py).
 
 This module imports nothing that loads numpy: OpenBLAS reads ``OPENBLAS_CORETYPE`` once, as numpy loads it.
 """

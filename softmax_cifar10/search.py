@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from .linear_classifier import TrainingDiverged
+from classifiers.linear_classifier import TrainingDiverged
 from .models import describe
 
 
@@ -33,7 +33,7 @@ def search(kind, data, options, grid, seed=0, jobs=None, progress=True, save=Non
     """Train every configuration of ``grid`` and keep the best.
 
     Inputs:
-    - kind: the model kind (classifiers/models.py); data: its splits; options: the
+    - kind: the model kind (softmax_cifar10/models.py); data: its splits; options: the
       settings every configuration shares (``kind.options``).
     - grid: a list of {hyperparameter: value}; seed: every configuration's seed.
     - jobs: worker processes (default one per core, at most one per configuration).

@@ -3,8 +3,8 @@ with everything needed to use it into a run folder, and evaluate it.
 
 The command line (``python -m classifiers``) is a thin layer over this module. What
 differs between models (``--model``: the linear softmax classifier, the default, or the
-two-layer network) is in classifiers/models.py, their default recipes included; the search
-and its workers are classifiers/search.py; the saved model is classifiers/model_file.py.
+two-layer network) is in softmax_cifar10/models.py, their default recipes included; the search
+and its workers are softmax_cifar10/search.py; the saved model is softmax_cifar10/model_file.py.
 
 The linear classifier's default recipe, and why:
 - pixels standardized per feature with training statistics (the classic recipe
@@ -29,12 +29,12 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import data_utils
-from atomic_write import write_text
+from safeguards.atomic_write import write_text
 
 from .model_file import CifarModel, load_images, model_file  # noqa: F401  (the saved model, for the CLI)
 from .models import KINDS, describe
 from .search import SearchInterrupted, search, summary_table as _summary_table
-from .validation import ClassifierError, InvalidValueError, check_choice, check_positive
+from safeguards.validation import ClassifierError, InvalidValueError, check_choice, check_positive
 
 RUNS_DIR = Path("runs")
 
@@ -51,7 +51,7 @@ class TrainConfig:
     seed: int = 0
     preprocess: str = "standardize"
     dtype: str = "float32"
-    learning_rates: tuple = None    # None: the model's default (classifiers/models.py), as for the next three
+    learning_rates: tuple = None    # None: the model's default (softmax_cifar10/models.py), as for the next three
     regs: tuple = None
     epochs: float = None
     num_iters: int = None

@@ -1,8 +1,8 @@
 """The model file a run saves (model.npz): a trained model with its preprocessing and class names.
 
 ``CifarModel`` is what ``evaluate`` and ``predict`` need: uint8 images in, classes out.
-The model may be of any kind in ``classifiers.models.KINDS``; the file's format entry
-says which (classifiers/persistence.py).
+The model may be of any kind in ``softmax_cifar10.models.KINDS``; the file's format entry
+says which (safeguards/persistence.py).
 """
 import json
 import zipfile
@@ -12,8 +12,8 @@ import numpy as np
 
 import data_utils
 
-from .persistence import ModelFileError, not_a_model_file
-from .validation import InvalidValueError
+from safeguards.persistence import ModelFileError, not_a_model_file
+from safeguards.validation import InvalidValueError
 
 
 class CifarModel:

@@ -102,7 +102,7 @@ def first_layer_weights(W1, layout="channels_last", title=None):
     Each unit is rescaled to its own range (``vis_utils.visualize_grid``), in a square
     grid. ``title`` (optional) goes above it.
     """
-    from .vis_utils import visualize_grid
+    from classifiers.vis_utils import visualize_grid
     H = W1.shape[1]
     if layout == "channels_first":
         images = W1.T.reshape(H, 3, 32, 32).transpose(0, 2, 3, 1)

@@ -2,7 +2,7 @@
 
 ``Solver`` is CS231n's loop (minibatches drawn with replacement, an update rule,
 a learning rate decayed per epoch). The recipe, each part its own unit, most of
-them shared with the linear classifier's recipe (``classifiers.recipe``):
+them shared with the linear classifier's recipe (``softmax_cifar10.recipe``):
 
 - ``recipe.minibatches``: every example once per epoch, from a fresh shuffle;
 - ``mirror_half``: mirror augmentation, a random half of each batch flipped left to right;
@@ -20,10 +20,10 @@ import time
 
 import numpy as np
 
-from . import optim
-from .linear_classifier import ON_DIVERGE, report_divergence
+from classifiers import optim
+from classifiers.linear_classifier import ON_DIVERGE, report_divergence
 from .recipe import TailAverage, learning_rate_at, minibatches, progress_bar
-from .validation import (InvalidValueError, check_array, check_choice, check_finite, check_interval, check_labels,
+from safeguards.validation import (InvalidValueError, check_array, check_choice, check_finite, check_interval, check_labels,
                          check_nonnegative, check_positive)
 
 
@@ -175,16 +175,9 @@ def _finish(history, per_epoch):
     return history
 
 
-def predict(model, X, batch_size=1000):
-    """The predicted labels (N,) of the examples of X (N, ...): the class of each one's highest score
-    model.loss(X) gives, scored ``batch_size`` examples at a time."""
-    return np.concatenate([np.argmax(model.loss(X[s:s + batch_size]), axis=1)
-                           for s in range(0, X.shape[0], batch_size)])
-
-
 def accuracy(model, X, y, batch_size=1000):
-    """The fraction of the examples of X (N, ...) that ``predict`` gives their label y (N,)."""
-    return float(np.mean(predict(model, X, batch_size) == y))
+    """The fraction of the examples of X (N, ...) that ``model.predict`` gives their label y (N,)."""
+    return float(np.mean(model.predict(X, batch_size) == y))
 
 
 def _show_progress(bar, it, per_epoch, loss, val_history):

@@ -21,13 +21,13 @@ import contextlib
 
 import numpy as np
 
-from .linear_classifier import ON_DIVERGE, report_divergence
+from classifiers.linear_classifier import ON_DIVERGE, report_divergence
 # default_loss: softmax_loss_vectorized, or an equal and faster kernel where the package has one
-from .softmax import softmax_loss_vectorized as default_loss
+from classifiers.softmax import softmax_loss_vectorized as default_loss
 # BEGIN SOLUTION
-from .softmax import softmax_loss_fast as default_loss  # noqa: F811  (the blocked kernel)
+from classifiers.softmax import softmax_loss_fast as default_loss  # noqa: F811  (the blocked kernel)
 # END SOLUTION
-from .validation import (InvalidValueError, check_array, check_choice, check_finite, check_interval, check_labels,
+from safeguards.validation import (InvalidValueError, check_array, check_choice, check_finite, check_interval, check_labels,
                          check_nonnegative, check_positive)
 
 
