@@ -44,8 +44,8 @@ def describe(a):
     return f"shape {a.shape} and dtype {a.dtype}"
 
 
-def check_array(a, name, ndim):
-    """Return ``a`` as a floating ndarray of ``ndim`` dimensions (no copy if it already is one)."""
+def floating(a, name):
+    """Return ``a`` as a floating ndarray (no copy if it already is one); TypeError naming ``name`` otherwise."""
     if not isinstance(a, np.ndarray):
         try:
             a = np.asarray(a)
@@ -55,6 +55,12 @@ def check_array(a, name, ndim):
         raise InvalidTypeError(
             f"{name} must be a floating-point array (float32 or float64), got {describe(a)}; "
             f"convert it with {name}.astype(np.float32) or np.float64")
+    return a
+
+
+def check_array(a, name, ndim):
+    """Return ``a`` as a floating ndarray of ``ndim`` dimensions (no copy if it already is one)."""
+    a = floating(a, name)
     if a.ndim != ndim:
         raise InvalidValueError(f"{name} must be {ndim}-dimensional, got {describe(a)}")
     return a
@@ -164,14 +170,7 @@ def check_batch(X, name, dim):
     The examples may be rows (N, dim) or images (N, 3, 32, 32): a network flattens
     each to ``d_1 * ... * d_k`` values, which must equal ``dim``. No copy is made.
     """
-    if not isinstance(X, np.ndarray):
-        try:
-            X = np.asarray(X)
-        except Exception as exc:  # ragged lists and the like
-            raise InvalidTypeError(f"{name} must be an array of numbers; could not convert it: {exc}") from None
-    if not np.issubdtype(X.dtype, np.floating):
-        raise InvalidTypeError(f"{name} must be a floating-point array (float32 or float64), got {describe(X)}; "
-                               f"convert it with {name}.astype(np.float32) or np.float64")
+    X = floating(X, name)
     if X.ndim < 2 or X.shape[0] == 0 or int(np.prod(X.shape[1:])) != dim:
         raise InvalidValueError(f"{name} must hold N >= 1 examples of {dim} values each, (N, {dim}) or any "
                                 f"(N, d_1, ..., d_k) with d_1 * ... * d_k = {dim}, got {describe(X)}")
