@@ -435,6 +435,10 @@ def parse_args(argv):
     return args
 
 
+#: the grader's folders that hold a solution region, hidden cases or the formulas: no child may read them
+SEALED = ("instructor", "classifiers", "checks", "softmax_cifar10")
+
+
 def sealed_limits(args):
     """The Limits of this run, once the sandbox they ask for is known to work: SandboxUnavailable
     otherwise, or when in user mode an account can read the grader's files or a submission."""
@@ -443,8 +447,7 @@ def sealed_limits(args):
     iso = isolation.find(limits.isolation, limits.users)
     for note in iso.notes:
         print(note, file=sys.stderr)
-    exposed = isolation.readable_by([os.path.join(REPO, "instructor"), os.path.join(REPO, "classifiers"),
-                                   *args.submissions], limits)
+    exposed = isolation.readable_by([*(os.path.join(REPO, name) for name in SEALED), *args.submissions], limits)
     if exposed:
         raise isolation.SandboxUnavailable(
             f"in user mode the sandbox's account can read {exposed[0]}: make the grader's files and the "

@@ -265,6 +265,12 @@ def test_user_mode_refuses_when_its_account_can_read_the_grader(tmp_path):
                                "user", "--sandbox-user", "student"], cwd=folder, capture_output=True, text=True)
         assert done.returncode == 2 and done.stdout == ""
         assert f"the sandbox's account can read {folder}/instructor" in done.stderr, done.stderr
+        for name in grade.SEALED:           # each folder with a solution region counts, not only the first
+            os.chmod(folder / name, 0o700)
+        os.chmod(folder / "checks", 0o755)
+        done = subprocess.run([sys.executable, "-m", "instructor", "grade", str(SUBMISSIONS / "log10"), "--sandbox",
+                               "user", "--sandbox-user", "student"], cwd=folder, capture_output=True, text=True)
+        assert done.returncode == 2 and f"the sandbox's account can read {folder}/checks" in done.stderr, done.stderr
     finally:
         shutil.rmtree(folder)
 
