@@ -244,13 +244,13 @@ EXERCISES = [
 #: the ways the vectorized distance is written (tests/test_derivations.py): the squared difference
 #: expanded into the two squared norms and the cross term
 FORMULAS = [
-    r"\|\|?\s*\w+\s*\|\|?\s*\^\s*2\s*\+\s*\|\|?\s*\w+\s*\|\|?\s*\^\s*2\s*-\s*2",        # ||x||^2 + ||t||^2 - 2
-    r"\b(a|x)\s*\^\s*2\s*\+\s*(b|y|t)\s*\^\s*2\s*-\s*2\s*\\?\,?\s*\(?(a|x)",           # x^2 + t^2 - 2 x t
-    r"\(\s*(a|x)\s*-\s*(b|y|t)\s*\)\s*\^\s*2\s*=",                                     # (x - t)^2 = ...
-    r"-\s*2\s*\*?\s*(np\.dot\(\s*X|X\s*(@|\.dot\()|\\?(x|\w+)\s*[.·]\s*(t|y|b)\b|x\^T|x_i\s*\\cdot)",
+    r"\^\s*\{?2\}?\s*\+\s*[^=\n]{0,24}?\^\s*\{?2\}?\s*-\s*2",                 # ||x||^2 + ||t||^2 - 2 x.t
+    r"\b\w\^\{?2\}?\s*-\s*2\s*\w\w?\s*\+\s*\w\^",                              # a^2 - 2ab + b^2
+    r"\(\s*\w\s*-\s*\w\s*\)\s*\^\s*\{?2\}?\s*=",                                # (x - t)^2 = ...
+    r"\*\*\s*2\b[^\n]{0,80}-\s*2\s*\*",                                        # sum(X**2) + ... - 2 * ...
+    r"-\s*2\s*\*?\s*(np\.(dot|matmul)\(\s*X|X\s*(@|\.dot\()|\\?(x|\w+)\s*[.·]\s*(t|y|b)\b|x\^T|x_i\s*\\cdot)",
     r"\bcross[- ]terms?\b",
     r"\b(matrix multiplication|matrix product)\s+and\s+two\s+broadcast",
-    r"-\s*2\s*\\?\s*\w*\s*(X|x)\s*\w*\s*(X|x)_?\{?(train|tr)\}?\s*\^?\s*\{?T\}?",       # - 2 X X_train^T
 ]
 
 
