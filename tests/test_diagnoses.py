@@ -103,9 +103,9 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
     ("knn_transposed", KNN_NO, {"distances": "the matrix is transposed", KNN_SPEED_ROWS: NOT_TIMED}),
     ("knn_nan", KNN_NO, {KNN_NAN: "rounding leaves the squared distance a tiny number below 0",
                          KNN_SPEED_ROWS: NOT_TIMED}),
-    ("knn_loop_in_no_loops", KNN_NO, {KNN_SPEED_ROWS: "as with a Python loop over them (a loop at line 129)"}),
+    ("knn_loop_in_no_loops", KNN_NO, {KNN_SPEED_ROWS: "as with a Python loop over them (a loop at line 10)"}),
     ("knn_two_loops_in_one_loop", "KNearestNeighbor.compute_distances_one_loop",
-     {"speed (no loop over training points)": "as with a Python loop over them (a loop at line 102, 106)"}),
+     {"speed (no loop over training points)": "as with a Python loop over them (a loop at line 10, 11)"}),
     ("knn_farthest", KNN_LABELS, {"the nearest neighbour's label (k = 1)": "the farthest training points"}),
     ("knn_axis0", KNN_LABELS, {"the nearest neighbour's label (k = 1)": "along the wrong axis"}),
     ("knn_indices", KNN_LABELS, {"the nearest neighbour's label (k = 1)": "the indices of the nearest"}),
@@ -114,9 +114,8 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
     ("knn_ties_nearest", KNN_LABELS, {KNN_TIES: "goes to the label of the nearer training point"}),
 ]
 
-# Made from the solution's own files when the tests run, so they never go stale: LinearClassifier,
-# KNearestNeighbor and TwoLayerNet.loss with one mistake in an otherwise solved file, and cross_entropy.ipynb's
-# gradient cell.
+# Made from the solution's own files when the tests run, so they never go stale: LinearClassifier and
+# TwoLayerNet.loss with one mistake in an otherwise solved file, and cross_entropy.ipynb's gradient cell.
 PROBA_BODIES = {
     "proba_no_shift": ["S = np.exp(self.scores(X))  # no max shift",
                        "return S / S.sum(axis=1, keepdims=True)"],
@@ -156,42 +155,6 @@ NET_BODIES = {
                                "grads['W1'] += self.reg * W1", "grads['W2'] += self.reg * W2"],
 }
 
-# KNearestNeighbor: (function, its region, the indent, the lines in its place) with one mistake each
-KNN_BODIES = {
-    "knn_l1": ("compute_distances_two_loops", 0, 16,
-               ["dists[i, j] = np.sum(np.abs(X[i] - self.X_train[j]))  # bug: L1"]),
-    "knn_squared": ("compute_distances_no_loops", 0, 8,
-                    ["squared = np.sum(X ** 2, axis=1)[:, None] + np.sum(self.X_train ** 2, axis=1) - 2 * X @ self.X_train.T",
-                     "dists[:] = np.maximum(squared, 0)  # bug: no square root"]),
-    "knn_transposed": ("compute_distances_no_loops", 0, 8,
-                       ["squared = np.sum(self.X_train ** 2, axis=1)[:, None] + np.sum(X ** 2, axis=1) - 2 * self.X_train @ X.T",
-                        "dists = np.sqrt(np.maximum(squared, 0))  # bug: (num_train, num_test)"]),
-    "knn_nan": ("compute_distances_no_loops", 0, 8,
-                ["squared = np.sum(X ** 2, axis=1)[:, None] + np.sum(self.X_train ** 2, axis=1) - 2 * X @ self.X_train.T",
-                 "dists[:] = np.sqrt(squared)  # bug: a tiny negative squared distance gives NaN"]),
-    "knn_loop_in_no_loops": ("compute_distances_no_loops", 0, 8,
-                             ["for i in range(num_test):  # bug: a loop over the test points",
-                              "    dists[i] = np.sqrt(np.sum((self.X_train - X[i]) ** 2, axis=1))"]),
-    "knn_two_loops_in_one_loop": ("compute_distances_one_loop", 0, 12,
-                                  ["for j in range(num_train):  # bug: a second loop",
-                                   "    dists[i, j] = np.sqrt(np.sum((X[i] - self.X_train[j]) ** 2))"]),
-    "knn_farthest": ("predict_labels", 0, 12, ["closest_y = self.y_train[np.argsort(-dists[i])[:k]]  # bug: farthest",
-                                               "y_pred[i] = np.argmax(np.bincount(closest_y))"]),
-    "knn_axis0": ("predict_labels", 0, 12, ["closest_y = self.y_train[np.argsort(dists, axis=0)[:k, i]]  # bug: axis 0",
-                                            "y_pred[i] = np.argmax(np.bincount(closest_y))"]),
-    "knn_indices": ("predict_labels", 0, 12, ["closest_y = np.argsort(dists[i])[:k]  # bug: indices, not labels",
-                                              "y_pred[i] = np.argmax(np.bincount(closest_y))"]),
-    "knn_k_ignored": ("predict_labels", 0, 12, ["closest_y = self.y_train[np.argsort(dists[i])[:1]]  # bug: k = 1",
-                                                "y_pred[i] = np.argmax(np.bincount(closest_y))"]),
-    "knn_ties_larger": ("predict_labels", 0, 12, ["closest_y = self.y_train[np.argsort(dists[i])[:k]]",
-                                                  "counts = np.bincount(closest_y)",
-                                                  "y_pred[i] = len(counts) - 1 - np.argmax(counts[::-1])  # bug: larger"]),
-    "knn_ties_nearest": ("predict_labels", 0, 12, ["closest_y = self.y_train[np.argsort(dists[i])[:k]]",
-                                                   "import collections  # bug: most_common keeps the first met",
-                                                   "y_pred[i] = collections.Counter(closest_y.tolist()).most_common(1)[0][0]"]),
-}
-
-
 def with_region(text, function, lines, indent=8, part=0):
     """``text`` with solution region ``part`` (0: the first) of ``function`` replaced by ``lines``."""
     at = text.index(f"def {function}")
@@ -228,10 +191,6 @@ def made():
     for fixture, text in bodies.items():
         (root / fixture / "classifiers").mkdir(parents=True)
         (root / fixture / "classifiers/linear_classifier.py").write_text(text)
-    knn = (ROOT / "classifiers/k_nearest_neighbor.py").read_text()
-    for fixture, (function, part, indent, lines) in KNN_BODIES.items():
-        (root / fixture / "classifiers").mkdir(parents=True)
-        (root / fixture / "classifiers/k_nearest_neighbor.py").write_text(with_region(knn, function, lines, indent, part))
     for fixture, lines in NET_BODIES.items():
         (root / fixture / "classifiers").mkdir(parents=True)
         net = with_region((ROOT / "classifiers/fc_net.py").read_text(), "loss", lines, part=1)
