@@ -99,6 +99,7 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
     ("sgd_uphill", "sgd", {"one step": "the step goes up the gradient"}),
     # k-nearest neighbours
     ("knn_l1", KNN_TWO, {"distances": "the L1 distance"}),
+    ("knn_not_squared", KNN_TWO, {"distances": "the differences are summed without being squared"}),
     ("knn_squared", KNN_NO, {"distances": "the square root is missing", KNN_SPEED_ROWS: NOT_TIMED}),
     ("knn_transposed", KNN_NO, {"distances": "the matrix is transposed", KNN_SPEED_ROWS: NOT_TIMED}),
     ("knn_nan", KNN_NO, {KNN_NAN: "rounding leaves the squared distance a tiny number below 0",

@@ -8,7 +8,7 @@ of the k nearest and a tie between two labels are judged apart, each by a proper
 """
 import numpy as np
 
-from ..framework import Case, Exercise, Failed, Property, close, differ, require, show
+from ..framework import Case, Exercise, Failed, Property, close, credible, differ, require, show
 from ..speed import Speed
 
 PATH = "classifiers/k_nearest_neighbor.py"
@@ -94,7 +94,7 @@ def distances(ctx):
         p = ctx.inputs(name)
         labels = ctx.name_mistake(name, "dists", got)
         if labels is None and got.shape == want.shape and np.isnan(got).any():
-            labels = ("nan",)
+            labels = _rooted_unsquared(ctx, name, got)
         where = (f"X_train = {show(p['X_train'])}, X = {show(p['X'])}" if name == "tiny" else
                  f"num_test = {len(p['X'])}, num_train = {len(p['X_train'])}, D = {p['X'].shape[1]}")
         gap = (f"expected dists {show(want)}, got {show(got)}" if name == "tiny" and got.size <= 30
@@ -103,9 +103,42 @@ def distances(ctx):
     return "right, of shape (num_test, num_train)"
 
 
+def _rooted_unsquared(ctx, name, got):
+    """("unsquared",) when ``got`` is the square root of the known unsquared sums, NaN where they are
+    negative; else None."""
+    unsquared = dict(ctx.answers(name, "dists") or ()).get(("unsquared",))
+    if unsquared is None:
+        return None
+    with np.errstate(invalid="ignore"):
+        rooted = np.sqrt(np.asarray(unsquared, np.float64))
+    nan = np.isnan(rooted)
+    same = got.shape == nan.shape and np.array_equal(np.isnan(got), nan) and close(got[~nan], rooted[~nan])
+    return ("unsquared",) if same else None
+
+
+def _main_mistake(ctx):
+    """The known mistake of the main case's distances (which the distances test charges), or None."""
+    got = ctx.array("main", "dists")
+    labels = ctx.name_mistake("main", "dists", got)
+    if labels is None and got.shape == ctx.want("main", "dists").shape and np.isnan(got).any():
+        labels = _rooted_unsquared(ctx, "main", got)
+    return labels or None
+
+
+def distance_credible(ctx, name):
+    """Failed unless the case's distances are right or a known mistake (the square root of the unsquared
+    sums, NaN where they are negative, included): what vouches for the duplicates and speed tests."""
+    if "dists" in ctx.answer_keys(name):
+        got = ctx.array(name, "dists")
+        if ctx.name_mistake(name, "dists", got) is not None or _rooted_unsquared(ctx, name, got):
+            return
+    credible(ctx, name)
+
+
 def duplicates(ctx):
     """No NaN, and distance 0, where a test point equals a training point (a transposed matrix, which
-    the distances test charges, is read transposed)."""
+    the distances test charges, is read transposed; NaN that follows from a mistake it charges is not
+    charged again)."""
     p = ctx.inputs("duplicates")
     got = ctx.array("duplicates", "dists")
     same = np.all(p["X"][:, None, :] == p["X_train"][None, :, :], axis=2)      # the pairs of equal points
@@ -113,6 +146,9 @@ def duplicates(ctx):
         got = got.T
     require(got.shape == same.shape, f"dists must have shape (num_test, num_train) = {same.shape}, got {got.shape}")
     nans = int(np.isnan(got).sum())
+    charged = _main_mistake(ctx)
+    if nans and charged:
+        return f"not judged apart from the mistake the distances test charges: {ctx.exercise.explain(charged)}"
     require(not nans, f"{nans} of the distances are NaN with {same.sum()} test points equal to training points "
                       f"(values near 120, D = {p['X'].shape[1]}): likely {MISTAKES['nan']}")
     require(np.all(np.isfinite(got)), "some distances are infinite")
@@ -148,7 +184,7 @@ def distance_exercise(method, timed=None):
     return Exercise(name=f"{CLASS}.{method}", path=PATH, function=f"{CLASS}.{method}",
                     call=call_distances(method), family=f"{CLASS} distances (two loops, one loop, no loops)",
                     cases=lambda rng, public: distance_cases(rng, public, timed), properties=properties,
-                    mistakes=MISTAKES, baseline=baseline if timed else None)
+                    mistakes=MISTAKES, baseline=baseline if timed else None, credible=distance_credible)
 
 
 # ---------------------------------------------------------------- predict_labels
