@@ -92,15 +92,21 @@ def distances(ctx):
         if close(got, want):
             continue
         p = ctx.inputs(name)
-        labels = ctx.name_mistake(name, "dists", got)
-        if labels is None and got.shape == want.shape and np.isnan(got).any():
-            labels = _rooted_unsquared(ctx, name, got)
+        labels = _named(ctx, name, got)
         where = (f"X_train = {show(p['X_train'])}, X = {show(p['X'])}" if name == "tiny" else
                  f"num_test = {len(p['X'])}, num_train = {len(p['X_train'])}, D = {p['X'].shape[1]}")
         gap = (f"expected dists {show(want)}, got {show(got)}" if name == "tiny" and got.size <= 30
                else differ("dists", want, got))
         raise Failed(f"wrong distances: {ctx.named(labels)}. For example, with {where}: {gap}.")
     return "right, of shape (num_test, num_train)"
+
+
+def _named(ctx, name, got):
+    """The labels of the known mistake the distances ``got`` of case ``name`` show, () when right, else None."""
+    labels = ctx.name_mistake(name, "dists", got)
+    if labels is None and np.isnan(got).any():
+        labels = _rooted_unsquared(ctx, name, got)
+    return labels
 
 
 def _rooted_unsquared(ctx, name, got):
@@ -116,21 +122,11 @@ def _rooted_unsquared(ctx, name, got):
     return ("unsquared",) if same else None
 
 
-def _main_mistake(ctx):
-    """The known mistake of the main case's distances (which the distances test charges), or None."""
-    got = ctx.array("main", "dists")
-    labels = ctx.name_mistake("main", "dists", got)
-    if labels is None and got.shape == ctx.want("main", "dists").shape and np.isnan(got).any():
-        labels = _rooted_unsquared(ctx, "main", got)
-    return labels or None
-
-
 def distance_credible(ctx, name):
     """Failed unless the case's distances are right or a known mistake (the square root of the unsquared
     sums, NaN where they are negative, included): what vouches for the duplicates and speed tests."""
     if "dists" in ctx.answer_keys(name):
-        got = ctx.array(name, "dists")
-        if ctx.name_mistake(name, "dists", got) is not None or _rooted_unsquared(ctx, name, got):
+        if _named(ctx, name, ctx.array(name, "dists")) is not None:
             return
     credible(ctx, name)
 
@@ -146,7 +142,7 @@ def duplicates(ctx):
         got = got.T
     require(got.shape == same.shape, f"dists must have shape (num_test, num_train) = {same.shape}, got {got.shape}")
     nans = int(np.isnan(got).sum())
-    charged = _main_mistake(ctx)
+    charged = _named(ctx, "main", ctx.array("main", "dists"))      # a mistake the distances test charges
     if nans and charged:
         return f"not judged apart from the mistake the distances test charges: {ctx.exercise.explain(charged)}"
     require(not nans, f"{nans} of the distances are NaN with {same.sum()} test points equal to training points "
