@@ -87,19 +87,21 @@ def callables(module):
             yield name, obj
 
 
-def instances(cls, W):
+def instances(cls, W, X):
     """Instances of ``cls``: made with no argument, with W, and as a network of the probe problem's shape
-    (input_dim D, 3 hidden units, C classes), whose loss takes the probe's X and y."""
+    (input_dim D, 3 hidden units, C classes), whose loss takes the probe's X and y; each given W, and X as
+    training data with labels (what KNearestNeighbor's methods read)."""
     found = []
     for make in (lambda: cls(), lambda: cls(W), lambda: cls(W.shape[0], 3, W.shape[1])):
         try:
             obj = make()
         except BaseException:
             continue
-        try:
-            obj.W = W.copy()
-        except BaseException:
-            pass
+        for attr, value in (("W", W), ("X_train", X), ("y_train", np.arange(len(X)) % W.shape[1])):
+            try:
+                setattr(obj, attr, value.copy())
+            except BaseException:
+                pass
         found.append(obj)
     return found
 
@@ -126,7 +128,7 @@ def main():
         for qualname, target in callables(module):
             if isinstance(target, tuple):
                 cls, mname = target
-                fns = [getattr(obj, mname) for obj in instances(cls, W)]
+                fns = [getattr(obj, mname) for obj in instances(cls, W, X)]
                 fns.append(getattr(cls, mname))
             else:
                 fns = [target]
