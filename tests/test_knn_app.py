@@ -65,6 +65,14 @@ def test_a_tie_at_the_kth_place_keeps_the_smaller_training_index():
     assert idx.tolist() == [[2, 1, 3]] and dist.tolist() == [[0.0, 1.0, 2.0]]
 
 
+def test_ties_inside_the_k_nearest_are_ordered_by_training_index():
+    rng = np.random.default_rng(0)
+    d = np.concatenate([np.zeros(50), rng.permutation(np.arange(1.0, 151.0))])[None, :]
+    index = rng.permutation(200)[None, :]                       # the ties' positions are not their index order
+    dist, idx = knn.smallest(d, index, 60)
+    assert idx[0, :50].tolist() == sorted(index[0, :50]) and dist[0].tolist() == [0.0] * 50 + list(range(1, 11))
+
+
 def test_pixels_give_exact_distances_in_float64_where_float32_rounds():
     rng = np.random.default_rng(0)
     X_train = rng.integers(0, 256, (200, 3072)).astype(np.uint8)
