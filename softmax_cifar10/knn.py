@@ -154,11 +154,11 @@ def vote(labels, k, num_classes):
     return np.argmax(counts, axis=1)       # argmax returns the first, smallest, of equal counts
 
 
-def check_k(k, K, name="k"):
-    """Return k checked to be an integer in [1, K]."""
+def check_k(k, K, name="k", where=""):
+    """Return k checked to be an integer in [1, K], K the training rows (``where``: of what, for the message)."""
     k = check_positive(k, name, integer=True)
     if k > K:
-        raise InvalidValueError(f"{name} = {k} is more than the {K} neighbours there are (K)")
+        raise InvalidValueError(f"{name} = {k} is more than the {K} training images{where}")
     return k
 
 
@@ -171,11 +171,14 @@ def cross_validate(X, y, k_choices, num_folds=5, num_classes=None, memory_mb=DEF
     max(k_choices) nearest candidates are computed once and scored for every k.
     log(f, seconds), when given, is called after each fold.
     """
+    if not 2 <= num_folds <= len(X):
+        raise InvalidValueError(f"num_folds (--folds) must be in [2, {len(X)}] for {len(X)} training images, "
+                                f"got {num_folds}")
     num_classes = num_classes or int(y.max()) + 1
     bounds = np.cumsum([0] + [len(part) for part in np.array_split(np.arange(len(X)), num_folds)])
     K = max(k_choices)
     for k in k_choices:
-        check_k(k, int(len(X) - max(np.diff(bounds))), "k in k_choices (--k)")
+        check_k(k, int(len(X) - max(np.diff(bounds))), "k (--k)", f" of a fold ({num_folds} folds of {len(X)})")
     accuracies = np.empty((num_folds, len(k_choices)))
     for f in range(num_folds):
         lo, hi = bounds[f], bounds[f + 1]

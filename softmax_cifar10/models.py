@@ -210,18 +210,8 @@ class KnnKind:
         return {**rows, "y_train": ytr, "y_test": yte}, pre
 
     def options(self, config, data):
-        folds = config.num_folds
-        if folds > len(data["y_train"]):
-            raise InvalidValueError(f"num_folds (--folds) = {folds} is more than the {len(data['y_train'])} "
-                                    f"training images")
-        fold_train = len(data["y_train"]) - -(-len(data["y_train"]) // folds)
-        for k in config.k_choices:
-            knn.check_k(k, fold_train, f"k (--k) in a {folds}-fold cross-validation with {fold_train} training "
-                                       f"images a fold")
-        n = len(data["y_train"]) - fold_train
-        knn.block_sizes(n, fold_train, data["X_train"].shape[1], max(config.k_choices), config.memory_mb)
-        return dict(k_choices=tuple(config.k_choices), num_folds=folds, memory_mb=config.memory_mb,
-                    threads=config.jobs, progress=config.progress)
+        return dict(k_choices=tuple(config.k_choices), num_folds=config.num_folds, memory_mb=config.memory_mb,
+                    threads=config.jobs, progress=config.progress)     # checked by knn.cross_validate
 
     def grid(self, config):
         return [{"k": k} for k in config.k_choices]

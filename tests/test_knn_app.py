@@ -133,10 +133,12 @@ def test_the_blocks_stay_within_the_memory_budget():
                                                            r"neighbours of 10000 rows of 3072 features: at least"),
     (lambda: knn.nearest(np.zeros((2, 3)), np.zeros((4, 3)), 5), "K = 5 neighbours asked for, but there are 4"),
     (lambda: knn.BlockedKNN(5).train(np.zeros((4, 3)), [0, 1, 0, 1]).predict(np.zeros((1, 3))),
-     r"k = 5 is more than the 4 neighbours there are"),
+     r"k = 5 is more than the 4 training images"),
     (lambda: knn.BlockedKNN(1).train(np.zeros((4, 3)), [0, 1, 0, 1]).predict(np.zeros((1, 2))),
      "X must have 3 features per row"),
     (lambda: knn.BlockedKNN(0), "k must be a positive integer, got 0"),
+    (lambda: knn.cross_validate(np.zeros((4, 3)), np.zeros(4, int), [1], num_folds=5),
+     r"num_folds \(--folds\) must be in \[2, 4\] for 4 training images, got 5"),
 ])
 def test_bad_arguments_get_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
@@ -229,8 +231,7 @@ def test_knn_flags_are_checked_before_any_data(tmp_path, args, message):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--k", "1", "2001"], "k (--k) in a 5-fold cross-validation with 2000 training images a fold = 2001 is more "
-                           "than the 2000 neighbours there are"),
+    (["--k", "1", "2001"], "k (--k) = 2001 is more than the 2000 training images of a fold (5 folds of 2500)"),
     (["--memory-mb", "0.5"], "memory_mb (--memory-mb) = 0.5 is too small for 100 neighbours of 500 rows"),
 ])
 def test_k_beyond_a_fold_and_a_budget_too_small_are_refused_before_the_search(tmp_path, args, message):
