@@ -13,13 +13,14 @@ Semantics, exactly CS231n's:
   numpy's default sort is not stable, so it leaves the order of ties unspecified);
 - the label is the majority of the k nearest labels, a tie going to the smaller label.
 
-Precision: each block is converted to float64 and multiplied in float64. For pixels
-(integers 0..255) every product and sum is an integer below 3072 * 255^2 < 2^53, so the
-squared distances are exact, whatever the order of the sums: the neighbours are exactly the
-reference's, and BLAS threads cannot change them. In float32 the same sums exceed 2^24 and
-round (measured on CIFAR-10 by benchmarks/bench_knn.py: candidates reordered, see
-docs/command-line.md), so float32 is not used. Other float data round in float64 as the
-reference's own products do.
+Precision: the squared distances of pixels (uint8 rows) are exact. One float32 product
+of 3072 pixels sums terms up to 255^2 beyond 2^24, where float32 rounds (on CIFAR-10 it
+reorders the 100 nearest of a few percent of the test images: benchmarks/bench_knn.py), so
+the products are taken 256 features at a time (PIXEL_CHUNK), where every partial sum is an
+integer float32 holds exactly, and summed in float64, exact below 2^53: the neighbours are
+exactly the reference's, whatever the BLAS kernel, threads or order of the sums, and the
+float32 products run about 1.5x faster than float64 ones. Other rows (floats) are multiplied
+in float64 and round as the reference's own products do.
 
 Memory: besides its inputs and its result (the candidates: 16 bytes per test row and
 candidate), a search never holds more than ``memory_mb`` megabytes (10^6 bytes): see
@@ -37,9 +38,13 @@ from safeguards.validation import (InvalidTypeError, InvalidValueError, check_la
 
 FORMAT = "softmax-assignment/knn"
 DEFAULT_MEMORY_MB = 256
-#: bytes per (test row, training row) pair of a block: the float64 distances (8), and, to merge them with the
-#: candidates, their concatenation (8), its indices (8), argpartition's order (8) and a comparison mask (1)
-PAIR_BYTES = 33
+#: bytes per (test row, training row) pair of a block: the float64 distances (8), a float32 product of pixels (4),
+#: and, to merge them with the candidates, their concatenation (8), its indices (8), argpartition's order (8) and
+#: a comparison mask (1)
+PAIR_BYTES = 37
+#: features per float32 product of pixels: every partial sum of 256 products of 0..255 is an integer below
+#: 256 * 255^2 < 2^24, so float32 holds it exactly, whatever the order of the sums or FMA
+PIXEL_CHUNK = 256
 #: bytes per (test row, candidate) of a block: the merged candidates' distances, indices, order and mask
 CANDIDATE_BYTES = 25
 
@@ -70,20 +75,30 @@ def block_sizes(num_test, num_train, dim, K, memory_mb=DEFAULT_MEMORY_MB):
 def block_bytes(rows, train_rows, dim, K):
     """The bytes one block of ``rows`` test rows x ``train_rows`` training rows needs at most.
 
-    The test rows in float64 (8 bytes a feature), the training rows gathered and in float64
-    (16: a fold's rows around the held-out one are copied), and PAIR_BYTES per pair and
+    The test rows in float64 (8 bytes a feature; float32 for pixels), the training rows gathered
+    and converted (16: a fold's rows around the held-out one are copied), and PAIR_BYTES per pair and
     CANDIDATE_BYTES per candidate of the merge.
     """
     return 8 * dim * rows + 16 * dim * train_rows + PAIR_BYTES * rows * train_rows + CANDIDATE_BYTES * rows * K
 
 
 def squared_distances(A, B):
-    """Squared L2 distances (a, b) float64 between the rows of A (a, D) and B (b, D), in float64 products."""
-    A, B = A.astype(np.float64, copy=False), B.astype(np.float64, copy=False)
-    d = A @ B.T
+    """Squared L2 distances (a, b) float64 between the rows of A (a, D) and B (b, D): exact for uint8 pixels.
+
+    uint8 rows: float32 products of PIXEL_CHUNK features at a time, summed in float64 (see
+    the module docstring); any other rows: float64 products.
+    """
+    if A.dtype == np.uint8 and B.dtype == np.uint8:
+        d, part = np.zeros((len(A), len(B))), np.empty((len(A), len(B)), np.float32)
+        A32, B32 = A.astype(np.float32), B.astype(np.float32)
+        for s in range(0, A.shape[1], PIXEL_CHUNK):
+            d += np.matmul(A32[:, s:s + PIXEL_CHUNK], B32[:, s:s + PIXEL_CHUNK].T, out=part)
+    else:
+        A, B = A.astype(np.float64, copy=False), B.astype(np.float64, copy=False)
+        d = A @ B.T
     d *= -2
-    d += np.einsum("ij,ij->i", A, A)[:, None]
-    d += np.einsum("ij,ij->i", B, B)[None, :]
+    d += np.einsum("ij,ij->i", A, A, dtype=np.float64)[:, None]
+    d += np.einsum("ij,ij->i", B, B, dtype=np.float64)[None, :]
     return np.maximum(d, 0, out=d)      # rounding of non-integer data can dip below 0
 
 

@@ -73,17 +73,17 @@ def test_ties_inside_the_k_nearest_are_ordered_by_training_index():
     assert idx[0, :50].tolist() == sorted(index[0, :50]) and dist[0].tolist() == [0.0] * 50 + list(range(1, 11))
 
 
-def test_pixels_give_exact_distances_in_float64_where_float32_rounds():
+def test_pixels_give_exact_distances_where_one_float32_product_rounds():
     rng = np.random.default_rng(0)
-    X_train = rng.integers(0, 256, (200, 3072)).astype(np.uint8)
-    X = np.concatenate([X_train[:5], rng.integers(0, 256, (20, 3072)).astype(np.uint8)])
+    X_train = rng.integers(200, 256, (200, 3072)).astype(np.uint8)      # bright: 512 products pass 2^24
+    X = np.concatenate([X_train[:5], rng.integers(200, 256, (20, 3072)).astype(np.uint8)])
     d, order = reference_neighbours(X, X_train)
     dist, idx = knn.nearest(X, X_train, 200)
     np.testing.assert_array_equal(dist, np.take_along_axis(d, order, 1))
     np.testing.assert_array_equal(idx, order)
     A, B = X.astype(np.float32), X_train.astype(np.float32)
     d32 = (A * A).sum(1)[:, None] + (B * B).sum(1)[None, :] - 2 * A @ B.T
-    assert (d32 != d).any()         # float32 rounds these sums: why the blocks are float64
+    assert (d32 != d).any()         # float32 rounds these sums: why the pixels are multiplied in chunks
 
 
 @pytest.mark.parametrize("k", [1, 2, 3, 4, 7, 20])
