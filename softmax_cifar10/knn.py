@@ -2,10 +2,10 @@
 
 CS231n's kNN (classifiers/k_nearest_neighbor.py) holds the whole (num_test, num_train)
 distance matrix: 10,000 x 50,000 float64 is 4 GB. Here the squared L2 distances are
-computed a block of test rows against a block of training rows at a time, with matrix
-products (||a||^2 + ||b||^2 - 2 a.b), and each test row keeps only its K nearest
-candidates (np.argpartition), merged block after block. Every k <= K can then be scored
-from the same candidates, which is what cross-validation over many k needs.
+computed a block of test rows against a block of training rows at a time
+(``squared_distances``), and each test row keeps only its K nearest candidates
+(np.argpartition), merged block after block. Every k <= K can then be scored from the
+same candidates, which is what cross-validation over many k needs.
 
 Semantics, exactly CS231n's:
 - the neighbours are those of the full distance matrix sorted by np.argsort, with exact
@@ -13,14 +13,9 @@ Semantics, exactly CS231n's:
   numpy's default sort is not stable, so it leaves the order of ties unspecified);
 - the label is the majority of the k nearest labels, a tie going to the smaller label.
 
-Precision: the squared distances of pixels (uint8 rows) are exact. One float32 product
-of 3072 pixels sums terms up to 255^2 beyond 2^24, where float32 rounds (on CIFAR-10 it
-reorders the 100 nearest of a few percent of the test images: benchmarks/bench_knn.py), so
-the products are taken 256 features at a time (PIXEL_CHUNK), where every partial sum is an
-integer float32 holds exactly, and summed in float64, exact below 2^53: the neighbours are
-exactly the reference's, whatever the BLAS kernel, threads or order of the sums, and the
-float32 products run about 1.5x faster than float64 ones. Other rows (floats) are multiplied
-in float64 and round as the reference's own products do.
+Precision: the package's distance kernel gives exact squared distances for pixels (uint8
+rows), so the neighbours are exactly the reference's whatever the BLAS kernel or threads
+(see ``squared_distances``); other rows round as a float64 full matrix does.
 
 Memory: besides its inputs and its result (the candidates: 16 bytes per test row and
 candidate), a search never holds more than ``memory_mb`` megabytes (10^6 bytes): see
@@ -42,9 +37,6 @@ DEFAULT_MEMORY_MB = 256
 #: and, to merge them with the candidates, their concatenation (8), its indices (8), argpartition's order (8) and
 #: a comparison mask (1)
 PAIR_BYTES = 37
-#: features per float32 product of pixels: every partial sum of 256 products of 0..255 is an integer below
-#: 256 * 255^2 < 2^24, so float32 holds it exactly, whatever the order of the sums or FMA
-PIXEL_CHUNK = 256
 #: bytes per (test row, candidate) of a block: the merged candidates' distances, indices, order and mask
 CANDIDATE_BYTES = 25
 
@@ -83,10 +75,34 @@ def block_bytes(rows, train_rows, dim, K):
 
 
 def squared_distances(A, B):
+    """Squared L2 distances (a, b) float64 between the rows of A (a, D) and B (b, D).
+
+    The student's vectorized distances (``compute_distances_no_loops`` of
+    classifiers/k_nearest_neighbor.py), squared, or the package's exact kernel where it has one.
+    """
+    from classifiers.k_nearest_neighbor import KNearestNeighbor     # here: only the student edition calls it
+    model = KNearestNeighbor()
+    model.train(B.astype(np.float64), np.zeros(len(B), np.int64))
+    return np.square(model.compute_distances_no_loops(A.astype(np.float64)))
+
+
+# BEGIN SOLUTION
+#: features per float32 product of pixels: every partial sum of 256 products of 0..255 is an integer below
+#: 256 * 255^2 < 2^24, so float32 holds it exactly, whatever the order of the sums or FMA
+PIXEL_CHUNK = 256
+
+
+def squared_distances(A, B):  # noqa: F811  (the exact kernel)
     """Squared L2 distances (a, b) float64 between the rows of A (a, D) and B (b, D): exact for uint8 pixels.
 
-    uint8 rows: float32 products of PIXEL_CHUNK features at a time, summed in float64 (see
-    the module docstring); any other rows: float64 products.
+    ||a||^2 + ||b||^2 - 2 a.b. One float32 product of 3072 pixels sums terms up to 255^2
+    beyond 2^24, where float32 rounds (on CIFAR-10 it reorders the 100 nearest of a few
+    percent of the test images: benchmarks/bench_knn.py), so uint8 rows are multiplied in
+    float32 PIXEL_CHUNK features at a time, where every partial sum is an integer float32
+    holds exactly, and the parts summed in float64, exact below 2^53: the distances do not
+    depend on the BLAS kernel, its threads or the order of its sums, and the float32 products
+    run faster than float64 ones. Other rows are multiplied in float64 and round as a float64
+    full matrix does.
     """
     if A.dtype == np.uint8 and B.dtype == np.uint8:
         d, part = np.zeros((len(A), len(B))), np.empty((len(A), len(B)), np.float32)
@@ -100,6 +116,7 @@ def squared_distances(A, B):
     d += np.einsum("ij,ij->i", A, A, dtype=np.float64)[:, None]
     d += np.einsum("ij,ij->i", B, B, dtype=np.float64)[None, :]
     return np.maximum(d, 0, out=d)      # rounding of non-integer data can dip below 0
+# END SOLUTION
 
 
 def smallest(d, index, K):

@@ -200,7 +200,7 @@ class KnnKind:
     hyperparameters = {"k": "k"}
 
     def check_written(self):
-        pass        # the blocked kNN is the application's own; it calls no exercise
+        knn.squared_distances(np.zeros((1, 2), np.uint8), np.zeros((1, 2), np.uint8))
 
     def prepare(self, config, images):
         Xtr, ytr, Xte, yte = images
