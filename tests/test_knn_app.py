@@ -1,5 +1,6 @@
 """The application's blocked kNN (softmax_cifar10/knn.py) and `train --model knn`: the same neighbours and labels as
 the full distance matrix with a stable argsort, in bounded memory; the command line end to end on the sample."""
+import contextlib
 import json
 import os
 import re
@@ -238,6 +239,35 @@ def test_k_beyond_a_fold_and_a_budget_too_small_are_refused_before_the_search(tm
     proc = run_cli("train", "--model", "knn", "--sample", *args, "--quiet", "--out", str(tmp_path / "r"))
     assert proc.returncode == 2 and message in proc.stderr, proc.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_k_and_folds_flags_choose_what_is_cross_validated(tmp_path):
+    proc = run_cli("train", "--model", "knn", "--sample", "--k", "2", "7", "--folds", "3", "--quiet", "--out",
+                   str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert [row["k"] for row in results["search"]] == [2, 7]
+    assert all(len(row["fold_acc"]) == 3 for row in results["search"])
+
+
+def test_the_blas_threads_are_the_jobs_or_every_core(monkeypatch):
+    from softmax_cifar10 import blas_kernel
+    from softmax_cifar10.models import KINDS
+    seen = []
+    monkeypatch.setattr(knn, "threadpool_limits", lambda n: seen.append(n) or contextlib.nullcontext())
+    X, X_train, _ = tied_problem(6)
+    knn.nearest(X, X_train, 3, threads=1)
+    knn.nearest(X, X_train, 3)
+    assert seen == [1, blas_kernel.cores()]
+    assert KINDS["knn"].options(TrainConfig(model="knn", jobs=3), {})["threads"] == 3
+
+
+def test_progress_shows_a_bar_over_the_blocks(capsys):
+    X, X_train, _ = tied_problem(7)
+    knn.nearest(X, X_train, 3, memory_mb=0.06, progress=True)
+    assert "kNN distances" in capsys.readouterr().err
+    knn.nearest(X, X_train, 3, memory_mb=0.06)
+    assert capsys.readouterr().err == ""
 
 
 def test_knn_has_cs231n_defaults():
