@@ -101,7 +101,6 @@ class TrainConfig:
             raise InvalidValueError(f"average_epochs (--average-epochs) must be at most epochs (--epochs), got "
                                     f"{self.average_epochs:g} > {self.epochs:g}")
 
-
     def _check_knn(self):
         """kNN's settings are its own, and the other models' recipe is not kNN's."""
         knn_model = self.model == "knn"
