@@ -152,6 +152,8 @@ def nearest(X, X_train, K, rows=None, memory_mb=DEFAULT_MEMORY_MB, threads=None,
     rows = np.arange(len(X_train)) if rows is None else np.asarray(rows)
     if not 1 <= K <= len(rows):
         raise InvalidValueError(f"K = {K} neighbours asked for, but there are {len(rows)} training rows")
+    if len(X) == 0:
+        return np.empty((0, K)), np.empty((0, K), np.int64)
     step, train_step = block_sizes(len(X), len(rows), X.shape[1], K, memory_mb)
     best_d, best_i = np.empty((len(X), K)), np.empty((len(X), K), np.int64)
     starts = range(0, len(rows), train_step)
@@ -171,6 +173,7 @@ def nearest(X, X_train, K, rows=None, memory_mb=DEFAULT_MEMORY_MB, threads=None,
 
 
 def _bar(progress, total):
+    """A tqdm bar over ``total`` blocks when ``progress`` (True, or a dict of tqdm options), else a null context."""
     if not progress:
         return contextlib.nullcontext()
     from tqdm.auto import tqdm

@@ -95,6 +95,11 @@ def test_predictions_are_cs231n_majority_vote_with_ties_to_the_smaller_label(k):
     np.testing.assert_array_equal(model.predict(X), reference_vote(y_train[order], k))
 
 
+def test_no_rows_have_no_neighbours():
+    dist, idx = knn.nearest(np.zeros((0, 3), np.uint8), np.zeros((4, 3), np.uint8), 2)
+    assert dist.shape == idx.shape == (0, 2)
+
+
 def test_vote_breaks_a_tie_toward_the_smaller_label():
     labels = np.array([[3, 1, 1, 3, 0], [2, 0, 0, 2, 2]])
     assert knn.vote(labels, 4, 4).tolist() == [1, 0] and knn.vote(labels, 5, 4).tolist() == [1, 2]
