@@ -19,11 +19,12 @@ class Preprocessor:
 
     mode "mean" subtracts the mean image (the classic assignment); mode
     "standardize" also divides each pixel by its standard deviation. Both
-    statistics come from the training rows given to ``fit`` only. With
+    statistics come from the training rows given to ``fit`` only. Mode "raw"
+    keeps the pixel values (mean 0, scale 1): kNN's rows, uint8 with ``dtype=np.uint8``. With
     ``bias`` a column of ones is appended (the bias trick: W's last row is the bias).
     """
 
-    MODES = ("mean", "standardize")
+    MODES = ("mean", "standardize", "raw")
 
     def __init__(self, mode="mean", bias=True, dtype=np.float64):
         check_choice(mode, "mode", self.MODES)
@@ -33,6 +34,9 @@ class Preprocessor:
     def fit(self, X, chunk=5000):
         """Compute the mean (and standard deviation) image of X (N, ...) in float64."""
         X = X.reshape(len(X), int(np.prod(X.shape[1:])))       # -1 cannot be inferred for 0 images
+        if self.mode == "raw":
+            self.mean, self.scale = np.zeros(X.shape[1]), np.ones(X.shape[1])
+            return self
         total = np.zeros(X.shape[1])
         sq = np.zeros(X.shape[1])
         for s in range(0, len(X), chunk):

@@ -20,6 +20,8 @@ from . import blas_kernel
 
 blas_kernel.pin()      # before numpy is loaded: a seeded run gives the same figures on any x86-64 CPU
 
+import numpy as np  # noqa: E402
+
 import data_utils  # noqa: E402
 from .models import KINDS, describe  # noqa: E402
 from .pipeline import CLASSIC, CifarModel, Interrupted, TrainConfig  # noqa: E402
@@ -80,8 +82,8 @@ def build_parser(prog="python -m classifiers"):
                                    "validation split, then report train, validation and test accuracy and save "
                                    "the model, results.json and plots.")
     t.add_argument("--model", choices=tuple(KINDS), default=d.model,
-                   help=f"the model to train: the linear softmax classifier, or a two-layer network (affine - "
-                        f"ReLU - affine - softmax) [default: {d.model}]")
+                   help=f"the model to train: the linear softmax classifier, a two-layer network (affine - "
+                        f"ReLU - affine - softmax), or k-nearest neighbours on the pixels [default: {d.model}]")
     g = t.add_argument_group("data and output")
     source = g.add_mutually_exclusive_group()
     source.add_argument("--data-dir", help="folder holding cifar-10-batches-py/; without it: datasets/, downloaded "
@@ -127,6 +129,13 @@ def build_parser(prog="python -m classifiers"):
                    help="do not augment with left-right mirror images [default: mirror]")
     r.add_argument("--hidden-dim", type=positive_int, default=None, metavar="H",
                    help=f"hidden units of the two-layer network (--model two-layer only) [default: {n.hidden_dim}]")
+    kn = t.add_argument_group("k-nearest neighbours (--model knn)")
+    kn.add_argument("--k", type=positive_int, nargs="+", default=None, metavar="K",
+                    help=f"the k to cross-validate [default: {' '.join(map(str, KINDS['knn'].defaults['k_choices']))}]")
+    kn.add_argument("--folds", type=positive_int, default=d.num_folds,
+                    help=f"cross-validation folds of the training images [default: {d.num_folds}]")
+    kn.add_argument("--memory-mb", type=positive, default=d.memory_mb, metavar="MB",
+                    help=f"memory for the distance blocks, in MB of 10^6 bytes [default: {d.memory_mb:g}]")
 
     e = sub.add_parser("evaluate", help="test accuracy of a saved model",
                        description="Test accuracy of a saved model, overall and per class. Reads only the test "
@@ -165,7 +174,7 @@ def config_from_args(args):
     for flag, field in (("preprocess", "preprocess"), ("lr", "learning_rates"), ("reg", "regs"),
                         ("epochs", "epochs"), ("num_iters", "num_iters"), ("momentum", "momentum"),
                         ("lr_decay", "lr_decay"), ("average_epochs", "average_epochs"), ("mirror", "mirror"),
-                        ("hidden_dim", "hidden_dim")):
+                        ("hidden_dim", "hidden_dim"), ("k", "k_choices")):
         value = getattr(args, flag)
         if value is not None:
             values[field] = tuple(value) if isinstance(value, list) else value
@@ -173,7 +182,8 @@ def config_from_args(args):
         values["num_iters"] = None
     return TrainConfig(model=args.model, data_dir=args.data_dir, download=args.download, sample=args.sample,
                        out=args.out, seed=args.seed, dtype=args.dtype, batch_size=args.batch_size,
-                       progress=not args.quiet, jobs=args.jobs, **values)
+                       progress=not args.quiet, jobs=args.jobs, num_folds=args.folds, memory_mb=args.memory_mb,
+                       **values)
 
 
 def say(*parts):
@@ -190,8 +200,11 @@ def cmd_train(args):
     say()
     say(summary_table(results))
     say(f"\nbest: {describe(KINDS[args.model], results['best'])}")
-    say(f"train accuracy {results['train_acc']:.4f}   validation accuracy {results['val_acc']:.4f}   "
-        f"test accuracy {results['test_acc']:.4f}")
+    if results["train_acc"] is None:       # kNN: k was chosen by cross-validation
+        say(f"cross-validation accuracy {results['val_acc']:.4f}   test accuracy {results['test_acc']:.4f}")
+    else:
+        say(f"train accuracy {results['train_acc']:.4f}   validation accuracy {results['val_acc']:.4f}   "
+            f"test accuracy {results['test_acc']:.4f}")
     s = results["seconds"]
     say(f"time: {s['total']:.1f} s in all (data {s['load']:.1f} s, search {s['search']:.1f} s, "
         f"best configuration {s['best_config']:.1f} s)")
@@ -214,7 +227,7 @@ def cmd_predict(args):
     failed = {path for path, _ in errors}
     probs = model.predict_proba(images) if len(images) else []
     for path, p in zip([path for path in args.images if path not in failed], probs):
-        order = p.argsort()[::-1][:args.top]
+        order = np.argsort(-p, kind="stable")[:args.top]      # equal probabilities: the smaller label first
         ranked = ", ".join(f"{model.class_names[c]} {p[c]:.3f}" for c in order)
         say(f"{path}: {model.class_names[order[0]]} ({ranked})")
     for _, message in errors:

@@ -40,6 +40,11 @@ def pin(environ=None):
     return KERNEL
 
 
+def cores():
+    """The CPU cores this process may use: the search's workers, the kNN's BLAS threads."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def runs_kernel():
     """Whether this CPU runs KERNEL's products: x86-64 with AVX2 and FMA among its flags."""
     return platform.machine().lower() in ("x86_64", "amd64") and {"avx2", "fma"} <= cpu_flags()

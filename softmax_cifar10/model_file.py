@@ -78,15 +78,15 @@ def _params(clf):
 
 
 def _dtype(clf):
-    return _params(clf)[0].dtype
+    return clf.X_train.dtype if hasattr(clf, "X_train") else _params(clf)[0].dtype
 
 
 def _input_dim(clf):
-    return _params(clf)[0].shape[0]
+    return clf.X_train.shape[1] if hasattr(clf, "X_train") else _params(clf)[0].shape[0]
 
 
 def _num_classes(clf):
-    return _params(clf)[-1].shape[1]
+    return clf.num_classes if hasattr(clf, "X_train") else _params(clf)[-1].shape[1]
 
 
 def _kind_of(path):

@@ -25,13 +25,22 @@ loading the data, the parallel search with its progress bar, the run folder, the
 - ``kept_weights(options)``: what the trained model's weights are, for loss.png's legend
   (e.g. the average of the last iterations' weights), or None;
 - ``weights_figure(model, class_names, title)``: the figure saved as weights.png.
+
+A kind whose configurations share their work (kNN: each fold's neighbours serve every k)
+instead selects its configuration itself: it defines ``search(data, options, grid, seed,
+jobs, progress, save, log)`` with softmax_cifar10/search.py's returns, used in place of
+that search, and ``figures(model, history, row, rows, class_names, note)``, {file name:
+Figure}, saved in place of loss.png, weights.png and search.png; its train, history and
+kept_weights are then not used.
 """
+import time
+
 import numpy as np
 
 import data_utils
 
 from classifiers import fc_net
-from . import net_recipe, plots, recipe
+from . import blas_kernel, knn, net_recipe, plots, recipe
 from classifiers.fc_net import TwoLayerNet
 from classifiers.linear_classifier import FORMAT, Softmax
 from safeguards.validation import InvalidValueError
@@ -174,8 +183,68 @@ class TwoLayerKind:
         return plots.first_layer_weights(model.params["W1"], layout="channels_last", title=title)
 
 
+class KnnKind:
+    """k-nearest neighbours on raw pixels (softmax_cifar10/knn.py), k chosen by CS231n's cross-validation.
+
+    The training split is all the training images (no validation split): k is chosen by
+    ``num_folds``-fold cross-validation on it, each fold's K = max(k_choices) nearest
+    candidates computed once for every k; the best mean accuracy wins, the smaller k on a tie.
+    Pixels stay uint8 (mode "raw": L2 distances do not change when the mean is subtracted),
+    so the distances are exact and the model file stores the training set in 1 byte a pixel.
+    """
+
+    name = "knn"
+    defaults = dict(k_choices=(1, 3, 5, 8, 10, 12, 15, 20, 50, 100))
+    classifier = knn.BlockedKNN
+    format = knn.FORMAT
+    hyperparameters = {"k": "k"}
+
+    def check_written(self):
+        knn.squared_distances(np.zeros((1, 2), np.uint8), np.zeros((1, 2), np.uint8))
+
+    def prepare(self, config, images):
+        Xtr, ytr, Xte, yte = images
+        pre = data_utils.Preprocessor("raw", bias=False, dtype=np.uint8).fit(Xtr[:1])
+        # the rows pre.transform gives (raw uint8 pixels, channels last), as views instead of copies
+        rows = {"X_train": Xtr.reshape(len(Xtr), -1), "X_test": Xte.reshape(len(Xte), -1)}
+        return {**rows, "y_train": ytr, "y_test": yte}, pre
+
+    def options(self, config, data):
+        return dict(k_choices=tuple(config.k_choices), num_folds=config.num_folds, memory_mb=config.memory_mb,
+                    threads=config.jobs, progress=config.progress)     # checked by knn.cross_validate
+
+    def grid(self, config):
+        return [{"k": k} for k in config.k_choices]
+
+    def search(self, data, options, grid, seed=0, jobs=None, progress=True, save=None, log=print):
+        start, ks = time.perf_counter(), [row["k"] for row in grid]
+        acc = knn.cross_validate(
+            data["X_train"], data["y_train"], ks, options["num_folds"], len(data_utils.CLASSES),
+            options["memory_mb"], options["threads"], progress,
+            log=lambda f, a: log(f"fold {f + 1}/{options['num_folds']}: accuracy " + ", ".join(
+                f"k={k} {x:.4f}" for k, x in zip(ks, a)) + f" ({time.perf_counter() - start:.1f} s)"))
+        seconds = time.perf_counter() - start
+        rows = [{"k": k, "val_acc": float(acc[:, j].mean()), "val_std": float(acc[:, j].std()),
+                 "fold_acc": acc[:, j].tolist(), "seconds": seconds} for j, k in enumerate(ks)]
+        j = int(np.argmax([row["val_acc"] for row in rows]))       # the first best: the smaller k on a tie
+        model = knn.BlockedKNN(ks[j], options["memory_mb"], options["threads"], progress)
+        model.train(data["X_train"], data["y_train"], len(data_utils.CLASSES))
+        if save is not None:
+            save(rows[j], model)
+        best = {"k": j, "row": rows[j], "model": model, "history": {"accuracies": acc.tolist(), "k_choices": ks}}
+        return rows, best, options["threads"] or blas_kernel.cores()
+
+    def settings(self, config, hyper, options):
+        return {**hyper, "k_choices": list(options["k_choices"]), "num_folds": options["num_folds"],
+                "memory_mb": options["memory_mb"], "preprocess": "raw", "dtype": "uint8"}
+
+    def figures(self, model, history, row, rows, class_names, note=None):
+        return {"cross_validation.png": plots.cross_validation_curve(
+            history["k_choices"], np.array(history["accuracies"]), chosen=row["k"], note=note)}
+
+
 #: the models `train --model` accepts, by name; the first is the default
-KINDS = {kind.name: kind for kind in (SoftmaxKind(), TwoLayerKind())}
+KINDS = {kind.name: kind for kind in (SoftmaxKind(), TwoLayerKind(), KnnKind())}
 
 
 def describe(kind, row):

@@ -32,6 +32,7 @@ import data_utils
 from safeguards.atomic_write import write_text
 
 from .model_file import CifarModel, load_images, model_file  # noqa: F401  (the saved model, for the CLI)
+from . import knn
 from .models import KINDS, describe
 from .search import SearchInterrupted, search, summary_table as _summary_table
 from safeguards.validation import ClassifierError, InvalidValueError, check_choice, check_positive
@@ -62,6 +63,9 @@ class TrainConfig:
     mirror: bool = True
     replace: bool = False
     hidden_dim: int = None          # the two-layer network's hidden units; None: its default
+    k_choices: tuple = None         # kNN's k to cross-validate; None: its default (CS231n's)
+    num_folds: int = 5              # kNN's cross-validation folds
+    memory_mb: float = knn.DEFAULT_MEMORY_MB    # kNN's memory budget for its distance blocks
     num_validation: int = 1000
     progress: bool = True
     jobs: int = None
@@ -80,6 +84,7 @@ class TrainConfig:
                                     f"has no hidden layer")
         if self.hidden_dim is not None:
             check_positive(self.hidden_dim, "hidden_dim (--hidden-dim)", integer=True)
+        self._check_knn()
         if self.replace and self.model != "softmax":
             raise InvalidValueError(f"replace (--classic) is the linear classifier's classic sampling; --model "
                                     f"{self.model} draws every example once per epoch")
@@ -95,6 +100,29 @@ class TrainConfig:
         if self.num_iters is None and self.average_epochs is not None and self.average_epochs > self.epochs:
             raise InvalidValueError(f"average_epochs (--average-epochs) must be at most epochs (--epochs), got "
                                     f"{self.average_epochs:g} > {self.epochs:g}")
+
+    def _check_knn(self):
+        """kNN's settings are its own, and the other models' recipe is not kNN's."""
+        knn_model = self.model == "knn"
+        if self.k_choices is not None and not knn_model:
+            raise InvalidValueError(f"k_choices (--k) are kNN's; --model {self.model} has no neighbours")
+        if not knn_model:
+            return
+        given = [flag for field, flag in (("learning_rates", "--lr"), ("regs", "--reg"), ("epochs", "--epochs"),
+                                          ("num_iters", "--num-iters"), ("lr_decay", "--lr-decay"),
+                                          ("average_epochs", "--average-epochs"), ("replace", "--classic"))
+                 if getattr(self, field)]
+        if given:
+            raise InvalidValueError(f"{', '.join(given)}: --model knn trains nothing, it chooses k by "
+                                    f"cross-validation (--k, --folds)")
+        if not self.k_choices:
+            raise InvalidValueError("k_choices (--k) must name at least one k")
+        for k in self.k_choices:
+            check_positive(k, "k in k_choices (--k)", integer=True)
+        check_positive(self.num_folds, "num_folds (--folds)", integer=True)
+        if self.num_folds < 2:
+            raise InvalidValueError(f"num_folds (--folds) must be at least 2, got {self.num_folds}")
+        check_positive(self.memory_mb, "memory_mb (--memory-mb)")
 
 
 #: The classic assignment recipe: mean image subtracted, plain SGD, fixed step, no extras.
@@ -215,9 +243,10 @@ def _train_into(out, config, start, log):
     load_seconds = time.perf_counter() - start
     options = kind.options(config, data)
     sample = source.startswith("bundled sample")
-    log(f"data: {'' if sample else source + '; '}train {data['X_train'].shape}, validation "
-        f"{data['X_val'].shape}, test {len(data['y_test'])} images, {config.preprocess} preprocessing, "
-        f"{config.dtype}")
+    validation = (f"validation {data['X_val'].shape}" if "X_val" in data
+                  else f"{config.num_folds}-fold cross-validation")
+    log(f"data: {'' if sample else source + '; '}train {data['X_train'].shape}, {validation}, test "
+        f"{len(data['y_test'])} images, {pre.mode} preprocessing, {data['X_train'].dtype}")
     results = {"config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in dataclasses.asdict(config).items()},
                "data": source, "output": str(out), "num_iters": options.get("num_iters"), "search": [],
                "interrupted": False}
@@ -226,16 +255,18 @@ def _train_into(out, config, start, log):
         hyper = {name: row[name] for name in kind.hyperparameters}
         CifarModel(model, pre, names, kind.settings(config, hyper, options)).save(out / "model.npz")
 
+    select = getattr(kind, "search", None) or (lambda *args: search(kind, *args))
     try:
-        rows, best, results["jobs"] = search(kind, data, options, kind.grid(config), config.seed, config.jobs,
+        rows, best, results["jobs"] = select(data, options, kind.grid(config), config.seed, config.jobs,
                                              config.progress, save, log)
     except SearchInterrupted as stop:
         raise _interrupted(stop, kind, results, out) from None
     search_seconds = time.perf_counter() - start - load_seconds
     row, model, history = best["row"], best["model"], best["history"]
     with threadpool_limits(1):      # as the workers score: a product's rounding depends on the BLAS threads
-        results.update(search=rows, best=row, val_acc=row["val_acc"], train_acc=_accuracy(model, data["X_train"],
-                                                                                          data["y_train"]))
+        # kNN's training accuracy would classify the training set by itself (at k = 1, itself): not measured
+        train_acc = None if "X_val" not in data else _accuracy(model, data["X_train"], data["y_train"])
+        results.update(search=rows, best=row, val_acc=row["val_acc"], train_acc=train_acc)
         pred = model.predict(data["X_test"])
     results["test_acc"] = float(np.mean(pred == data["y_test"]))
     results["seconds"] = {"load": load_seconds, "search": search_seconds, "best_config": row["seconds"]}
@@ -262,6 +293,11 @@ def _interrupted(stop, kind, results, out):
 
 def _save_figures(out, kind, options, model, history, row, rows, y_test, pred, names, note=None):
     from . import plots
+    plots.confusion_figure(y_test, pred, names).savefig(out / "confusion.png", dpi=100)
+    if hasattr(kind, "figures"):
+        for name, figure in kind.figures(model, history, row, rows, names, note).items():
+            figure.savefig(out / name, dpi=100)
+        return
     title = f"best run: {describe(kind, row).replace(' ', ', ')}"
     iters_per_epoch = history["iterations"] / history["epochs"] if history.get("epochs") else None
     plots.loss_curve(history["loss"], history["val_acc"], final_acc=row["val_acc"], note=note, title=title,
@@ -272,7 +308,6 @@ def _save_figures(out, kind, options, model, history, row, rows, y_test, pred, n
     if len(finished) > 1:       # a single configuration has no search to show; its accuracy is in the table
         y, x = (list(kind.hyperparameters) + [None])[:2]
         plots.search_heatmap(finished, y, x, chosen=row).savefig(out / "search.png", dpi=100)
-    plots.confusion_figure(y_test, pred, names).savefig(out / "confusion.png", dpi=100)
 
 
 def _write_json(path, obj):

@@ -155,6 +155,32 @@ def search_heatmap(results, y="learning_rate", x="reg", chosen=None):
     return fig
 
 
+def cross_validation_curve(k_choices, accuracies, chosen=None, note=None):
+    """kNN's cross-validation: each fold's accuracy (dots) and their mean +- standard deviation over k.
+
+    Inputs: k_choices (m,); accuracies (num_folds, m), fold f's accuracy for each k;
+    chosen: the k kept, marked; note: optional line under the title. The k axis is
+    logarithmic (CS231n's choices run from 1 to 100).
+    """
+    accuracies = np.asarray(accuracies)
+    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    for fold in accuracies:
+        ax.scatter(k_choices, fold, color="0.6", s=12)
+    ax.errorbar(k_choices, accuracies.mean(axis=0), yerr=accuracies.std(axis=0), marker="o",
+                label=f"mean +- std over {len(accuracies)} folds")
+    if chosen is not None:
+        ax.axvline(chosen, color="red", ls="--", label=f"k kept: {chosen}")
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(ticker.ScalarFormatter())
+    ax.set_xticks(k_choices)
+    ax.set_xlabel("k")
+    ax.set_ylabel("cross-validation accuracy")
+    ax.set_title("kNN: cross-validation accuracy over k" + (f"\n{note}" if note else ""))
+    ax.legend()
+    return fig
+
+
 _AXIS_NAMES = {"learning_rate": "learning rate", "reg": "regularization strength"}
 _SHORT_NAMES = {"learning_rate": "lr"}
 

@@ -11,13 +11,13 @@ of the order they finish in and of the number of jobs. On a system without ``for
 """
 import contextlib
 import multiprocessing
-import os
 import signal
 import time
 
 import numpy as np
 
 from classifiers.linear_classifier import TrainingDiverged
+from .blas_kernel import cores
 from .models import describe
 
 
@@ -47,7 +47,7 @@ def search(kind, data, options, grid, seed=0, jobs=None, progress=True, save=Non
     and history; best by validation accuracy, then grid order) and the jobs used. Raises
     SearchInterrupted on Ctrl-C, TrainingDiverged when every configuration diverged.
     """
-    jobs = min(jobs or _cores(), len(grid))
+    jobs = min(jobs or cores(), len(grid))
     rows, best = [None] * len(grid), None
     _SHARED.update(kind=kind, data=data, options=options)
     try:
@@ -133,11 +133,6 @@ def _start_worker():
     from threadpoolctl import threadpool_limits
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's: it keeps the best and stops us
     threadpool_limits(1)                            # one BLAS thread per worker, for this process's life
-
-
-def _cores():
-    """The CPU cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _search_bar(progress, total, jobs):

@@ -89,3 +89,40 @@ def test_bench_two_layer_reports_the_median_run_and_ratios_of_time_to_055(capsys
     assert "training seconds of each run: 10.0, 30.0, 12.0" in out
     torch_line = next(line for line in out.splitlines() if line.strip().startswith("torch"))
     assert torch_line.split()[3:5] == ["16.0", "1.78x"]                 # medians: 16 s against numpy's 9 s
+
+
+@pytest.fixture(scope="module")
+def knn_bench():
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_knn.py"))
+    rng = np.random.default_rng(0)
+    Xtr, Xte = rng.integers(0, 256, (300, 12)).astype(np.uint8), rng.integers(0, 256, (40, 12)).astype(np.uint8)
+    return bench, Xtr, rng.integers(0, 10, 300), Xte
+
+
+def check_knn_contender(run, Xtr, ytr, Xte, reference):
+    pred, seconds, peak_mb = run
+    np.testing.assert_array_equal(pred, reference)
+    assert seconds > 0 and peak_mb > 0
+
+
+@pytest.mark.parametrize("contender", ["run_blocked", "run_full_matrix"])
+def test_bench_knn_contenders_run_and_agree(knn_bench, contender):
+    bench, Xtr, ytr, Xte = knn_bench
+    d = ((Xte[:, None, :].astype(int) - Xtr[None].astype(int)) ** 2).sum(-1)
+    reference = bench["knn"].vote(ytr[np.argsort(d, axis=1, kind="stable")[:, :5]], 5, 10)
+    check_knn_contender(bench[contender](Xtr, ytr, Xte, 5), Xtr, ytr, Xte, reference)
+
+
+def test_bench_knn_sklearn_contender_runs_and_agrees(knn_bench):
+    pytest.importorskip("sklearn", reason="scikit-learn is an optional reference of the benchmark (the bench extra)")
+    bench, Xtr, ytr, Xte = knn_bench
+    rows = bench["compare"](Xtr, ytr, Xte, 5, 0.5)          # compare asserts the same labels
+    assert set(rows) == {"blocked", "full matrix", "sklearn brute"}
+    assert bench["float32_reorders"](Xtr, Xte, 10) == 0.0   # 12 pixels: sums below 2^24, float32 is exact too
+
+
+def test_bench_knn_compare_refuses_a_contender_that_disagrees(knn_bench, monkeypatch):
+    bench, Xtr, ytr, Xte = knn_bench
+    monkeypatch.setitem(bench["compare"].__globals__, "run_full_matrix", lambda *a: (np.zeros(len(Xte)), 1.0, 1.0))
+    with pytest.raises(AssertionError, match="full matrix predicts differently"):
+        bench["compare"](Xtr, ytr, Xte, 1, 0.5, sklearn=False)

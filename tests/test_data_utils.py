@@ -245,7 +245,7 @@ def test_get_cifar10_data_keeps_its_defaults_and_takes_loaded_images(tmp_path):
     (lambda d: data_utils.get_linear_classifier_data(data=d, num_training=10, num_test=10, num_dev=11), ValueError,
      "num_dev = 11 exceeds num_training = 10"),
     (lambda d: data_utils.get_CIFAR10_data(data=d[:3]), ValueError, "data must be the 4 arrays"),
-    (lambda d: data_utils.Preprocessor("whiten"), ValueError, "mode must be one of 'mean', 'standardize', got "
+    (lambda d: data_utils.Preprocessor("whiten"), ValueError, "mode must be one of 'mean', 'standardize', 'raw', got "
                                                               "'whiten'"),
     (lambda d: data_utils.Preprocessor().transform(d[0]), ValueError, r"call fit\(\) before transform\(\)"),
     (lambda d: data_utils.load_CIFAR10("/nonexistent/cifar"), DataError, "does not exist"),
