@@ -18,7 +18,7 @@ are kept, quirks included, so that features match theirs:
 import functools
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from safeguards.validation import InvalidTypeError, InvalidValueError, check_positive, describe
 
@@ -143,7 +143,6 @@ def color_histograms_hsv(imgs, nbin=10, xmin=0, xmax=255, normalized=True):
     values = hue(imgs, xmax).reshape(len(imgs), -1) * xmax
     edges = np.linspace(xmin, xmax, nbin + 1)
     bins = np.searchsorted(edges, values, side="right") - 1          # edges[k] <= value < edges[k + 1]
-    bins[values == edges[-1]] = nbin - 1                               # the last bin holds its right edge
     inside = (bins >= 0) & (bins < nbin)
     index = (np.arange(len(imgs))[:, None] * nbin + bins)[inside]
     counts = np.bincount(index, minlength=len(imgs) * nbin).reshape(len(imgs), nbin).astype(np.float64)
