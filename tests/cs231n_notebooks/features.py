@@ -1,18 +1,7 @@
-"""CS231n 2025's features.ipynb run on this package: its Colab cell emptied, its data cell reading this
-package's data folder (CS231n's reads cs231n/datasets/), and its two tuning cells filled in."""
+"""CS231n 2025's features.ipynb run on this package: its Colab cell emptied and its two tuning cells
+filled in (a softmax search over the learning rate and the regularization, and a two-layer network
+trained with the Solver)."""
 NOTEBOOK = "features.ipynb"
-
-DATA = """\
-import data_utils
-from cs231n.features import color_histogram_hsv, hog_feature
-
-# CS231n's split: training images [0, 49000) and [49000, 50000) for validation, the first 1000 test images
-X_all, y_all, X_test_all, y_test_all = load_CIFAR10(data_utils.DATASETS_DIR / data_utils.FOLDER)
-X_train, y_train = X_all[:49000], y_all[:49000]
-X_val, y_val = X_all[49000:50000], y_all[49000:50000]
-X_test, y_test = X_test_all[:1000], y_test_all[:1000]
-del X_all, X_test_all
-"""
 
 SOFTMAX_SEARCH = """\
 from cs231n.classifiers.linear_classifier import Softmax
@@ -47,7 +36,7 @@ data = {'X_train': X_train_feats, 'y_train': y_train, 'X_val': X_val_feats, 'y_v
 best_net, best_net_val = None, -1
 for reg in [3e-3]:
     net = TwoLayerNet(X_train_feats.shape[1], 500, 10, weight_scale=1e-2, reg=reg, seed=0)
-    solver = Solver(net, data, update_rule='sgd_momentum', optim_config={'learning_rate': 0.1}, lr_decay=0.9,
+    solver = Solver(net, data, update_rule='sgd_momentum', optim_config={'learning_rate': 0.1}, lr_decay=0.8,
                     num_epochs=15, batch_size=200, seed=0, verbose=False)
     solver.train()
     print('reg %e: best validation accuracy %f' % (reg, solver.best_val_acc))
@@ -57,7 +46,6 @@ for reg in [3e-3]:
 
 EDITS = [
     ("drive.mount(", ""),
-    ("def get_CIFAR10_data(", DATA),
     ("best_softmax = None", SOFTMAX_SEARCH),
     ("net = TwoLayerNet(input_dim, hidden_dim, num_classes)", NET_SEARCH),
 ]
