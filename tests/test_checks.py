@@ -208,8 +208,8 @@ def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():
 
 
 def test_the_notebooks_inline_questions_are_their_marked_cells_and_no_other():
-    """Each notebook's questions are the cells its answers are tagged under: knn.ipynb 3, softmax.ipynb 4, two_layer_net.ipynb 2
-    (docs/instructors.md's counts). The hand-in section, whose text says "with your answers", is none: before, it made
+    """Each notebook's questions are the cells its answers are tagged under: knn.ipynb 3, softmax.ipynb 4, two_layer_net.ipynb 2,
+    features.ipynb 1 (docs/instructors.md's counts). The hand-in section, whose text says "with your answers", is none: before, it made
     the answers report say "5 of 5 answered" on the solution."""
     from checks.exercises import notebooks
     from conftest import ROOT
@@ -222,7 +222,8 @@ def test_the_notebooks_inline_questions_are_their_marked_cells_and_no_other():
         assert all(q.question_cell == q.answer_cell - 1 for q in asked), path
     assert found == {"cross_entropy.ipynb": [], "knn.ipynb": [f"Inline question {k}" for k in range(1, 4)],
                      "softmax.ipynb": [f"Inline question {k}" for k in range(1, 5)],
-                     "two_layer_net.ipynb": ["Inline question 1", "Inline question 2"]}
+                     "two_layer_net.ipynb": ["Inline question 1", "Inline question 2"],
+                     "features.ipynb": ["Inline question 1"]}
 
 
 def counting(function):

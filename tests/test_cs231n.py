@@ -1,7 +1,7 @@
 """The compatibility package cs231n/: every name CS231n's assignment-1 notebooks import is there, and
 is this package's own object.
 
-The table is a fact about CS231n's notebooks (softmax.ipynb, svm.ipynb, two_layer_net.ipynb and knn.ipynb of
+The table is a fact about CS231n's notebooks (softmax.ipynb, svm.ipynb, two_layer_net.ipynb, knn.ipynb and features.ipynb of
 github.com/cs231n/cs231n.github.io, assignments 2019 to 2026), read from their import lines and, for
 ``from cs231n.classifiers.fc_net import *``, from the names the notebook then uses.
 """
@@ -13,7 +13,7 @@ import pytest
 import data_utils
 import gradient_check
 from checks.exercises import EXERCISES
-from classifiers import layers, linear_classifier, optim, solver, vis_utils
+from classifiers import features, layers, linear_classifier, optim, solver, vis_utils
 
 IMPORTED = {
     # softmax.ipynb (2019-2026) and svm.ipynb (2019-2024)
@@ -26,12 +26,15 @@ IMPORTED = {
     "cs231n.classifiers.fc_net": ["TwoLayerNet", "affine_forward", "affine_backward", "relu_forward",
                                   "relu_backward", "softmax_loss", "svm_loss"],
     "cs231n.layer_utils": ["affine_relu_forward", "affine_relu_backward"],
+    # features.ipynb (2025)
+    "cs231n.features": ["extract_features", "hog_feature", "color_histogram_hsv"],
 }
 IMPORTED_NAMED = {  # `from module import name`: also the lines two_layer_net.ipynb writes out
     "cs231n.data_utils": ["get_CIFAR10_data"],
     "cs231n.gradient_check": ["eval_numerical_gradient", "eval_numerical_gradient_array"],
     "cs231n.solver": ["Solver"],
     "cs231n.vis_utils": ["visualize_grid"],
+    "cs231n.features": ["color_histogram_hsv", "hog_feature"],
 }
 #: where each name lives in this package: the exercises' own from their definitions, the others here
 HOME = {
@@ -42,6 +45,7 @@ HOME = {
     "eval_numerical_gradient": gradient_check, "eval_numerical_gradient_array": gradient_check,
     "rel_error": gradient_check, "affine_relu_forward": layers, "affine_relu_backward": layers, "Solver": solver,
     "visualize_grid": vis_utils, "sgd_momentum": optim, "rmsprop": optim, "adam": optim,
+    "extract_features": features, "hog_feature": features, "color_histogram_hsv": features, "rgb2gray": features,
 }
 
 
@@ -81,7 +85,7 @@ def test_star_imports_give_what_the_notebooks_use():
 
 
 @pytest.mark.parametrize("module", ["cs231n.layers", "cs231n.layer_utils", "cs231n.optim", "cs231n.solver",
-                                    "cs231n.vis_utils", "cs231n.gradient_check", "cs231n.data_utils",
+                                    "cs231n.vis_utils", "cs231n.gradient_check", "cs231n.data_utils", "cs231n.features",
                                     "cs231n.classifiers.linear_classifier", "cs231n.classifiers.fc_net",
                                     "cs231n.classifiers.k_nearest_neighbor"])
 def test_each_module_re_exports_only_the_packages_objects(module):

@@ -243,6 +243,24 @@ def test_the_required_exercises_are_marked(edition):
                                                 "Inline question 3"]
 
 
+def test_features_ship_as_they_are_and_their_notebook_with_its_answers_blanked(edition):
+    """CS231n hands features.py out: the edition has it byte for byte. features.ipynb keeps its two searches
+    for the student to write and blanks its answer; the evidence under the answer is gone."""
+    dest, exercises = edition
+    shipped = (dest / "classifiers" / "features.py").read_bytes()
+    assert shipped == (rel.ROOT / "classifiers" / "features.py").read_bytes()
+    assert exercises.get("classifiers/features.py") is None
+    assert exercises["notebooks/features.ipynb"] == ['the code under "A softmax classifier on the features"',
+                                                     "Inline question 1",
+                                                     'the code under "A two-layer network on the features"']
+    cells = json.loads((dest / "notebooks" / "features.ipynb").read_text())["cells"]
+    sources = ["".join(c["source"]) for c in cells]
+    assert [src for c, src in zip(cells, sources) if "answer" in c["metadata"].get("tags", [])] == ["*Your answer:*"]
+    assert not any("solution" in c["metadata"].get("tags", []) for c in cells)
+    assert sum("is not written yet" in src for src in sources) == 2
+    assert not any("BEGIN SOLUTION" in src or "confusion" in src or "Solver(net" in src for src in sources)
+
+
 def test_no_function_of_the_edition_computes_softmax_and_every_exercise_raises(edition, tmp_path):
     dest, exercises = edition
     out = subprocess.run(

@@ -271,6 +271,7 @@ EXERCISES = [
     manual("notebooks/softmax.ipynb", step=30),
     GRADIENT_CELL,
     manual("notebooks/two_layer_net.ipynb", step=70),
+    manual("notebooks/features.ipynb", step=75),
 ]
 
 # BEGIN SOLUTION
