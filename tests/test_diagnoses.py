@@ -22,7 +22,9 @@ SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 NAIVE, VEC = "softmax_loss_naive", "softmax_loss_vectorized"
 SHAPES, SPEED = "scalar loss and dW of W's shape", "speed (no loop over examples)"
 REG_LOSS, REG_GRAD = "regularization in the loss", "regularization in the gradient"
-NOT_TIMED = "not timed while another property fails"     # speed is judged once every other property holds
+NOT_TIMED = "not timed while another property fails"
+FIRST, STEPS = "the first step", "three steps, the state carried"      # the update rules' properties
+NOT_CARRIED = "the state is not carried to the next call"     # speed is judged once every other property holds
 
 DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback says}; every other test passes
     ("classes_from_max_y", NAIVE, {"loss value": "max(y) + 1", "gradient": "max(y) + 1"}),
@@ -94,6 +96,28 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
                                          "gradients": "the 0.5 of CS231n's network convention"}),
     ("net_scores_not_divided", "TwoLayerNet.loss", {"gradients": "the gradient of the scores is not divided by N"}),
     ("sgd_uphill", "sgd", {"one step": "the step goes up the gradient"}),
+    # FullyConnectedNet and the update rules
+    ("fc_relu_last", "FullyConnectedNet.loss", {"scores": "the last layer has a ReLU too",
+                                                "loss with regularization": "the last layer has a ReLU too",
+                                                "gradients": "the last layer has a ReLU too"}),
+    ("fc_reg_last_only", "FullyConnectedNet.loss", {"loss with regularization": "only the last weight matrix",
+                                                    "gradients": "only the last weight matrix"}),
+    ("fc_reg_last_missing", "FullyConnectedNet.loss", {"loss with regularization": "the last weight matrix is not",
+                                                       "gradients": "the last weight matrix is not"}),
+    ("momentum_velocity_sign", "sgd_momentum", {FIRST: "the velocity has the opposite sign",
+                                                STEPS: "the velocity has the opposite sign"}),
+    ("momentum_state_not_carried", "sgd_momentum", {STEPS: NOT_CARRIED}),
+    ("rmsprop_decay_swapped", "rmsprop", {FIRST: "decay_rate weighs the new squared gradient",
+                                          STEPS: "decay_rate weighs the new squared gradient"}),
+    ("rmsprop_eps_inside", "rmsprop", {FIRST: "epsilon is inside the square root",
+                                       STEPS: "epsilon is inside the square root"}),
+    ("rmsprop_state_not_carried", "rmsprop", {STEPS: NOT_CARRIED}),
+    ("adam_no_bias_correction", "adam", {FIRST: "the bias correction is missing",
+                                         STEPS: "the bias correction is missing"}),
+    ("adam_t_after", "adam", {FIRST: "t is not incremented before the bias correction uses it",
+                              STEPS: "t is not incremented before the bias correction uses it"}),
+    ("adam_eps_inside", "adam", {FIRST: "epsilon is inside the square root", STEPS: "epsilon is inside the square root"}),
+    ("adam_state_not_carried", "adam", {STEPS: NOT_CARRIED}),
 ]
 
 # Made from the solution's own files when the tests run, so they never go stale: LinearClassifier and
