@@ -207,7 +207,7 @@ def _rule(rule):
                     properties=[Property("the first step", 1, rule_values(["w1"], "right")),
                                 Property("three steps, the state carried", 2, rule_values(
                                     ["w", *RULES[rule][1]], f"right, and {state} carried from call to call"))],
-                    mistakes=MISTAKES)
+                    mistakes=MISTAKES, cs231n=False)
 
 
 #: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
@@ -215,7 +215,7 @@ STEP = 80
 
 EXERCISES = [
     Exercise(name="FullyConnectedNet.loss", path=NET, function="FullyConnectedNet.loss", call=call_fc_net,
-             cases=fc_cases, mistakes=MISTAKES,
+             cases=fc_cases, mistakes=MISTAKES, cs231n=False,
              properties=[Property("initialization", 1, fc_initialization), Property("scores", 1, fc_scores),
                          Property("loss with regularization", 1, fc_values(lambda ctx, name: ["loss"], "right at "
                                                                              "depths 1 to 4, with and without reg")),
