@@ -317,5 +317,8 @@ def test_fc_load_refuses_what_does_not_fit(tmp_path):
     np.save(tmp_path / "skip.npy", {"W1": np.ones((6, 4)), "b1": np.ones(4), "W3": np.ones((4, 3)), "b3": np.ones(3)})
     with pytest.raises(ValueError, match=r"is not a model file saved by this package"):
         FullyConnectedNet.load(tmp_path / "skip.npy")
+    np.save(tmp_path / "norm.npy", {**TwoLayerNet(6, 4, 3).params, "gamma1": np.ones(4)})      # assignment 2's
+    with pytest.raises(ValueError, match=r"its parameters do not fit together: .*gamma1"):
+        FullyConnectedNet.load(tmp_path / "norm.npy")
     with pytest.raises(FileNotFoundError, match="no model file at"):
         FullyConnectedNet.load(tmp_path / "missing.npz")
