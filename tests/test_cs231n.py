@@ -1,8 +1,8 @@
 """The compatibility package cs231n/: every name CS231n's assignment-1 notebooks import is there, and
 is this package's own object.
 
-The table is a fact about CS231n's notebooks (softmax.ipynb, svm.ipynb and two_layer_net.ipynb of
-github.com/cs231n/cs231n.github.io, assignments 2019 to 2026), read from their import lines and, for
+The table is a fact about CS231n's notebooks (softmax.ipynb, svm.ipynb, two_layer_net.ipynb and
+FullyConnectedNets.ipynb of github.com/cs231n/cs231n.github.io, assignments 2019 to 2026), read from their import lines and, for
 ``from cs231n.classifiers.fc_net import *``, from the names the notebook then uses.
 """
 import importlib
@@ -24,7 +24,8 @@ IMPORTED = {
     "cs231n.gradient_check": ["grad_check_sparse"],
     # two_layer_net.ipynb (2021-2026)
     "cs231n.classifiers.fc_net": ["TwoLayerNet", "affine_forward", "affine_backward", "relu_forward",
-                                  "relu_backward", "softmax_loss", "svm_loss"],
+                                  "relu_backward", "softmax_loss", "svm_loss",
+                                  "FullyConnectedNet"],            # FullyConnectedNets.ipynb (2025)
     "cs231n.layer_utils": ["affine_relu_forward", "affine_relu_backward"],
 }
 IMPORTED_NAMED = {  # `from module import name`: also the lines two_layer_net.ipynb writes out
@@ -32,6 +33,7 @@ IMPORTED_NAMED = {  # `from module import name`: also the lines two_layer_net.ip
     "cs231n.gradient_check": ["eval_numerical_gradient", "eval_numerical_gradient_array"],
     "cs231n.solver": ["Solver"],
     "cs231n.vis_utils": ["visualize_grid"],
+    "cs231n.optim": ["sgd_momentum", "rmsprop", "adam"],          # FullyConnectedNets.ipynb (2025)
 }
 #: where each name lives in this package: the exercises' own from their definitions, the others here
 HOME = {
