@@ -221,7 +221,8 @@ def test_the_notebooks_inline_questions_are_their_marked_cells_and_no_other():
         assert all(q.answered and notebooks.is_answer(cells[q.answer_cell]) for q in asked), path
         assert all(q.question_cell == q.answer_cell - 1 for q in asked), path
     assert found == {"cross_entropy.ipynb": [], "softmax.ipynb": [f"Inline question {k}" for k in range(1, 5)],
-                     "two_layer_net.ipynb": ["Inline question 1", "Inline question 2"]}
+                     "two_layer_net.ipynb": ["Inline question 1", "Inline question 2"],
+                     "FullyConnectedNets.ipynb": ["Inline question 1", "Inline question 2"]}
 
 
 def counting(function):

@@ -269,6 +269,7 @@ EXERCISES = [
              properties=[Property("the gradient by hand", 1, gradient_by_hand)], mistakes=GRADIENT_MISTAKES,
              cs231n=False, step=50),
     manual("notebooks/two_layer_net.ipynb", step=70),
+    manual("notebooks/FullyConnectedNets.ipynb", step=90),
 ]
 
 # BEGIN SOLUTION
