@@ -1,5 +1,5 @@
-"""The assignment's models and losses in numpy: what a student writes (softmax.py, linear_svm.py,
-linear_classifier.py, activations.py, layers.py, fc_net.py, optim.py) and what CS231n hands out
+"""The assignment's models and losses in numpy: what a student writes (k_nearest_neighbor.py, softmax.py,
+linear_svm.py, linear_classifier.py, activations.py, layers.py, fc_net.py, optim.py) and what CS231n hands out
 beside them (solver.py, vis_utils.py) or this package adds (losses.py: the cross-entropy family
 with PyTorch's semantics, built on activations.py).
 

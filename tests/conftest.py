@@ -5,6 +5,7 @@ import os
 import pickle
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -30,6 +31,16 @@ def cifar10_dir():
     require(data_utils.has_full_data(folder),
             f"the full CIFAR-10 is not in {folder} (bash datasets/get_datasets.sh downloads it)")
     return folder
+
+
+@pytest.fixture(scope="session")
+def kernel_env(tmp_path_factory):
+    """A kernel spec named python3 that runs this interpreter, found before any other (JUPYTER_PATH)."""
+    from ipykernel.kernelspec import write_kernel_spec
+    base = tmp_path_factory.mktemp("jupyter")
+    write_kernel_spec(path=str(base / "kernels" / "python3"), overrides={"argv": [
+        sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]})
+    return base
 
 
 NO_TORCH = "PyTorch is not installed (pip install torch==2.13.0, the oracle extra)"

@@ -87,11 +87,12 @@ def callables(module):
             yield name, obj
 
 
-def instances(cls, W, not_written):
+def instances(cls, W, X, not_written):
     """Instances of ``cls``: made with no argument, with W, and as a network of the probe problem's shape
     (input_dim D, 3 hidden units, C classes: TwoLayerNet's arguments, and FullyConnectedNet's with
-    hidden_dims [3]), whose loss takes the probe's X and y. A constructor that is not written yet is
-    recorded in ``not_written``, and the network made without it (``unwritten_network``)."""
+    hidden_dims [3]), whose loss takes the probe's X and y; each given W, and X as training data with labels
+    (what KNearestNeighbor's methods read). A constructor that is not written yet is recorded in
+    ``not_written``, and the network made without it (``unwritten_network``)."""
     found = []
     for make in (lambda: cls(), lambda: cls(W), lambda: cls(W.shape[0], 3, W.shape[1]),
                  lambda: cls([3], W.shape[0], W.shape[1])):
@@ -102,10 +103,11 @@ def instances(cls, W, not_written):
             obj = unwritten_network(cls, W)
         except BaseException:
             continue
-        try:
-            obj.W = W.copy()
-        except BaseException:
-            pass
+        for attr, value in (("W", W), ("X_train", X), ("y_train", np.arange(len(X)) % W.shape[1])):
+            try:
+                setattr(obj, attr, value.copy())
+            except BaseException:
+                pass
         found.append(obj)
     return found
 
@@ -143,7 +145,7 @@ def main():
         for qualname, target in callables(module):
             if isinstance(target, tuple):
                 cls, mname = target
-                fns = [getattr(obj, mname) for obj in instances(cls, W, not_written)]
+                fns = [getattr(obj, mname) for obj in instances(cls, W, X, not_written)]
                 fns.append(getattr(cls, mname))
             else:
                 fns = [target]

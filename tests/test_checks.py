@@ -74,7 +74,7 @@ def test_a_form_is_not_credited_to_code_that_computes_nothing(monkeypatch):
 
 def test_unknown_exercise_names_the_known_ones(capsys):
     assert checks_main(["no_such_thing"]) == 2
-    assert "the exercises are: softmax_loss_naive" in capsys.readouterr().err
+    assert "the exercises are: KNearestNeighbor.compute_distances_two_loops, " in capsys.readouterr().err
 
 
 def test_a_crash_in_student_code_names_the_line(monkeypatch):
@@ -208,7 +208,7 @@ def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():
 
 
 def test_the_notebooks_inline_questions_are_their_marked_cells_and_no_other():
-    """Each notebook's questions are the cells its answers are tagged under: softmax.ipynb 4, two_layer_net.ipynb 2
+    """Each notebook's questions are the cells its answers are tagged under: knn.ipynb 3, softmax.ipynb 4, two_layer_net.ipynb 2
     (docs/instructors.md's counts). The hand-in section, whose text says "with your answers", is none: before, it made
     the answers report say "5 of 5 answered" on the solution."""
     from checks.exercises import notebooks
@@ -220,7 +220,8 @@ def test_the_notebooks_inline_questions_are_their_marked_cells_and_no_other():
         found[path.name] = [q.name for q in asked]
         assert all(q.answered and notebooks.is_answer(cells[q.answer_cell]) for q in asked), path
         assert all(q.question_cell == q.answer_cell - 1 for q in asked), path
-    assert found == {"cross_entropy.ipynb": [], "softmax.ipynb": [f"Inline question {k}" for k in range(1, 5)],
+    assert found == {"cross_entropy.ipynb": [], "knn.ipynb": [f"Inline question {k}" for k in range(1, 4)],
+                     "softmax.ipynb": [f"Inline question {k}" for k in range(1, 5)],
                      "two_layer_net.ipynb": ["Inline question 1", "Inline question 2"],
                      "FullyConnectedNets.ipynb": ["Inline question 1", "Inline question 2"]}
 

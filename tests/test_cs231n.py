@@ -1,7 +1,7 @@
 """The compatibility package cs231n/: every name CS231n's assignment-1 notebooks import is there, and
 is this package's own object.
 
-The table is a fact about CS231n's notebooks (softmax.ipynb, svm.ipynb, two_layer_net.ipynb and
+The table is a fact about CS231n's notebooks (softmax.ipynb, svm.ipynb, two_layer_net.ipynb, knn.ipynb and
 FullyConnectedNets.ipynb of github.com/cs231n/cs231n.github.io, assignments 2019 to 2026), read from their import lines and, for
 ``from cs231n.classifiers.fc_net import *``, from the names the notebook then uses.
 """
@@ -20,7 +20,7 @@ IMPORTED = {
     "cs231n.data_utils": ["load_CIFAR10"],
     "cs231n.classifiers.softmax": ["softmax_loss_naive", "softmax_loss_vectorized"],
     "cs231n.classifiers.linear_svm": ["svm_loss_naive", "svm_loss_vectorized"],
-    "cs231n.classifiers": ["Softmax", "LinearSVM"],
+    "cs231n.classifiers": ["Softmax", "LinearSVM", "KNearestNeighbor"],   # KNearestNeighbor: knn.ipynb (2025)
     "cs231n.gradient_check": ["grad_check_sparse"],
     # two_layer_net.ipynb (2021-2026)
     "cs231n.classifiers.fc_net": ["TwoLayerNet", "affine_forward", "affine_backward", "relu_forward",
@@ -84,7 +84,8 @@ def test_star_imports_give_what_the_notebooks_use():
 
 @pytest.mark.parametrize("module", ["cs231n.layers", "cs231n.layer_utils", "cs231n.optim", "cs231n.solver",
                                     "cs231n.vis_utils", "cs231n.gradient_check", "cs231n.data_utils",
-                                    "cs231n.classifiers.linear_classifier", "cs231n.classifiers.fc_net"])
+                                    "cs231n.classifiers.linear_classifier", "cs231n.classifiers.fc_net",
+                                    "cs231n.classifiers.k_nearest_neighbor"])
 def test_each_module_re_exports_only_the_packages_objects(module):
     mod = importlib.import_module(module)
     assert mod.__all__

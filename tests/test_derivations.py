@@ -57,12 +57,18 @@ def test_the_patterns_find_what_they_stand_for():
                                        "decay_rate * cache + (1 - decay_rate) * dw**2", "dw * dw",
                                        "dw / (np.sqrt(config['cache']) + eps)", "m / (1 - beta1**t)",
                                        "config['beta1'] * config['m'] + (1 - config['beta1']) * dw"],
-               "notebooks": ["$-[k = y]$", "the gradient becomes $p - q$", "0.7 - 1 = -0.3"]}
+               "notebooks": ["$-[k = y]$", "the gradient becomes $p - q$", "0.7 - 1 = -0.3"],
+               "k_nearest_neighbor": ["||x - t||^2 = ||x||^2 + ||t||^2 - 2 x.t", r"$\|x\|^2 + \|t\|^2 - 2 x^T t$",
+                                      "x^2 + y^2 - 2xy", "(a - b)^2 = a^2 - 2ab + b^2", "a^2 - 2ab + b^2",
+                                      "dists = np.sqrt(np.sum(X**2, axis=1)[:, None] + np.sum(T**2, axis=1) - 2 * X @ T.T)",
+                                      "- 2 * np.dot(X, self.X_train.T)", "-2 * X.dot(self.X_train.T)",
+                                      "using matrix multiplication and two broadcast sums", "the cross terms"]}
     for module, lines in written.items():
         for line in lines:
             assert any(p.search(line) for p in found[module]), f"no pattern of {module}.FORMULAS matches {line!r}"
     for line in ["loss = (1/N) * sum_i -log softmax(X[i] @ W)[y[i]] + reg * sum(W**2)", "dW: array (D, C)",
-                 "relu_forward(x) is max(0, x)", "the margin delta", "X.T @ residual / n"]:
+                 "relu_forward(x) is max(0, x)", "the margin delta", "X.T @ residual / n",
+                 "dists[i, j] is the Euclidean (L2) distance", "np.sqrt(np.sum((X[i] - self.X_train[j]) ** 2))"]:
         assert not any(p.search(line) for patterns in found.values() for p in patterns), line
 
 
@@ -79,6 +85,6 @@ def test_hints_put_the_derivations_back(editions):
     lines = stated(hinted)
     for where in ("classifiers/softmax.py", "classifiers/linear_svm.py", "classifiers/layers.py",
                   "classifiers/fc_net.py", "classifiers/optim.py", "classifiers/activations.py", "classifiers/losses.py", "notebooks/softmax.ipynb",
-                  "notebooks/cross_entropy.ipynb", "notebooks/two_layer_net.ipynb"):
+                  "notebooks/cross_entropy.ipynb", "notebooks/two_layer_net.ipynb", "classifiers/k_nearest_neighbor.py"):
         assert any(line.startswith(where + ":") for line in lines), f"--hints states no derivation in {where}"
     assert not any(line.startswith("checks/") for line in lines)       # the messages are the same in both

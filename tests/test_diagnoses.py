@@ -22,9 +22,12 @@ SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 NAIVE, VEC = "softmax_loss_naive", "softmax_loss_vectorized"
 SHAPES, SPEED = "scalar loss and dW of W's shape", "speed (no loop over examples)"
 REG_LOSS, REG_GRAD = "regularization in the loss", "regularization in the gradient"
-NOT_TIMED = "not timed while another property fails"
+NOT_TIMED = "not timed while another property fails"     # speed is judged once every other property holds
+KNN_TWO, KNN_NO = "KNearestNeighbor.compute_distances_two_loops", "KNearestNeighbor.compute_distances_no_loops"
+KNN_LABELS, KNN_TIES = "KNearestNeighbor.predict_labels", "ties broken toward the smaller label"
+KNN_NAN, KNN_SPEED_ROWS = "no NaN where a test point equals a training point", "speed (no loop over test points)"
 FIRST, STEPS = "the first step", "three steps, the state carried"      # the update rules' properties
-NOT_CARRIED = "the state is not carried to the next call"     # speed is judged once every other property holds
+NOT_CARRIED = "the state is not carried to the next call"
 
 DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback says}; every other test passes
     ("classes_from_max_y", NAIVE, {"loss value": "max(y) + 1", "gradient": "max(y) + 1"}),
@@ -96,6 +99,22 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
                                          "gradients": "the 0.5 of CS231n's network convention"}),
     ("net_scores_not_divided", "TwoLayerNet.loss", {"gradients": "the gradient of the scores is not divided by N"}),
     ("sgd_uphill", "sgd", {"one step": "the step goes up the gradient"}),
+    # k-nearest neighbours
+    ("knn_l1", KNN_TWO, {"distances": "the L1 distance"}),
+    ("knn_not_squared", KNN_TWO, {"distances": "the differences are summed without being squared"}),
+    ("knn_squared", KNN_NO, {"distances": "the square root is missing", KNN_SPEED_ROWS: NOT_TIMED}),
+    ("knn_transposed", KNN_NO, {"distances": "the matrix is transposed", KNN_SPEED_ROWS: NOT_TIMED}),
+    ("knn_nan", KNN_NO, {KNN_NAN: "rounding leaves the squared distance a tiny number below 0",
+                         KNN_SPEED_ROWS: NOT_TIMED}),
+    ("knn_loop_in_no_loops", KNN_NO, {KNN_SPEED_ROWS: "as with a Python loop over them (a loop at line 10)"}),
+    ("knn_two_loops_in_one_loop", "KNearestNeighbor.compute_distances_one_loop",
+     {"speed (no loop over training points)": "as with a Python loop over them (a loop at line 10, 11)"}),
+    ("knn_farthest", KNN_LABELS, {"the nearest neighbour's label (k = 1)": "the farthest training points"}),
+    ("knn_axis0", KNN_LABELS, {"the nearest neighbour's label (k = 1)": "along the wrong axis"}),
+    ("knn_indices", KNN_LABELS, {"the nearest neighbour's label (k = 1)": "the indices of the nearest"}),
+    ("knn_k_ignored", KNN_LABELS, {"the most common label of the k nearest": "k is ignored"}),
+    ("knn_ties_larger", KNN_LABELS, {KNN_TIES: "a tie between labels goes to the larger label"}),
+    ("knn_ties_nearest", KNN_LABELS, {KNN_TIES: "goes to the label of the nearer training point"}),
     # FullyConnectedNet and the update rules
     ("fc_relu_last", "FullyConnectedNet.loss", {"scores": "the last layer has a ReLU too",
                                                 "loss with regularization": "the last layer has a ReLU too",
@@ -160,7 +179,6 @@ NET_BODIES = {
                                "dscores = dscores * X.shape[0]  # the 1/N undone", *NET_BACKWARD,
                                "grads['W1'] += self.reg * W1", "grads['W2'] += self.reg * W2"],
 }
-
 
 def with_region(text, function, lines, indent=8, part=0):
     """``text`` with solution region ``part`` (0: the first) of ``function`` replaced by ``lines``."""

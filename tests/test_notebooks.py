@@ -31,7 +31,7 @@ def test_stale_numbers_match_whole_numbers_only():
 
 
 def test_the_notebooks_exist():
-    assert [p.name for p in NOTEBOOKS] == ["FullyConnectedNets.ipynb", "cross_entropy.ipynb", "softmax.ipynb",
+    assert [p.name for p in NOTEBOOKS] == ["FullyConnectedNets.ipynb", "cross_entropy.ipynb", "knn.ipynb", "softmax.ipynb",
                                            "two_layer_net.ipynb"]
 
 
@@ -95,7 +95,7 @@ def test_speed_is_timed_as_a_benchmark_times_it():
     assert len(timed) == 2 and all("timing.best_time(" in s and "perf_counter" not in s for s in timed), timed
 
 
-@pytest.mark.parametrize("name, count", [("softmax.ipynb", 4), ("two_layer_net.ipynb", 2),
+@pytest.mark.parametrize("name, count", [("knn.ipynb", 3), ("softmax.ipynb", 4), ("two_layer_net.ipynb", 2),
                                          ("FullyConnectedNets.ipynb", 2)])
 def test_inline_questions_in_order(name, count):
     nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
@@ -165,7 +165,7 @@ def test_executes_top_to_bottom_and_quotes_computed_numbers(path, kernel_env, mo
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     stale = stale_numbers(prose, outputs)
     assert not stale, f"{path.name}: numbers in the text that no cell prints: {stale}"
-    if path.name in ("softmax.ipynb", "two_layer_net.ipynb", "FullyConnectedNets.ipynb") and IN_CI:
+    if path.name in ("knn.ipynb", "softmax.ipynb", "two_layer_net.ipynb", "FullyConnectedNets.ipynb") and IN_CI:
         assert "Using the full CIFAR-10" in outputs
     if path.name == "cross_entropy.ipynb" and IN_CI:               # PyTorch is installed there: it compared
         assert "gradient of cross_entropy" in outputs

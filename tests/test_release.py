@@ -212,6 +212,9 @@ REQUIRED = {
     "classifiers/softmax.py": ["softmax_loss_naive", "softmax_loss_vectorized"],
     "classifiers/linear_svm.py": ["svm_loss_naive", "svm_loss_vectorized"],
     "classifiers/linear_classifier.py": ["LinearClassifier.train", "LinearClassifier.predict"],
+    "classifiers/k_nearest_neighbor.py": ["KNearestNeighbor.compute_distances_two_loops", "KNearestNeighbor.predict_labels",
+                                          "KNearestNeighbor.compute_distances_one_loop",
+                                          "KNearestNeighbor.compute_distances_no_loops"],
 }
 PROBE = Path(__file__).resolve().parent / "edition_probe.py"
 
@@ -236,6 +239,8 @@ def test_the_required_exercises_are_marked(edition):
     assert exercises["notebooks/softmax.ipynb"] == ["Inline question 1", 'the code under "Hyperparameter search"',
                                                     "Inline question 2", "Inline question 3", "Inline question 4"]
     assert exercises["notebooks/cross_entropy.ipynb"]
+    assert exercises["notebooks/knn.ipynb"] == ["Inline question 1", "Inline question 2", 'the code under "Cross-validation"',
+                                                "Inline question 3"]
 
 
 def test_no_function_of_the_edition_computes_softmax_and_every_exercise_raises(edition, tmp_path):
@@ -391,7 +396,9 @@ def execute(path, cwd):
     ("softmax.ipynb", "softmax_loss_naive is not written yet: open classifiers/softmax.py",
      "[not written yet] softmax_loss_naive (classifiers/softmax.py)"),
     ("cross_entropy.ipynb", "is not written yet: open classifiers/activations.py",
-     "[not written yet] losses.softmax (classifiers/activations.py)")])
+     "[not written yet] losses.softmax (classifiers/activations.py)"),
+    ("knn.ipynb", "compute_distances_two_loops is not written yet: open classifiers/k_nearest_neighbor.py",
+     "[not written yet] KNearestNeighbor.compute_distances_two_loops (classifiers/k_nearest_neighbor.py)")])
 def test_edition_notebooks_run_until_the_first_exercise(edition, name, first, verdict, kernel_env, monkeypatch):
     dest, _ = edition
     monkeypatch.setenv("JUPYTER_PATH", str(kernel_env))
@@ -407,7 +414,7 @@ def test_edition_notebooks_run_until_the_first_exercise(edition, name, first, ve
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["softmax.ipynb", "cross_entropy.ipynb"])
+@pytest.mark.parametrize("name", ["softmax.ipynb", "cross_entropy.ipynb", "knn.ipynb"])
 def test_round_trip_notebooks_run_to_the_end(completed, name, kernel_env, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(kernel_env))
     monkeypatch.setenv("PYTHONPATH", str(completed))

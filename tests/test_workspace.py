@@ -58,7 +58,7 @@ def test_check_names_the_students_line_from_any_working_folder(monkeypatch, caps
 
 
 def test_check_refuses_a_name_that_is_no_exercise():
-    with pytest.raises(ValueError, match=r"got 'softmax_los_naive'; the exercises are: softmax_loss_naive, "):
+    with pytest.raises(ValueError, match=r"got 'softmax_los_naive'; the exercises are: KNearestNeighbor.compute_distances_two_loops, "):
         workspace.check("softmax_los_naive")
     with pytest.raises(TypeError, match=r"name must be an exercise's name as a non-empty str, got 3"):
         workspace.check(3)

@@ -156,7 +156,7 @@ def rule_cases(rule):
     hyper, state = RULES[rule]
 
     def cases(rng, public):
-        shape = (3, 4) if public else (int(rng.integers(2, 5)), int(rng.integers(2, 5)))
+        shape = (2, 3) if public else (int(rng.integers(2, 5)), int(rng.integers(2, 5)))   # public: small to store
 
         def draw():
             return {"w": _rng_array(rng, *shape), "dws": _rng_array(rng, STEPS, *shape)}

@@ -262,12 +262,14 @@ def gradient_by_hand(ctx):
 
 #: each a step of its own (checks.exercises.EXERCISES is ordered by the steps): a notebook follows the
 #: exercises it uses
+GRADIENT_CELL = Exercise(name=code_name(GRADIENT_HEADING), path="notebooks/cross_entropy.ipynb",
+                         function=GRADIENT_HEADING, call=call_gradient_cell, cases=gradient_cases,
+                         imports=("classifiers.losses",), properties=[Property("the gradient by hand", 1, gradient_by_hand)],
+                         mistakes=GRADIENT_MISTAKES, cs231n=False, step=50)
 EXERCISES = [
+    manual("notebooks/knn.ipynb", step=8),
     manual("notebooks/softmax.ipynb", step=30),
-    Exercise(name=code_name(GRADIENT_HEADING), path="notebooks/cross_entropy.ipynb", function=GRADIENT_HEADING,
-             call=call_gradient_cell, cases=gradient_cases, imports=("classifiers.losses",),
-             properties=[Property("the gradient by hand", 1, gradient_by_hand)], mistakes=GRADIENT_MISTAKES,
-             cs231n=False, step=50),
+    GRADIENT_CELL,
     manual("notebooks/two_layer_net.ipynb", step=70),
     manual("notebooks/FullyConnectedNets.ipynb", step=90),
 ]
@@ -298,5 +300,5 @@ def gradient_answers(case):
             "p": [((), p)] + [(("softmaxaxis",), q) for q in wrong_axis]}
 
 
-EXERCISES[1].answers = gradient_answers
+GRADIENT_CELL.answers = gradient_answers
 # END SOLUTION
