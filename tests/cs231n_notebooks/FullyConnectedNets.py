@@ -34,7 +34,7 @@ print("validation accuracy after each epoch:", [acc for _, acc in history["val_a
 """
 
 EDITS = [
-    ("FOLDERNAME = ", ""),                                             # the Colab cell
+    ("\ndrive.mount(", ""),          # the Colab cell (the second code cell holds the line commented out)
     ("weight_scale = 1e-2   # Experiment", OVERFIT.format(scale="3e-2", lr="3e-3", hidden="[100, 100]")),
     ("learning_rate = 2e-3  # Experiment", OVERFIT.format(scale="1e-1", lr="1e-3", hidden="[100, 100, 100, 100]")),
     ("best_model = None", BEST_MODEL),
