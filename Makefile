@@ -43,6 +43,7 @@ bench: $(VENV)/.extra-bench   ## speed and accuracy figures (needs the full data
 	$(PY) benchmarks/bench_train.py
 	$(PY) benchmarks/bench_two_layer.py
 	$(PY) benchmarks/bench_knn.py
+	$(PY) benchmarks/bench_fc_net.py
 
 notebook: $(VENV)/.extra-notebooks   ## open the notebooks in Jupyter
 	$(VENV)/bin/jupyter notebook $(ALLOW_ROOT) notebooks/

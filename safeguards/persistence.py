@@ -106,6 +106,25 @@ def load_model(path, fmt, params, kinds, expected=None):
     return kinds[kind], arrays, extras
 
 
+def stored_names(path):
+    """The names of the parameters a model file holds (its entries other than the format's own and the
+    extras), sorted: what a model of any depth reads first to know which parameters to ask ``load_model`` for.
+
+    Raises MissingFileError if there is no file, ModelFileError if it is not a model file.
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise MissingFileError(f"no model file at {path}")
+    if path.endswith(".npy"):
+        return sorted(_read_npy_params(path, {}))
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            names = list(data.files)
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError, AttributeError) as exc:
+        raise not_a_model_file(path, f"numpy cannot read it as an .npz archive: {exc}") from None
+    return sorted(n for n in names if n not in ("format", "version", "kind") and not n.startswith("extra/"))
+
+
 def _checked_param(value, path, name, ndim):
     """A parameter read from ``path``, checked to be a finite float array of ``ndim`` dimensions."""
     if not isinstance(value, np.ndarray):

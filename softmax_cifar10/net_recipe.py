@@ -76,7 +76,12 @@ def two_layer_loss_fast(model, X, y):
     return W1.dtype.type(loss), grads
 
 
-default_loss = two_layer_loss_fast  # noqa: F811  (the fused kernel)
+def default_loss(model, X, y):  # noqa: F811
+    """The fused kernel for a two-layer network (W1, b1, W2, b2: TwoLayerNet, or a FullyConnectedNet with
+    one hidden layer), the model's own loss for any other (a deeper FullyConnectedNet)."""
+    if sorted(model.params) == ["W1", "W2", "b1", "b2"]:
+        return two_layer_loss_fast(model, X, y)
+    return model.loss(X, y)
 # END SOLUTION
 
 

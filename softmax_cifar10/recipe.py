@@ -4,7 +4,8 @@
 own unit, what lifts a linear softmax classifier on CIFAR-10 from about 0.38 to
 about 0.41 test accuracy on CIFAR-10:
 
-- ``MomentumSGD``: the optimizer step, v <- mu * v - lr * dW; W <- W + v.
+- ``MomentumSGD``: the optimizer step, SGD with momentum.
+  # Hint: v <- mu * v - lr * dW; W <- W + v.
 - ``learning_rate_at``: the schedule, lr * decay ** (it // every).
 - ``minibatches``: minibatches drawn with replacement, or epoch by epoch from a
   fresh shuffle (every example once per epoch).
@@ -32,7 +33,8 @@ from safeguards.validation import (InvalidValueError, check_array, check_choice,
 
 
 class MomentumSGD:
-    """One SGD step with momentum mu in [0, 1): v <- mu * v - lr * dW; W <- W + v (v starts at 0).
+    """One SGD step with momentum mu in [0, 1), its velocity v starting at 0.
+    # Hint: v <- mu * v - lr * dW; W <- W + v.
 
     With mu = 0 the step is plain SGD, W - lr * dW, computed exactly as in
     LinearClassifier.train.

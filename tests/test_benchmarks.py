@@ -126,3 +126,33 @@ def test_bench_knn_compare_refuses_a_contender_that_disagrees(knn_bench, monkeyp
     monkeypatch.setitem(bench["compare"].__globals__, "run_full_matrix", lambda *a: (np.zeros(len(Xte)), 1.0, 1.0))
     with pytest.raises(AssertionError, match="full matrix predicts differently"):
         bench["compare"](Xtr, ytr, Xte, 1, 0.5, sklearn=False)
+def fc_net_bench():
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_fc_net.py"))
+    settings = {**bench["SETTINGS"], "hidden": (20, 10), "batch_size": 20, "epochs": 2, "weight_scale": 0.05,
+                "learning_rate": 1e-2}
+    (X, y), (Xv, yv) = tiny_images(400, 0), tiny_images(100, 1)
+    return bench, settings, (X.reshape(400, -1), y, Xv.reshape(100, -1), yv)
+
+
+def check_curve(per_epoch):
+    assert len(per_epoch) == 2 and per_epoch[1][0] > per_epoch[0][0] > 0     # training seconds, growing
+    assert all(0 <= acc <= 1 for _, acc in per_epoch) and per_epoch[-1][1] > 0.5
+
+
+def test_bench_fc_net_numpy_contender_runs(fc_net_bench):
+    bench, settings, data = fc_net_bench
+    check_curve(bench["run_numpy"](settings, *data))
+
+
+@pytest.mark.oracle
+def test_bench_fc_net_torch_contender_runs(fc_net_bench, torch):
+    bench, settings, data = fc_net_bench
+    check_curve(bench["run_torch"](settings, *data, 1))
+
+
+def test_bench_fc_net_reports_the_ratio_of_times_to_the_target(capsys):
+    bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_fc_net.py"))
+    ratio = bench["report"]({"numpy": [(2.0, 0.45), (4.0, 0.51)], "torch": [(1.0, 0.44), (2.0, 0.52)]}, 2)
+    out = capsys.readouterr().out
+    assert ratio == 0.5 and " torch      2.0      2.0    0.50x " in out
+    assert bench["report"]({"numpy": [(2.0, 0.45)]}, 2) is None and "never" in capsys.readouterr().out

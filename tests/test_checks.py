@@ -223,7 +223,8 @@ def test_the_notebooks_inline_questions_are_their_marked_cells_and_no_other():
     assert found == {"cross_entropy.ipynb": [], "knn.ipynb": [f"Inline question {k}" for k in range(1, 4)],
                      "softmax.ipynb": [f"Inline question {k}" for k in range(1, 5)],
                      "two_layer_net.ipynb": ["Inline question 1", "Inline question 2"],
-                     "features.ipynb": ["Inline question 1"]}
+                     "features.ipynb": ["Inline question 1"],
+                     "FullyConnectedNets.ipynb": ["Inline question 1", "Inline question 2"]}
 
 
 def counting(function):

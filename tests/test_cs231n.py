@@ -1,8 +1,8 @@
 """The compatibility package cs231n/: every name CS231n's assignment-1 notebooks import is there, and
 is this package's own object.
 
-The table is a fact about CS231n's notebooks (softmax.ipynb, svm.ipynb, two_layer_net.ipynb, knn.ipynb and features.ipynb of
-github.com/cs231n/cs231n.github.io, assignments 2019 to 2026), read from their import lines and, for
+The table is a fact about CS231n's notebooks (softmax.ipynb, svm.ipynb, two_layer_net.ipynb, knn.ipynb, features.ipynb
+and FullyConnectedNets.ipynb of github.com/cs231n/cs231n.github.io, assignments 2019 to 2026), read from their import lines and, for
 ``from cs231n.classifiers.fc_net import *``, from the names the notebook then uses.
 """
 import importlib
@@ -24,7 +24,8 @@ IMPORTED = {
     "cs231n.gradient_check": ["grad_check_sparse"],
     # two_layer_net.ipynb (2021-2026)
     "cs231n.classifiers.fc_net": ["TwoLayerNet", "affine_forward", "affine_backward", "relu_forward",
-                                  "relu_backward", "softmax_loss", "svm_loss"],
+                                  "relu_backward", "softmax_loss", "svm_loss",
+                                  "FullyConnectedNet"],            # FullyConnectedNets.ipynb (2025)
     "cs231n.layer_utils": ["affine_relu_forward", "affine_relu_backward"],
     # features.ipynb (2025)
     "cs231n.features": ["extract_features", "hog_feature", "color_histogram_hsv"],
@@ -35,6 +36,7 @@ IMPORTED_NAMED = {  # `from module import name`: also the lines two_layer_net.ip
     "cs231n.solver": ["Solver"],
     "cs231n.vis_utils": ["visualize_grid"],
     "cs231n.features": ["color_histogram_hsv", "hog_feature"],
+    "cs231n.optim": ["sgd_momentum", "rmsprop", "adam"],          # FullyConnectedNets.ipynb (2025)
 }
 #: where each name lives in this package: the exercises' own from their definitions, the others here
 HOME = {

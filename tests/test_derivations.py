@@ -53,6 +53,10 @@ def test_the_patterns_find_what_they_stand_for():
                                  "passes the upstream derivative through where the input was positive",
                                  r"the gradient of each carries $\lambda W$"],
                "activations": ["dx = y * (g - s)", "dx = g - np.exp(y) * s", "p_c * sum_k a_k - a_c"],
+               "fully_connected_net": ["v = config['momentum'] * v - config['learning_rate'] * dw", "next_w = w + v",
+                                       "decay_rate * cache + (1 - decay_rate) * dw**2", "dw * dw",
+                                       "dw / (np.sqrt(config['cache']) + eps)", "m / (1 - beta1**t)",
+                                       "config['beta1'] * config['m'] + (1 - config['beta1']) * dw"],
                "notebooks": ["$-[k = y]$", "the gradient becomes $p - q$", "0.7 - 1 = -0.3"],
                "k_nearest_neighbor": ["||x - t||^2 = ||x||^2 + ||t||^2 - 2 x.t", r"$\|x\|^2 + \|t\|^2 - 2 x^T t$",
                                       "x^2 + y^2 - 2xy", "(a - b)^2 = a^2 - 2ab + b^2", "a^2 - 2ab + b^2",
@@ -80,7 +84,7 @@ def test_hints_put_the_derivations_back(editions):
     hinted = editions[True]
     lines = stated(hinted)
     for where in ("classifiers/softmax.py", "classifiers/linear_svm.py", "classifiers/layers.py",
-                  "classifiers/fc_net.py", "classifiers/activations.py", "classifiers/losses.py", "notebooks/softmax.ipynb",
+                  "classifiers/fc_net.py", "classifiers/optim.py", "classifiers/activations.py", "classifiers/losses.py", "notebooks/softmax.ipynb",
                   "notebooks/cross_entropy.ipynb", "notebooks/two_layer_net.ipynb", "classifiers/k_nearest_neighbor.py"):
         assert any(line.startswith(where + ":") for line in lines), f"--hints states no derivation in {where}"
     assert not any(line.startswith("checks/") for line in lines)       # the messages are the same in both

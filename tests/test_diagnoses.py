@@ -26,6 +26,8 @@ NOT_TIMED = "not timed while another property fails"     # speed is judged once 
 KNN_TWO, KNN_NO = "KNearestNeighbor.compute_distances_two_loops", "KNearestNeighbor.compute_distances_no_loops"
 KNN_LABELS, KNN_TIES = "KNearestNeighbor.predict_labels", "ties broken toward the smaller label"
 KNN_NAN, KNN_SPEED_ROWS = "no NaN where a test point equals a training point", "speed (no loop over test points)"
+FIRST, STEPS = "the first step", "three steps, the state carried"      # the update rules' properties
+NOT_CARRIED = "the state is not carried to the next call"
 
 DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback says}; every other test passes
     ("classes_from_max_y", NAIVE, {"loss value": "max(y) + 1", "gradient": "max(y) + 1"}),
@@ -113,6 +115,28 @@ DIAGNOSES = [  # fixture, exercise, {each test that fails: what its feedback say
     ("knn_k_ignored", KNN_LABELS, {"the most common label of the k nearest": "k is ignored"}),
     ("knn_ties_larger", KNN_LABELS, {KNN_TIES: "a tie between labels goes to the larger label"}),
     ("knn_ties_nearest", KNN_LABELS, {KNN_TIES: "goes to the label of the nearer training point"}),
+    # FullyConnectedNet and the update rules
+    ("fc_relu_last", "FullyConnectedNet.loss", {"scores": "the last layer has a ReLU too",
+                                                "loss with regularization": "the last layer has a ReLU too",
+                                                "gradients": "the last layer has a ReLU too"}),
+    ("fc_reg_last_only", "FullyConnectedNet.loss", {"loss with regularization": "only the last weight matrix",
+                                                    "gradients": "only the last weight matrix"}),
+    ("fc_reg_last_missing", "FullyConnectedNet.loss", {"loss with regularization": "the last weight matrix is not",
+                                                       "gradients": "the last weight matrix is not"}),
+    ("momentum_velocity_sign", "sgd_momentum", {FIRST: "the velocity has the opposite sign",
+                                                STEPS: "the velocity has the opposite sign"}),
+    ("momentum_state_not_carried", "sgd_momentum", {STEPS: NOT_CARRIED}),
+    ("rmsprop_decay_swapped", "rmsprop", {FIRST: "decay_rate weighs the new squared gradient",
+                                          STEPS: "decay_rate weighs the new squared gradient"}),
+    ("rmsprop_eps_inside", "rmsprop", {FIRST: "epsilon is inside the square root",
+                                       STEPS: "epsilon is inside the square root"}),
+    ("rmsprop_state_not_carried", "rmsprop", {STEPS: NOT_CARRIED}),
+    ("adam_no_bias_correction", "adam", {FIRST: "the bias correction is missing",
+                                         STEPS: "the bias correction is missing"}),
+    ("adam_t_after", "adam", {FIRST: "t is not incremented before the bias correction uses it",
+                              STEPS: "t is not incremented before the bias correction uses it"}),
+    ("adam_eps_inside", "adam", {FIRST: "epsilon is inside the square root", STEPS: "epsilon is inside the square root"}),
+    ("adam_state_not_carried", "adam", {STEPS: NOT_CARRIED}),
 ]
 
 # Made from the solution's own files when the tests run, so they never go stale: LinearClassifier and

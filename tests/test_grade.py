@@ -27,7 +27,7 @@ def test_this_repository_gets_full_marks(tmp_path):
     assert grade.main([str(ROOT), "--json", str(out), "--quiet"]) == 0
     results = json.loads(out.read_text())
     assert failures(results) == {}
-    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == TOTAL == 91
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == TOTAL == 105
     graded = {t["name"].split(": ")[0] for t in results["tests"] if t["max_score"]}
     assert graded == {e.name for e in EXERCISES if not e.manual}
 

@@ -5,7 +5,7 @@ import pytest
 
 from classifiers.linear_classifier import TrainingDiverged, TrainingDivergedWarning
 from softmax_cifar10 import net_recipe
-from classifiers.fc_net import TwoLayerNet
+from classifiers.fc_net import FullyConnectedNet, TwoLayerNet
 from softmax_cifar10.net_recipe import mirror_half, two_layer_loss_fast
 
 
@@ -45,8 +45,18 @@ def test_fast_loss_is_stable_and_leaves_its_inputs_alone():
     assert all(np.array_equal(model.params[k], before[1][k]) for k in model.params)
 
 
-def test_the_default_loss_is_the_fast_kernel():
-    assert net_recipe.default_loss is two_layer_loss_fast
+def test_the_default_loss_is_the_fast_kernel_for_two_layers_and_the_models_own_for_more():
+    """Before, the two-layer kernel was the default for every model: a three-layer FullyConnectedNet trained
+    its W2 as the class scores' weights and never its W3."""
+    X, y = np.random.default_rng(0).standard_normal((6, 5)), np.array([0, 1, 2, 0, 1, 2])
+    two = TwoLayerNet(5, 4, 3, weight_scale=0.5, reg=0.1, seed=0)
+    fast, own = net_recipe.default_loss(two, X, y), two_layer_loss_fast(two, X, y)
+    assert fast[0] == own[0] and all(np.array_equal(fast[1][k], own[1][k]) for k in own[1])
+    deep = FullyConnectedNet([4, 4], input_dim=5, num_classes=3, weight_scale=0.5, reg=0.1, dtype=np.float64, seed=0)
+    loss, grads = net_recipe.default_loss(deep, X, y)
+    expected, expected_grads = deep.loss(X, y)
+    assert loss == expected and sorted(grads) == sorted(deep.params)
+    assert all(np.array_equal(grads[k], expected_grads[k]) for k in grads)
 
 
 def test_mirror_half_flips_about_half_of_the_images_in_place():

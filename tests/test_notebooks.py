@@ -31,8 +31,8 @@ def test_stale_numbers_match_whole_numbers_only():
 
 
 def test_the_notebooks_exist():
-    assert [p.name for p in NOTEBOOKS] == ["cross_entropy.ipynb", "features.ipynb", "knn.ipynb", "softmax.ipynb",
-                                           "two_layer_net.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == ["FullyConnectedNets.ipynb", "cross_entropy.ipynb", "features.ipynb", "knn.ipynb",
+                                           "softmax.ipynb", "two_layer_net.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -96,7 +96,7 @@ def test_speed_is_timed_as_a_benchmark_times_it():
 
 
 @pytest.mark.parametrize("name, count", [("knn.ipynb", 3), ("softmax.ipynb", 4), ("two_layer_net.ipynb", 2),
-                                         ("features.ipynb", 1)])
+                                         ("features.ipynb", 1), ("FullyConnectedNets.ipynb", 2)])
 def test_inline_questions_in_order(name, count):
     nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
     numbers = [int(n) for c in nb.cells if c.cell_type == "markdown"
@@ -165,7 +165,8 @@ def test_executes_top_to_bottom_and_quotes_computed_numbers(path, kernel_env, mo
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     stale = stale_numbers(prose, outputs)
     assert not stale, f"{path.name}: numbers in the text that no cell prints: {stale}"
-    if path.name in ("knn.ipynb", "softmax.ipynb", "two_layer_net.ipynb", "features.ipynb") and IN_CI:
+    if path.name in ("knn.ipynb", "softmax.ipynb", "two_layer_net.ipynb", "features.ipynb",
+                     "FullyConnectedNets.ipynb") and IN_CI:
         assert "Using the full CIFAR-10" in outputs
     if path.name == "cross_entropy.ipynb" and IN_CI:               # PyTorch is installed there: it compared
         assert "gradient of cross_entropy" in outputs

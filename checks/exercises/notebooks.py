@@ -272,6 +272,7 @@ EXERCISES = [
     GRADIENT_CELL,
     manual("notebooks/two_layer_net.ipynb", step=70),
     manual("notebooks/features.ipynb", step=75),
+    manual("notebooks/FullyConnectedNets.ipynb", step=90),
 ]
 
 # BEGIN SOLUTION
