@@ -126,6 +126,9 @@ def test_bench_knn_compare_refuses_a_contender_that_disagrees(knn_bench, monkeyp
     monkeypatch.setitem(bench["compare"].__globals__, "run_full_matrix", lambda *a: (np.zeros(len(Xte)), 1.0, 1.0))
     with pytest.raises(AssertionError, match="full matrix predicts differently"):
         bench["compare"](Xtr, ytr, Xte, 1, 0.5, sklearn=False)
+
+
+@pytest.fixture(scope="module")
 def fc_net_bench():
     bench = runpy.run_path(str(ROOT / "benchmarks" / "bench_fc_net.py"))
     settings = {**bench["SETTINGS"], "hidden": (20, 10), "batch_size": 20, "epochs": 2, "weight_scale": 0.05,
