@@ -14,7 +14,11 @@ import numpy as np
 import pytest
 
 import data_utils
+from checks.exercises import EXERCISES
 
+#: the points of the assignment, and of CS231n's part of it (what --layout cs231n grades), from the definitions
+TOTAL = sum(e.points for e in EXERCISES)
+CS231N_TOTAL = sum(e.points for e in EXERCISES if e.cs231n)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ROOT = Path(__file__).resolve().parent.parent
 

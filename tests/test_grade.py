@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 
 from checks.exercises import EXERCISES
+from conftest import CS231N_TOTAL, TOTAL
 from instructor import grade, markers, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 VEC = "softmax_loss_vectorized"
-TOTAL = sum(e.points for e in EXERCISES)
-CS231N_TOTAL = sum(e.points for e in EXERCISES if e.cs231n)
 
 
 def failures(result):
@@ -27,7 +26,7 @@ def test_this_repository_gets_full_marks(tmp_path):
     assert grade.main([str(ROOT), "--json", str(out), "--quiet"]) == 0
     results = json.loads(out.read_text())
     assert failures(results) == {}
-    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == TOTAL == 105
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == TOTAL
     graded = {t["name"].split(": ")[0] for t in results["tests"] if t["max_score"]}
     assert graded == {e.name for e in EXERCISES if not e.manual}
 
@@ -84,7 +83,7 @@ def test_released_edition_scores_zero_exactly_on_its_unwritten_exercises(tmp_pat
 def test_old_cs231n_layout_graded_with_shims_named():
     result = grade.grade_one(SUBMISSIONS / "cs231n_old", grade.Options(layout="cs231n"))
     assert failures(result) == {}
-    assert result["score"] == sum(t["max_score"] for t in result["tests"]) == CS231N_TOTAL == 65
+    assert result["score"] == sum(t["max_score"] for t in result["tests"]) == CS231N_TOTAL
     assert "CS231n's assignment layout" in result["output"]
     naive = next(t for t in result["tests"] if t["name"] == "softmax_loss_naive: loss value")["output"]
     assert "past.builtins" in naive and "np.float" in naive
@@ -102,14 +101,14 @@ def test_the_maximum_is_the_assignments_whatever_the_layout(tmp_path, fixture, c
     out = tmp_path / "results.json"
     assert grade.main([str(SUBMISSIONS / fixture), "--json", str(out), "--quiet"]) == 0
     results = json.loads(out.read_text())
-    assert results["score"] == CS231N_TOTAL and results["output"].startswith(f"65 / {TOTAL}.")
+    assert results["score"] == CS231N_TOTAL and results["output"].startswith(f"{CS231N_TOTAL} / {TOTAL}.")
     lacking = {t["name"].split(": ")[0]: t["output"] for t in results["tests"] if t["score"] < t["max_score"]}
     assert set(lacking) == {e.name for e in EXERCISES if not e.cs231n}
     assert all(re.fullmatch(r"not submitted \(\S+ was not found in the submission\)|\S+ is missing from \S+", why)
                for why in lacking.values()), lacking
     assert grade.main([str(SUBMISSIONS / fixture), "--json", str(out), "--quiet", "--layout", "cs231n"]) == 0
-    assert json.loads(out.read_text())["output"].startswith(f"65 / {CS231N_TOTAL}.")
-    assert f"65 / {CS231N_TOTAL}." in capsys.readouterr().out
+    assert json.loads(out.read_text())["output"].startswith(f"{CS231N_TOTAL} / {CS231N_TOTAL}.")
+    assert f"{CS231N_TOTAL} / {CS231N_TOTAL}." in capsys.readouterr().out
 
 
 def test_regrade_gives_the_same_scores_and_feedback():
@@ -189,7 +188,7 @@ def test_csv_gradebook_for_several_submissions(tmp_path):
     rows = [line.split(",") for line in book.read_text().splitlines()]
     header = rows[0]
     assert header[:2] == ["submission", "score"] and len(rows) == 3
-    assert [r[1] for r in rows[1:]] == ["65.0", "10.0"]      # no_max_shift: stability and speed (not timed) lost
+    assert [r[1] for r in rows[1:]] == [f"{CS231N_TOTAL:.1f}", "10.0"]      # no_max_shift: stability and speed (not timed) lost
     column = header.index("softmax_loss_vectorized: stability with large scores")
     assert [r[column] for r in rows[1:]] == ["1", "0"]
 

@@ -17,7 +17,7 @@ import threadpoolctl
 import pytest
 
 from checks.exercises import EXERCISES
-from conftest import hold, require
+from conftest import CS231N_TOTAL, hold, require
 from instructor import grade, gradescope
 
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
@@ -93,10 +93,10 @@ def test_the_bundle_grades_the_layout_the_instructor_chose(tmp_path, options, sa
 
 @pytest.mark.slow
 def test_run_autograder_grades_the_submission_folder(tmp_path, bare_python):
-    root = install(tmp_path, ["--layout", "cs231n"])       # CS231n's assignment: 65 points
+    root = install(tmp_path, ["--layout", "cs231n"])       # CS231n's assignment: CS231N_TOTAL points
     shutil.copytree(SUBMISSIONS / "cs231n_old", root / "submission")
     results = run_autograder(root, bare_python)
-    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 65
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == CS231N_TOTAL
     assert all(set(t) == {"name", "score", "max_score", "output"} for t in results["tests"])
 
 
@@ -179,7 +179,7 @@ def test_without_namespaces_each_child_runs_as_the_student_account(autograder_im
     shutil.rmtree(root / "submission", ignore_errors=True)
     shutil.copytree(SUBMISSIONS / "cs231n_old", root / "submission")
     results = run_autograder(root, seccomp=True)
-    assert results["score"] == 65, results["output"]
+    assert results["score"] == CS231N_TOTAL, results["output"]
     shutil.rmtree(root / "submission")
     whoami_submission(root / "submission", [root / "source", root / "source" / "instructor" / "grade.py",
                                             root / "results", root / "submission", root, "/root"])

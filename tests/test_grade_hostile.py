@@ -31,7 +31,7 @@ from checks import local, values
 import conftest
 from checks.exercises import EXERCISES, by_name, linear_losses
 from checks.framework import Failed
-from conftest import account, require
+from conftest import CS231N_TOTAL, account, require
 from instructor import grade, gradescope, harness, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,7 +266,7 @@ def test_hostile_submission_does_not_change_another_submissions_score(tmp_path):
     subs = [str(SUBMISSIONS / "hostile_os_exit_in_call"), str(SUBMISSIONS / "cs231n_old")]
     assert grade.main(subs + ["--csv", str(book), "--jobs", "2", "--quiet", "--timeout", "3"]) == 0
     rows = book.read_text().splitlines()
-    assert rows[2].split(",")[1] == "65.0"
+    assert rows[2].split(",")[1] == f"{CS231N_TOTAL:.1f}"
 
 
 def test_decode_refuses_object_arrays_and_foreign_values():
@@ -324,7 +324,7 @@ def test_a_classmates_files_cannot_be_run_as_ones_own(tmp_path, sandboxed):
                                               "--csv", book, "--quiet"])
     assert done.returncode == 0, done.stderr
     scores = gradebook(book)
-    assert scores[str(SUBMISSIONS / "hostile_steal_classmate")] == 0 and scores[str(mate)] == 65
+    assert scores[str(SUBMISSIONS / "hostile_steal_classmate")] == 0 and scores[str(mate)] == CS231N_TOTAL
 
 
 def test_a_classmates_files_cannot_be_altered(tmp_path, sandboxed):
@@ -335,7 +335,7 @@ def test_a_classmates_files_cannot_be_altered(tmp_path, sandboxed):
     done = run_grader(grader_copy(tmp_path), [SUBMISSIONS / "hostile_alter_classmate", mate, "--csv", book, "--quiet"])
     assert done.returncode == 0, done.stderr
     assert {p: p.read_bytes() for p in mate.rglob("*.py")} == before
-    assert gradebook(book)[str(mate)] == 65
+    assert gradebook(book)[str(mate)] == CS231N_TOTAL
 
 
 @pytest.mark.slow
@@ -347,7 +347,7 @@ def test_a_classmates_children_cannot_be_killed(tmp_path, sandboxed):
     done = run_grader(grader_copy(tmp_path), [hostile, mate, "--jobs", "2", "--timeout", "20", "--csv", book,
                                               "--quiet"])
     assert done.returncode == 0, done.stderr
-    assert gradebook(book)[str(mate)] == 65
+    assert gradebook(book)[str(mate)] == CS231N_TOTAL
 
 
 @pytest.mark.parametrize("sig", ["SIGKILL", "SIGSTOP"])
@@ -358,7 +358,7 @@ def test_the_grader_cannot_be_signalled(tmp_path, sig, sandboxed):
     hostile = copy_with(tmp_path, "hostile_signal_grader", SIGNAL=sig)
     done = run_grader(grader_copy(tmp_path), [hostile, mate, "--csv", book, "--quiet"], timeout=120)
     assert done.returncode == 0, done.stderr
-    assert gradebook(book) == {str(hostile): 0.0, str(mate): 65.0}
+    assert gradebook(book) == {str(hostile): 0.0, str(mate): float(CS231N_TOTAL)}
 
 
 # ---------------------------------------------------------------- escaping the child
@@ -580,7 +580,7 @@ def test_a_classmates_box_cannot_be_read_in_user_mode(tmp_path):
     done = run_grader(grader_copy(tmp_path), [hostile, mate, "--jobs", "2", "--sandbox", "user", "--sandbox-user",
                                               "grader-mate-a,grader-mate-b", "--csv", book, "--quiet"])
     assert done.returncode == 0, done.stderr
-    assert gradebook(book) == {str(hostile): 0.0, str(mate): 65.0}
+    assert gradebook(book) == {str(hostile): 0.0, str(mate): float(CS231N_TOTAL)}
 
 
 def test_other_processes_show_their_command_lines_only_in_user_mode():
@@ -902,7 +902,7 @@ def test_the_batch_survives_zips_the_grader_cannot_read(tmp_path):
     subs = [str(p) for p in made.values()] + [str(SUBMISSIONS / "cs231n_old")]
     assert grade.main(subs + ["--csv", str(book), "--quiet"]) == grade.UNREADABLE
     scores = gradebook(book)
-    assert scores == {**{str(p): 0.0 for p in made.values()}, str(SUBMISSIONS / "cs231n_old"): 65.0}
+    assert scores == {**{str(p): 0.0 for p in made.values()}, str(SUBMISSIONS / "cs231n_old"): float(CS231N_TOTAL)}
 
 
 # ---------------------------------------------------------------- untrusted zips

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, account, require, sandbox_problem
+from conftest import CS231N_TOTAL, ROOT, account, require, sandbox_problem
 from instructor import grade, gradescope, isolation, sandbox
 from test_grade_hostile import grader_copy, processes_with, kill_processes_with
 
@@ -207,7 +207,7 @@ def test_as_a_normal_user_with_bubblewrap(user_checkout, sandboxed):
     done = as_user("grader-test", [python, "-m", "instructor", "grade", "good", "hostile", "--csv", "book.csv",
                                    "--layout", "cs231n", "--quiet"], folder)
     assert done.returncode == 0, done.stderr
-    assert "good: 65 / 65" in done.stdout and "hostile: 0 / 65" in done.stdout
+    assert f"good: {CS231N_TOTAL} / {CS231N_TOTAL}" in done.stdout and f"hostile: 0 / {CS231N_TOTAL}" in done.stdout
     check = as_user("grader-test", [python, "-c", "from instructor import isolation; print(isolation.find().kind)"],
                     folder)
     assert check.stdout.strip() == "namespaces", check.stderr
@@ -246,7 +246,7 @@ def test_no_sandbox_refuses_unless_asked_and_says_what_is_not_protected(user_che
     assert "no sandbox can run here" in refused.stderr and "--no-sandbox" in refused.stderr
     graded = as_user("grader-test", [python, NO_NAMESPACES.name, python, "-m", "instructor", "grade", "good",
                                      "--layout", "cs231n", "--no-sandbox"], folder)
-    assert graded.returncode == 0 and "good: 65 / 65" in graded.stdout, graded.stdout + graded.stderr
+    assert graded.returncode == 0 and f"good: {CS231N_TOTAL} / {CS231N_TOTAL}" in graded.stdout, graded.stdout + graded.stderr
     warning = [line for line in graded.stderr.splitlines() if line]
     assert len(warning) == 1 and warning[0].startswith("warning: --no-sandbox: submitted code runs as grader-test")
 
@@ -312,7 +312,7 @@ def test_grading_from_a_folder_only_its_owner_may_enter(private_python, mode):
     users = ["--sandbox-user", "student"] if mode == "user" else []
     done = subprocess.run([python, "-m", "instructor", "grade", parent / mode / "good", "--sandbox", mode, *users,
                            "--layout", "cs231n", "--quiet"], cwd=grader, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    assert done.returncode == 0 and "good: 65 / 65" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0 and f"good: {CS231N_TOTAL} / {CS231N_TOTAL}" in done.stdout, done.stdout + done.stderr
     if mode == "namespaces":
         probe = "from instructor import isolation; print(isolation.find('namespaces').drop)"
         drop = subprocess.run([python, "-c", probe], cwd=grader, capture_output=True, text=True, check=True).stdout
