@@ -55,7 +55,7 @@ clean:                   ## remove .venv and build leftovers
 	rm -rf $(VENV) .pytest_cache build *.egg-info
 
 check: $(STAMP)          ## the exercises' self-checks, in seconds (make check ARGS=NAME: those whose name or file has NAME)
-	$(PY) -m checks $(ARGS)
+	$(PY) -m assignment_checks $(ARGS)
 
 submit: $(STAMP)         ## write submission.zip (your edited files, executed notebooks, MANIFEST.json) and submission.pdf
-	$(PY) -m checks.submit $(ARGS)
+	$(PY) -m assignment_checks.submit $(ARGS)

@@ -13,7 +13,7 @@ As in CS231n, ``eval_numerical_gradient`` prints every entry's gradient and
 """
 import numpy as np
 
-from safeguards.validation import InvalidTypeError, InvalidValueError, check_positive
+from softmax_safeguards.validation import InvalidTypeError, InvalidValueError, check_positive
 
 
 def rel_error(x, y):

@@ -1,9 +1,9 @@
-"""Time and peak memory of data_utils.get_CIFAR10_data, against the same steps written as CS231n's does them.
+"""Time and peak memory of cifar10_data.get_CIFAR10_data, against the same steps written as CS231n's does them.
 
     python benchmarks/bench_data.py [--data-dir DIR] [--repeats N]
 
 Each measurement runs in its own process, so its peak resident set is its own:
-- get_CIFAR10_data: ``data_utils.get_CIFAR10_data(cifar10_dir=...)`` with its defaults
+- get_CIFAR10_data: ``cifar10_data.get_CIFAR10_data(cifar10_dir=...)`` with its defaults
   (49,000 / 1,000 / 1,000 images, float64, mean image subtracted, channels first);
 - reference: CS231n's steps, written out: load everything as float64, slice with index
   lists (copies), subtract the mean image in place, transpose each split and copy it.
@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 def reference(folder):
     import numpy as np
-    import data_utils
-    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(folder, dtype=np.float64)
+    import cifar10_data
+    Xtr, ytr, Xte, yte = cifar10_data.load_CIFAR10(folder, dtype=np.float64)
     X_val, X_train, X_test = Xtr[list(range(49000, 50000))], Xtr[list(range(49000))], Xte[list(range(1000))]
     mean_image = np.mean(X_train, axis=0)
     X_train -= mean_image
@@ -37,9 +37,9 @@ def reference(folder):
 
 def child(job, folder):
     import numpy as np
-    import data_utils
+    import cifar10_data
     start = time.perf_counter()
-    data = data_utils.get_CIFAR10_data(cifar10_dir=folder) if job == "get_CIFAR10_data" else reference(folder)
+    data = cifar10_data.get_CIFAR10_data(cifar10_dir=folder) if job == "get_CIFAR10_data" else reference(folder)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6      # KiB on Linux
     checksum = float(sum(np.square(data[k][i]).sum() for k in ("X_train", "X_val", "X_test")
@@ -53,11 +53,11 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=1, help="measurements of each [default: 1]")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    import data_utils
-    folder = str(data_utils.layout.resolve_root(args.data_dir or data_utils.DATASETS_DIR))
+    import cifar10_data
+    folder = str(cifar10_data.layout.resolve_root(args.data_dir or cifar10_data.DATASETS_DIR))
     if args.child:
         return child(args.child, folder)
-    if not data_utils.has_full_data(folder):
+    if not cifar10_data.has_full_data(folder):
         sys.exit(f"error: the full CIFAR-10 is not in {folder}; bash datasets/get_datasets.sh downloads it")
     print(f"{'':>18} {'seconds':>8} {'peak MB':>8}   (each in its own process)")
     for _ in range(args.repeats):

@@ -45,9 +45,9 @@ def cores():
 
 def load(data_dir):
     """CS231n's splits, rows (N, 3072) float32: 49,000 training and 1,000 validation images, standardized."""
-    import data_utils
-    data = data_utils.get_CIFAR10_data(num_training=49000, num_validation=1000, dtype=np.float32,
-                                       cifar10_dir=data_dir or data_utils.DATASETS_DIR / data_utils.FOLDER)
+    import cifar10_data
+    data = cifar10_data.get_CIFAR10_data(num_training=49000, num_validation=1000, dtype=np.float32,
+                                       cifar10_dir=data_dir or cifar10_data.DATASETS_DIR / cifar10_data.FOLDER)
     scale = data["X_train"].std(axis=0)
     rows = {k: (v / scale).reshape(len(v), -1) for k, v in data.items() if k in ("X_train", "X_val")}
     return rows["X_train"], data["y_train"], rows["X_val"], data["y_val"]
@@ -139,10 +139,10 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=SETTINGS["epochs"])
     parser.add_argument("--only", type=lambda text: text.split(","), default=["numpy", "torch"])
     args = parser.parse_args(argv)
-    import data_utils
+    import cifar10_data
     from threadpoolctl import threadpool_limits
-    if not data_utils.has_full_data(args.data_dir):
-        sys.exit(f"error: the full CIFAR-10 is not in {args.data_dir or data_utils.DATASETS_DIR}; "
+    if not cifar10_data.has_full_data(args.data_dir):
+        sys.exit(f"error: the full CIFAR-10 is not in {args.data_dir or cifar10_data.DATASETS_DIR}; "
                  f"run `bash datasets/get_datasets.sh` first")
     jobs = [job for job in ("numpy", "torch") if job in args.only]
     if "torch" in jobs:

@@ -101,10 +101,10 @@ def main(argv=None):
     parser.add_argument("--memory-mb", type=float, default=knn.DEFAULT_MEMORY_MB)
     parser.add_argument("--skip-full-data", action="store_true", help="no run on all 10,000 test images")
     args = parser.parse_args(argv)
-    import data_utils
-    if not data_utils.has_full_data(args.data_dir):
-        sys.exit(f"error: the full CIFAR-10 is not in {args.data_dir or data_utils.DATASETS_DIR}")
-    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(args.data_dir or data_utils.DATASETS_DIR / data_utils.FOLDER,
+    import cifar10_data
+    if not cifar10_data.has_full_data(args.data_dir):
+        sys.exit(f"error: the full CIFAR-10 is not in {args.data_dir or cifar10_data.DATASETS_DIR}")
+    Xtr, ytr, Xte, yte = cifar10_data.load_CIFAR10(args.data_dir or cifar10_data.DATASETS_DIR / cifar10_data.FOLDER,
                                                  dtype=np.uint8)
     Xtr, Xte = Xtr.reshape(len(Xtr), -1), Xte.reshape(len(Xte), -1)
     try:

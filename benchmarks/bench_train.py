@@ -53,7 +53,7 @@ def cpu_seconds():
 
 def child(job, data_dir, jobs):
     import numpy as np
-    import data_utils
+    import cifar10_data
     from softmax_cifar10.pipeline import CLASSIC, TrainConfig, train
     start = time.perf_counter()
     if not job.startswith("sklearn"):
@@ -66,9 +66,9 @@ def child(job, data_dir, jobs):
                   "configs": len(r["search"]), "jobs": r["jobs"], "dtype": r["config"]["dtype"]}
     else:
         from sklearn.linear_model import LogisticRegression
-        Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(data_dir or data_utils.DATASETS_DIR, dtype=np.uint8)
+        Xtr, ytr, Xte, yte = cifar10_data.load_CIFAR10(data_dir or cifar10_data.DATASETS_DIR, dtype=np.uint8)
         dtype = np.float32 if job == "sklearn-f32" else np.float64
-        pre = data_utils.Preprocessor("standardize", bias=False, dtype=dtype).fit(Xtr[:49000])
+        pre = cifar10_data.Preprocessor("standardize", bias=False, dtype=dtype).fit(Xtr[:49000])
         X, y = pre.transform(Xtr[:49000]), ytr[:49000]
         del Xtr
         t = time.perf_counter()
@@ -142,9 +142,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.child:
         return child(args.child, args.data_dir, args.jobs)
-    import data_utils
-    if not data_utils.has_full_data(args.data_dir):
-        sys.exit(f"error: the full CIFAR-10 is not in {args.data_dir or data_utils.DATASETS_DIR}; "
+    import cifar10_data
+    if not cifar10_data.has_full_data(args.data_dir):
+        sys.exit(f"error: the full CIFAR-10 is not in {args.data_dir or cifar10_data.DATASETS_DIR}; "
                  f"run `bash datasets/get_datasets.sh` first")
     jobs = [job for job in JOBS if not job.startswith("sklearn")]
     try:

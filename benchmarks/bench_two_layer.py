@@ -79,10 +79,10 @@ def recipe(learning_rate, reg, epochs=None):
 def load(data_dir):
     """Standardized float32 images (N, 32, 32, 3), channels last, and labels: 49,000 training, 10,000 test."""
     import numpy as np
-    import data_utils
-    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(data_dir or data_utils.DATASETS_DIR / data_utils.FOLDER,
+    import cifar10_data
+    Xtr, ytr, Xte, yte = cifar10_data.load_CIFAR10(data_dir or cifar10_data.DATASETS_DIR / cifar10_data.FOLDER,
                                                  dtype=np.uint8)
-    pre = data_utils.Preprocessor("standardize", bias=False, dtype=np.float32).fit(Xtr[:49000])
+    pre = cifar10_data.Preprocessor("standardize", bias=False, dtype=np.float32).fit(Xtr[:49000])
     X, Xt = pre.transform(Xtr[:49000]), pre.transform(Xte)
     return X.reshape(-1, 32, 32, 3), ytr[:49000], Xt.reshape(-1, 32, 32, 3), yte
 
@@ -155,9 +155,9 @@ def run_sklearn(s, X, y, Xt, yt):
     import warnings
     import numpy as np
     from sklearn.neural_network import MLPClassifier
-    import data_utils
+    import cifar10_data
     rows, Xt_rows = X.reshape(len(X), -1), Xt.reshape(len(Xt), -1)
-    mirror = data_utils.mirror_permutation(bias=False)
+    mirror = cifar10_data.mirror_permutation(bias=False)
     clf = MLPClassifier(hidden_layer_sizes=(s["hidden_dim"],), solver="sgd", learning_rate="constant",
                         learning_rate_init=s["learning_rate"], momentum=s["momentum"], nesterovs_momentum=False,
                         alpha=s["reg"] * s["batch_size"], batch_size=s["batch_size"], shuffle=True, random_state=0)
@@ -265,9 +265,9 @@ def main(argv=None):
         return child(args.child, args)
     if (args.lr is None) != (args.reg is None):
         parser.error("give both --lr and --reg, or neither (then the default command's choice is used)")
-    import data_utils
-    if not data_utils.has_full_data(args.data_dir):
-        sys.exit(f"error: the full CIFAR-10 is not in {args.data_dir or data_utils.DATASETS_DIR}; "
+    import cifar10_data
+    if not cifar10_data.has_full_data(args.data_dir):
+        sys.exit(f"error: the full CIFAR-10 is not in {args.data_dir or cifar10_data.DATASETS_DIR}; "
                  f"run `bash datasets/get_datasets.sh` first")
     jobs = list(JOBS)
     for job, module in (("torch", "torch"), ("sklearn", "sklearn")):

@@ -1,5 +1,5 @@
 """softmax and log_softmax along any axis, with their gradients: the functions of the exercises
-softmax and log_softmax (checks/exercises/activations.py).
+softmax and log_softmax (assignment_checks/exercises/activations.py).
 
 They have the arguments of their ``torch.nn.functional`` namesakes (``input, dim`` positional,
 ``dtype`` keyword-only) and the gradient convention of classifiers/losses.py, where the
@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from safeguards.validation import InvalidTypeError, InvalidValueError
+from softmax_safeguards.validation import InvalidTypeError, InvalidValueError
 
 __all__ = ["softmax", "log_softmax"]
 

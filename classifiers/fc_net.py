@@ -11,9 +11,9 @@ Their regularization follows CS231n's convention for networks,
 import numpy as np
 
 from . import losses
-from safeguards import persistence
+from softmax_safeguards import persistence
 from .layers import affine_backward, affine_forward, affine_relu_backward, affine_relu_forward, softmax_loss
-from safeguards.validation import check_batch, check_float_dtype, check_labels, check_nonnegative, check_positive
+from softmax_safeguards.validation import check_batch, check_float_dtype, check_labels, check_nonnegative, check_positive
 
 FORMAT = "softmax-assignment/two-layer-net"
 #: the parameters and their number of dimensions, as the model files hold them
@@ -130,7 +130,7 @@ class TwoLayerNet:
         one ending in .npy gets CS231n's 2025 format, np.save of the dict ``params``
         (no extras), which CS231n's own ``load`` reads. ``reg`` is not saved (nor is it
         in CS231n's file): set it again to go on training with regularization. The
-        file is written atomically. See safeguards/persistence.py.
+        file is written atomically. See softmax_safeguards/persistence.py.
         """
         return persistence.save_model(path, FORMAT, type(self).__name__, self.params, extras)
 

@@ -20,7 +20,7 @@ import functools
 import numpy as np
 from tqdm import tqdm
 
-from safeguards.validation import InvalidTypeError, InvalidValueError, check_positive, describe
+from softmax_safeguards.validation import InvalidTypeError, InvalidValueError, check_positive, describe
 
 ORIENTATIONS = 9         # HOG's orientation bins, over [0, 180) degrees
 CELL = 8                 # HOG's cells: CELL x CELL pixels

@@ -7,7 +7,7 @@ and no Python loop at all.
 """
 import numpy as np
 
-from safeguards.validation import (InvalidValueError, check_array, check_choice, check_labels,
+from softmax_safeguards.validation import (InvalidValueError, check_array, check_choice, check_labels,
                                    check_positive)
 
 

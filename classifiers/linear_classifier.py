@@ -10,10 +10,10 @@ import warnings
 
 import numpy as np
 
-from safeguards import persistence
+from softmax_safeguards import persistence
 from .linear_svm import svm_loss_vectorized
 from .softmax import softmax_loss_vectorized
-from safeguards.validation import (ClassifierError, InvalidValueError, check_array, check_choice, check_finite, check_labels,
+from softmax_safeguards.validation import (ClassifierError, InvalidValueError, check_array, check_choice, check_finite, check_labels,
                          check_nonnegative, check_positive)
 
 FORMAT = "softmax-assignment/linear-classifier"
@@ -179,7 +179,7 @@ class LinearClassifier:
         A path ending in .npz gets this package's format, loadable without unpickling;
         one ending in .npy gets CS231n's 2025 template format, np.save of {'W': W} (no
         extras), which the template's own ``load`` reads. The file is written atomically:
-        an existing file is never left half written. See safeguards/persistence.py.
+        an existing file is never left half written. See softmax_safeguards/persistence.py.
         """
         if self.W is None:
             raise InvalidValueError("this classifier has no weights to save: call train() first")

@@ -20,7 +20,7 @@ Returns a tuple of:
 """
 import numpy as np
 
-from safeguards.validation import check_linear_problem, check_nonnegative
+from softmax_safeguards.validation import check_linear_problem, check_nonnegative
 
 DELTA = 1.0
 

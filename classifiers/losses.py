@@ -46,7 +46,7 @@ import numbers
 
 import numpy as np
 
-from safeguards.validation import InvalidTypeError, InvalidValueError, check_choice
+from softmax_safeguards.validation import InvalidTypeError, InvalidValueError, check_choice
 
 from .activations import _input, _same_shape, log_softmax, softmax  # softmax, log_softmax: re-exported
 

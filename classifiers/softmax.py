@@ -24,9 +24,9 @@ scores give a finite loss.
 """
 import numpy as np
 
-from safeguards.validation import check_linear_problem
+from softmax_safeguards.validation import check_linear_problem
 # BEGIN SOLUTION
-from safeguards.validation import check_finite, check_positive
+from softmax_safeguards.validation import check_finite, check_positive
 # END SOLUTION
 
 

@@ -26,11 +26,11 @@ import warnings
 
 import numpy as np
 
-from safeguards.atomic_write import atomic_write
+from softmax_safeguards.atomic_write import atomic_write
 
 from . import optim
 from .linear_classifier import ON_DIVERGE, TrainingDiverged, TrainingDivergedWarning
-from safeguards.validation import (InvalidTypeError, InvalidValueError, check_array, check_choice, check_finite, check_interval,
+from softmax_safeguards.validation import (InvalidTypeError, InvalidValueError, check_array, check_choice, check_finite, check_interval,
                          check_labels, check_positive)
 
 

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from safeguards.validation import InvalidValueError, check_nonnegative, check_positive
+from softmax_safeguards.validation import InvalidValueError, check_nonnegative, check_positive
 
 
 def visualize_grid(Xs, ubound=255.0, padding=1):

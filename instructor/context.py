@@ -9,7 +9,7 @@ import zlib
 
 import numpy as np
 
-from checks.framework import Context, Failed
+from assignment_checks.framework import Context, Failed
 
 
 def seeded(digest, exercise):

@@ -1,5 +1,5 @@
 """The answers on the public cases, for ``make check``: ``python -m instructor.expected`` rewrites
-checks/expected.json from each exercise's definition.
+assignment_checks/expected.json from each exercise's definition.
 
 For every case of every exercise that has answers, the right value of each output and what each
 known mistake gives, so the student's checks can name a mistake without computing an answer.
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.exercises import EXERCISES
-from checks.local import EXPECTED, public_rng
+from assignment_checks.exercises import EXERCISES
+from assignment_checks.local import EXPECTED, public_rng
 
 DIGITS = 9         # significant digits kept: the checks compare to a relative 1e-5
 

@@ -1,6 +1,6 @@
 """python -m instructor grade SUBMISSION [SUBMISSION ...] [--json FILE] [--csv FILE] [--jobs N]
 
-Grades each exercise (``checks/exercises/``) of each submission: the student's code runs in a
+Grades each exercise (``assignment_checks/exercises/``) of each submission: the student's code runs in a
 sandboxed child process (``instructor.sandbox``) on cases drawn from the submission's content hash
 (``instructor.context``), and the exercise's own properties judge the results against the
 answers its definition computes here, naming the likely mistake. One submission gives
@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from safeguards.atomic_write import atomic_write, write_text
-from checks.exercises import EXERCISES, notebooks
-from checks import framework
+from softmax_safeguards.atomic_write import atomic_write, write_text
+from assignment_checks.exercises import EXERCISES, notebooks
+from assignment_checks import framework
 
 from . import isolation, sandbox
 from . import submission as submissions
@@ -120,10 +120,10 @@ def repo_sources(roots):
 @functools.lru_cache(maxsize=1)
 def edition_sources():
     """{path: bytes}: what the child may read besides the submission: the student edition's
-    classifiers/ and checks/ (exercises and answers cut out) and the modules they import."""
+    classifiers/ and assignment_checks/ (exercises and answers cut out) and the modules they import."""
     from .markers import strip_python
     files = {}
-    for rel, data in repo_sources(("classifiers", "checks")).items():
+    for rel, data in repo_sources(("classifiers", "assignment_checks")).items():
         files[rel] = strip_python(data.decode("utf-8"), rel)[0].encode("utf-8") if rel.endswith(".py") else data
     return files
 
@@ -436,7 +436,7 @@ def parse_args(argv):
 
 
 #: the grader's folders that hold a solution region, hidden cases or the formulas: no child may read them
-SEALED = ("instructor", "classifiers", "checks", "softmax_cifar10")
+SEALED = ("instructor", "classifiers", "assignment_checks", "softmax_cifar10")
 
 
 def sealed_limits(args):

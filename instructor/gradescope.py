@@ -5,7 +5,7 @@ numpy and threadpoolctl, bubblewrap where the image allows it, and the account `
 as where namespaces are forbidden), ``run_autograder`` (grades /autograder/submission and writes
 /autograder/results/results.json) and the sources it runs: the grader's modules (what
 instructor/grade.py imports, directly or not), the harness it hands its children, and the solution's
-classifiers/ and checks/, which it cuts into the student edition's. Nothing of it is readable by
+classifiers/ and assignment_checks/, which it cuts into the student edition's. Nothing of it is readable by
 ``student``.
 ``AUTOGRADER_ROOT``, ``AUTOGRADER_PYTHON`` (run_autograder) and ``AUTOGRADER_SETUP_PYTHON``
 (setup.sh) redirect them, for testing them locally.
@@ -16,7 +16,7 @@ import zipfile
 
 from .grade import LAYOUTS, repo_sources
 
-SOURCES = ("instructor/__main__.py", "instructor/grade.py", "instructor/harness.py", "classifiers", "checks")
+SOURCES = ("instructor/__main__.py", "instructor/grade.py", "instructor/harness.py", "classifiers", "assignment_checks")
 ACCOUNT = "student"     # the account submitted code runs as where namespaces are forbidden
 
 SETUP = """#!/usr/bin/env bash

@@ -2,12 +2,12 @@
 
 Started by ``instructor.sandbox`` inside its sandbox as ``python -I -S harness.py REQUEST_FD RESULT_FD``
 in a folder that holds this file, task.json and the files the grader chose (the student edition's
-classifiers/ and checks/, its answers cut out, and the submitted files); never imported by the
+classifiers/ and assignment_checks/, its answers cut out, and the submitted files); never imported by the
 grader. Before anything submitted is imported it lowers its own resource limits, installs a
 seccomp filter that refuses network sockets and, where the kernel has Landlock, lets itself write in
 its scratch folder only; then it supplies the old-Python shims, imports the
 submitted module (or reads the submitted notebook) and, for each case, calls the exercise as its
-definition says (``checks/exercises/``), or, in the trusted child that times the reference, the
+definition says (``assignment_checks/exercises/``), or, in the trusted child that times the reference, the
 exercise's baseline.
 
 The protocol, one case at a time:
@@ -15,7 +15,7 @@ The protocol, one case at a time:
   offset]], "size", "limit"} followed by ``size`` bytes holding the arrays. A case's inputs arrive only
   when the grader starts that case (and its clock, for a timed case).
 - child -> grader, on RESULT_FD: JSON lines {"event": "ready" | "import" | "result", ...}; the
-  outputs as ``checks.values`` encodes them (numbers, .npy bytes saved with allow_pickle=False). A
+  outputs as ``assignment_checks.values`` encodes them (numbers, .npy bytes saved with allow_pickle=False). A
   result line longer than the case header's "limit" would be dropped: an error saying so is sent instead.
 Nothing here computes an answer or decides a grade, and nothing here times anything: the grader
 judges the values and keeps the time itself.
@@ -235,7 +235,7 @@ def load(exercise, root):
         importlib.import_module(module)
     if exercise.module:
         return importlib.import_module(exercise.module)
-    from checks.exercises import notebooks
+    from assignment_checks.exercises import notebooks
     with open(os.path.join(root, exercise.path), "rb") as f:
         return notebooks.parse(f.read())
 
@@ -254,9 +254,9 @@ def main():
     channel.send({"event": "ready", "seccomp": sealed, "landlock": confined})
     if task["require_seccomp"] and not sealed:     # user mode's only guard against the network
         return
-    from checks import values
-    from checks.exercises import by_name
-    from checks.framework import Case
+    from assignment_checks import values
+    from assignment_checks.exercises import by_name
+    from assignment_checks.framework import Case
     exercise = by_name(task["exercise"])
     if task.get("baseline"):        # the trusted child timing the reference: no submission to import
         def call(_, case):

@@ -25,8 +25,8 @@ import ast
 import json
 import re
 
-from checks.exercises.notebooks import ANSWER_TAG, HINT_TAG, SOLUTION_TAG, YOUR_ANSWER, code_name, headings
-from checks.framework import parse_python
+from assignment_checks.exercises.notebooks import ANSWER_TAG, HINT_TAG, SOLUTION_TAG, YOUR_ANSWER, code_name, headings
+from assignment_checks.framework import parse_python
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"

@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from checks.exercises import EXERCISES, counted
+from assignment_checks.exercises import EXERCISES, counted
 
 from .markers import MarkerError, strip_notebook, strip_python
 
@@ -23,7 +23,7 @@ TEMPLATES = Path(__file__).resolve().parent / "edition"
 #: files copied as they are
 COPY = ["pyproject.toml", "gradient_check.py", ".gitignore", "datasets/get_datasets.sh"]
 #: packages shipped whole: .py files stripped of their solutions, data files as they are
-PACKAGES = ["classifiers", "checks", "data_utils", "softmax_cifar10", "safeguards"]
+PACKAGES = ["classifiers", "assignment_checks", "cifar10_data", "softmax_cifar10", "softmax_safeguards"]
 #: shipped files that are left out of the edition whole (solution-only modules)
 OMIT = []
 #: Makefile rules whose commands use one of these are left out (their files are not shipped)
@@ -31,7 +31,7 @@ INSTRUCTOR_ONLY = ("benchmarks/", "instructor")
 #: the order a student works in (the order of the exercises' definitions); the README lists exercises in it
 ORDER = list(dict.fromkeys(exercise.path for exercise in EXERCISES))
 #: a file every edition has: --force replaces only a folder holding it
-EDITION_MARK = "checks/expected.json"
+EDITION_MARK = "assignment_checks/expected.json"
 #: extras (and pytest markers) of setup.cfg for instructor-only tools: the edition drops them
 SOLUTION_EXTRAS = ("oracle", "bench")
 #: `make help` text of the rules whose solution text does not hold in the edition (its tests are its exercises)
@@ -90,19 +90,19 @@ def exercise_list(exercises):
 
 
 def edition_setup_cfg(text):
-    """setup.cfg with the ``checks`` package (and its exercises and .json files) installed next to ``classifiers``."""
+    """setup.cfg with the ``assignment_checks`` package (and its exercises and .json files) installed next to ``classifiers``."""
     def add(match):
         names = match.group(2)
-        return match.group(0) if "checks" in names or "find:" in names else f"{match.group(1)}{names}, checks, checks.exercises"
+        return match.group(0) if "assignment_checks" in names or "find:" in names else f"{match.group(1)}{names}, assignment_checks, assignment_checks.exercises"
     text = re.sub(r"(?m)^(packages\s*=\s*)(\S.*)$", add, text, count=1)
     for extra in SOLUTION_EXTRAS:      # the extra's line and its indented requirements; its pytest marker
         text = re.sub(rf"(?m)^{extra}\s*=.*\n(?:[ \t]+\S.*\n)*", "", text)
         text = re.sub(rf"(?m)^[ \t]+{extra}:.*\n", "", text)
-    if re.search(r"(?m)^checks\s*=", text):
+    if re.search(r"(?m)^assignment_checks\s*=", text):
         return text
     if "[options.package_data]" in text:
-        return text.replace("[options.package_data]\n", "[options.package_data]\nchecks = *.json\n", 1)
-    return text.rstrip("\n") + "\n\n[options.package_data]\nchecks = *.json\n"
+        return text.replace("[options.package_data]\n", "[options.package_data]\nassignment_checks = *.json\n", 1)
+    return text.rstrip("\n") + "\n\n[options.package_data]\nassignment_checks = *.json\n"
 
 
 def edition_makefile(text):

@@ -454,7 +454,7 @@ def run_cases(task, case_inputs, limits=None, temp_root=None, files=None, refere
     """Run ``task`` over ``case_inputs`` in sandboxed children.
 
     Inputs:
-    - task: dict for the harness: exercise (its name in checks/exercises/) and cases (a list of per-case
+    - task: dict for the harness: exercise (its name in assignment_checks/exercises/) and cases (a list of per-case
       options; a case with {"timed": True} is timed on this process's clock and its processor time read
       here; {"baseline_as": k}: its reference's time is case k's, of the same sizes).
     - case_inputs: list (same length) of dicts of arrays, sent to the child when its case starts.

@@ -16,7 +16,7 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 
-from checks.exercises import EXERCISES
+from assignment_checks.exercises import EXERCISES
 
 from .sandbox import printable
 

@@ -2,7 +2,7 @@
 
 Every failure the user can cause (a bad flag or value, missing or corrupt
 data, an unwritable folder, a file that is not one of our models) raises one
-of the package's own exceptions (``validation.ClassifierError``, data_utils'
+of the package's own exceptions (``validation.ClassifierError``, cifar10_data'
 DataError and DownloadError included) and ends with one line on stderr
 and exit status 2. Any other exception is a bug and shows its traceback. Every
 setting is checked before any data is loaded. ``predict`` reports each
@@ -22,10 +22,10 @@ blas_kernel.pin()      # before numpy is loaded: a seeded run gives the same fig
 
 import numpy as np  # noqa: E402
 
-import data_utils  # noqa: E402
+import cifar10_data  # noqa: E402
 from .models import KINDS, describe  # noqa: E402
 from .pipeline import CLASSIC, CifarModel, Interrupted, TrainConfig  # noqa: E402
-from safeguards.validation import ClassifierError  # noqa: E402
+from softmax_safeguards.validation import ClassifierError  # noqa: E402
 
 
 class _Parser(argparse.ArgumentParser):
@@ -154,7 +154,7 @@ def build_parser(prog="python -m classifiers"):
     p.add_argument("--top", type=positive_int, default=3, help="how many classes to show per image [default: 3]")
 
     dl = sub.add_parser("download", help="download CIFAR-10 into datasets/ (or --data-dir)")
-    dl.add_argument("--data-dir", default=str(data_utils.DATASETS_DIR),
+    dl.add_argument("--data-dir", default=str(cifar10_data.DATASETS_DIR),
                     help="where cifar-10-batches-py/ goes [default: datasets/]")
     parser.commands = {"train": t, "evaluate": e, "predict": p, "download": dl}
     return parser
@@ -236,7 +236,7 @@ def cmd_predict(args):
 
 
 def cmd_download(args):
-    folder = data_utils.download_CIFAR10(args.data_dir, log=say)
+    folder = cifar10_data.download_CIFAR10(args.data_dir, log=say)
     say(f"CIFAR-10 is in {folder}")
 
 

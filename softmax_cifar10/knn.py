@@ -28,8 +28,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .blas_kernel import cores
-from safeguards.persistence import load_model, save_model
-from safeguards.validation import (InvalidTypeError, InvalidValueError, check_labels, check_positive, describe)
+from softmax_safeguards.persistence import load_model, save_model
+from softmax_safeguards.validation import (InvalidTypeError, InvalidValueError, check_labels, check_positive, describe)
 
 FORMAT = "softmax-assignment/knn"
 DEFAULT_MEMORY_MB = 256

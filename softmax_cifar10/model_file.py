@@ -2,7 +2,7 @@
 
 ``CifarModel`` is what ``evaluate`` and ``predict`` need: uint8 images in, classes out.
 The model may be of any kind in ``softmax_cifar10.models.KINDS``; the file's format entry
-says which (safeguards/persistence.py).
+says which (softmax_safeguards/persistence.py).
 """
 import json
 import zipfile
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-import data_utils
+import cifar10_data
 
-from safeguards.persistence import ModelFileError, not_a_model_file
-from safeguards.validation import InvalidValueError
+from softmax_safeguards.persistence import ModelFileError, not_a_model_file
+from softmax_safeguards.validation import InvalidValueError
 
 
 class CifarModel:
@@ -43,7 +43,7 @@ class CifarModel:
             raise ModelFileError(f"{path} holds a {type(clf).__name__} classifier without the preprocessing "
                                  f"statistics and class names that `python -m classifiers train` saves with it")
         try:
-            pre = data_utils.Preprocessor.from_state(extras, dtype=_dtype(clf))
+            pre = cifar10_data.Preprocessor.from_state(extras, dtype=_dtype(clf))
             hyper = json.loads(str(extras["hyperparams"])) if "hyperparams" in extras else {}
         except ValueError as exc:               # json.JSONDecodeError is a ValueError too
             raise InvalidValueError(f"{path} holds malformed preprocessing or settings ({exc})") from None

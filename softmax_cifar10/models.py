@@ -9,7 +9,7 @@ loading the data, the parallel search with its progress bar, the run folder, the
   left at None (learning_rates, regs, epochs, lr_decay, hidden_dim) for this model;
   ``classifier``: the class of the trained model, with
   ``predict(X)``, ``predict_proba(X)``, ``save(path, **extras)`` and a class method
-  ``load(path)`` (safeguards/persistence.py), and ``FORMAT``, the name its files carry;
+  ``load(path)`` (softmax_safeguards/persistence.py), and ``FORMAT``, the name its files carry;
 - ``hyperparameters``: {name in a search row: short label}, e.g. {"learning_rate": "lr"};
 - ``check_written()``: call the exercises the model needs on a tiny problem, so that the
   student edition names an unwritten one before any data is loaded;
@@ -37,13 +37,13 @@ import time
 
 import numpy as np
 
-import data_utils
+import cifar10_data
 
 from classifiers import fc_net
 from . import blas_kernel, knn, net_recipe, plots, recipe
 from classifiers.fc_net import TwoLayerNet
 from classifiers.linear_classifier import FORMAT, Softmax
-from safeguards.validation import InvalidValueError
+from softmax_safeguards.validation import InvalidValueError
 
 
 class SoftmaxKind:
@@ -63,7 +63,7 @@ class SoftmaxKind:
     def prepare(self, config, images):
         Xtr, ytr, Xte, yte = images
         num_val = min(config.num_validation, len(ytr) // 5)
-        return data_utils.get_linear_classifier_data(
+        return cifar10_data.get_linear_classifier_data(
             data=images, num_training=len(ytr) - num_val, num_validation=num_val, num_test=len(yte), num_dev=0,
             standardize=config.preprocess == "standardize", dtype=np.dtype(config.dtype), return_preprocessor=True)
 
@@ -79,7 +79,7 @@ class SoftmaxKind:
                                     f"iterations, more than the {num_iters} trained (--num-iters)")
         return dict(num_iters=num_iters, batch_size=config.batch_size, momentum=config.momentum,
                     lr_decay=config.lr_decay, replace=config.replace, average=average,
-                    mirror=data_utils.mirror_permutation() if config.mirror else None)
+                    mirror=cifar10_data.mirror_permutation() if config.mirror else None)
 
     def grid(self, config):
         return [{"learning_rate": lr, "reg": reg} for lr in config.learning_rates for reg in config.regs]
@@ -136,7 +136,7 @@ class TwoLayerKind:
     def prepare(self, config, images):
         Xtr, ytr, Xte, yte = images
         num_val = min(config.num_validation, len(ytr) // 5)
-        rows, pre = data_utils.get_linear_classifier_data(
+        rows, pre = cifar10_data.get_linear_classifier_data(
             data=images, num_training=len(ytr) - num_val, num_validation=num_val, num_test=len(yte), num_dev=0,
             bias_trick=False, standardize=config.preprocess == "standardize", dtype=np.dtype(config.dtype),
             return_preprocessor=True)
@@ -162,7 +162,7 @@ class TwoLayerKind:
         options = dict(options)
         hidden_dim, dtype = options.pop("hidden_dim"), options.pop("dtype")
         X, y = data["X_train"], data["y_train"]
-        model = TwoLayerNet(int(np.prod(X.shape[1:])), hidden_dim, len(data_utils.CLASSES), self.weight_scale,
+        model = TwoLayerNet(int(np.prod(X.shape[1:])), hidden_dim, len(cifar10_data.CLASSES), self.weight_scale,
                             hyper["reg"], dtype=dtype, seed=seed)
         history = net_recipe.train(model, X, y, hyper["learning_rate"], seed=seed, X_val=data["X_val"],
                                    y_val=data["y_val"], on_diverge="raise", **options)
@@ -204,7 +204,7 @@ class KnnKind:
 
     def prepare(self, config, images):
         Xtr, ytr, Xte, yte = images
-        pre = data_utils.Preprocessor("raw", bias=False, dtype=np.uint8).fit(Xtr[:1])
+        pre = cifar10_data.Preprocessor("raw", bias=False, dtype=np.uint8).fit(Xtr[:1])
         # the rows pre.transform gives (raw uint8 pixels, channels last), as views instead of copies
         rows = {"X_train": Xtr.reshape(len(Xtr), -1), "X_test": Xte.reshape(len(Xte), -1)}
         return {**rows, "y_train": ytr, "y_test": yte}, pre
@@ -219,7 +219,7 @@ class KnnKind:
     def search(self, data, options, grid, seed=0, jobs=None, progress=True, save=None, log=print):
         start, ks = time.perf_counter(), [row["k"] for row in grid]
         acc = knn.cross_validate(
-            data["X_train"], data["y_train"], ks, options["num_folds"], len(data_utils.CLASSES),
+            data["X_train"], data["y_train"], ks, options["num_folds"], len(cifar10_data.CLASSES),
             options["memory_mb"], options["threads"], progress,
             log=lambda f, a: log(f"fold {f + 1}/{options['num_folds']}: accuracy " + ", ".join(
                 f"k={k} {x:.4f}" for k, x in zip(ks, a)) + f" ({time.perf_counter() - start:.1f} s)"))
@@ -228,7 +228,7 @@ class KnnKind:
                  "fold_acc": acc[:, j].tolist(), "seconds": seconds} for j, k in enumerate(ks)]
         j = int(np.argmax([row["val_acc"] for row in rows]))       # the first best: the smaller k on a tie
         model = knn.BlockedKNN(ks[j], options["memory_mb"], options["threads"], progress)
-        model.train(data["X_train"], data["y_train"], len(data_utils.CLASSES))
+        model.train(data["X_train"], data["y_train"], len(cifar10_data.CLASSES))
         if save is not None:
             save(rows[j], model)
         best = {"k": j, "row": rows[j], "model": model, "history": {"accuracies": acc.tolist(), "k_choices": ks}}

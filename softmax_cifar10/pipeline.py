@@ -28,14 +28,14 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-import data_utils
-from safeguards.atomic_write import write_text
+import cifar10_data
+from softmax_safeguards.atomic_write import write_text
 
 from .model_file import CifarModel, load_images, model_file  # noqa: F401  (the saved model, for the CLI)
 from . import knn
 from .models import KINDS, describe
 from .search import SearchInterrupted, search, summary_table as _summary_table
-from safeguards.validation import ClassifierError, InvalidValueError, check_choice, check_positive
+from softmax_safeguards.validation import ClassifierError, InvalidValueError, check_choice, check_positive
 
 RUNS_DIR = Path("runs")
 
@@ -183,21 +183,21 @@ def prepare_output(out):
 def load_images_for(config, log=print):
     """The uint8 images (Xtr, ytr, Xte, yte) the job trains on, their class names and a description."""
     if config.sample:
-        images = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
-        source = (f"bundled sample {data_utils.SAMPLE_PATH.name} ({len(images[1])} training and "
+        images = cifar10_data.load_CIFAR10(cifar10_data.SAMPLE_PATH, dtype=np.uint8)
+        source = (f"bundled sample {cifar10_data.SAMPLE_PATH.name} ({len(images[1])} training and "
                   f"{len(images[3])} test images), as asked (--sample)")
         log(f"notice: using the {source}")
-        return images, data_utils.CLASSES, source
+        return images, cifar10_data.CLASSES, source
     explicit = config.data_dir is not None
     try:
-        *images, source = data_utils.load_dataset(
+        *images, source = cifar10_data.load_dataset(
             config.data_dir, download=config.download, allow_sample=not explicit, dtype=np.uint8, log=log)
-    except data_utils.DataError as exc:
+    except cifar10_data.DataError as exc:
         if not explicit:
             raise
-        raise data_utils.DataError(f"{exc}; or train on the bundled sample (--sample instead of "
+        raise cifar10_data.DataError(f"{exc}; or train on the bundled sample (--sample instead of "
                                    f"--data-dir)") from None
-    return tuple(images), data_utils.class_names(config.data_dir or data_utils.DATASETS_DIR), source
+    return tuple(images), cifar10_data.class_names(config.data_dir or cifar10_data.DATASETS_DIR), source
 
 
 def load_splits(config, log=print):
@@ -324,14 +324,14 @@ def load_test_set(data_dir=None, download=True, log=print):
 
     Reads only the test batch when it is there: a saved model carries its own
     preprocessing, so the training batches are not needed. Otherwise as
-    ``data_utils.load_dataset`` (download, or the sample's test images).
+    ``cifar10_data.load_dataset`` (download, or the sample's test images).
     """
-    root = Path(data_dir) if data_dir else data_utils.DATASETS_DIR
-    folder = root / data_utils.FOLDER if (root / data_utils.FOLDER).is_dir() else root
-    if (folder / data_utils.TEST_BATCH).is_file():
-        Xte, yte = data_utils.load_CIFAR10_batch(folder / data_utils.TEST_BATCH)
+    root = Path(data_dir) if data_dir else cifar10_data.DATASETS_DIR
+    folder = root / cifar10_data.FOLDER if (root / cifar10_data.FOLDER).is_dir() else root
+    if (folder / cifar10_data.TEST_BATCH).is_file():
+        Xte, yte = cifar10_data.load_CIFAR10_batch(folder / cifar10_data.TEST_BATCH)
         return Xte, yte, f"CIFAR-10 test batch from {folder}"
-    _, _, Xte, yte, source = data_utils.load_dataset(data_dir, download=download, allow_sample=data_dir is None,
+    _, _, Xte, yte, source = cifar10_data.load_dataset(data_dir, download=download, allow_sample=data_dir is None,
                                                       dtype=np.uint8, log=log)
     return Xte, yte, source
 

@@ -28,7 +28,7 @@ from classifiers.softmax import softmax_loss_vectorized as default_loss
 # BEGIN SOLUTION
 from classifiers.softmax import softmax_loss_fast as default_loss  # noqa: F811  (the blocked kernel)
 # END SOLUTION
-from safeguards.validation import (InvalidValueError, check_array, check_choice, check_finite, check_interval, check_labels,
+from softmax_safeguards.validation import (InvalidValueError, check_array, check_choice, check_finite, check_interval, check_labels,
                          check_nonnegative, check_positive)
 
 
@@ -83,7 +83,7 @@ def symmetrize(W, mirror):
 def mirror_gradient(grad, mirror):
     """The gradient of the mirror-augmented loss at a mirror-symmetric W: (g + g[mirror]) / 2.
 
-    A mirror (for images, ``data_utils.mirror_permutation()``, a left-right flip)
+    A mirror (for images, ``cifar10_data.mirror_permutation()``, a left-right flip)
     is a feature permutation that is its own inverse. Since mirror(x) @ W ==
     x @ W[mirror], the loss over every example and its mirror image is
     (L(W) + L(W[mirror])) / 2, whose gradient at symmetric W is (g + g[mirror]) / 2:

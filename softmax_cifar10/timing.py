@@ -1,7 +1,7 @@
 """Timing a function fairly (one call to warm up, then the fastest of several): the one way this package times code."""
 import time
 
-from safeguards.validation import check_positive
+from softmax_safeguards.validation import check_positive
 
 
 def best_time(fn, *args, repeats=5, **kwargs):

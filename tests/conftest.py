@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import data_utils
-from checks.exercises import EXERCISES
+import cifar10_data
+from assignment_checks.exercises import EXERCISES
 
 #: the points of the assignment, and of CS231n's part of it (what --layout cs231n grades), from the definitions
 TOTAL = sum(e.points for e in EXERCISES)
@@ -31,8 +31,8 @@ def require(condition, why):
 
 @pytest.fixture(scope="session")
 def cifar10_dir():
-    folder = data_utils.DATASETS_DIR / data_utils.FOLDER
-    require(data_utils.has_full_data(folder),
+    folder = cifar10_data.DATASETS_DIR / cifar10_data.FOLDER
+    require(cifar10_data.has_full_data(folder),
             f"the full CIFAR-10 is not in {folder} (bash datasets/get_datasets.sh downloads it)")
     return folder
 
@@ -184,10 +184,10 @@ def account(name, group=None):
 
 def write_cifar_folder(root, corrupt=()):
     """A cifar-10-batches-py folder whose every batch holds the sample's test images; ``corrupt`` ones truncated."""
-    _, _, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
-    folder = root / data_utils.FOLDER
+    _, _, Xte, yte = cifar10_data.load_CIFAR10(cifar10_data.SAMPLE_PATH, dtype=np.uint8)
+    folder = root / cifar10_data.FOLDER
     folder.mkdir(parents=True)
-    for name in data_utils.TRAIN_BATCHES + (data_utils.TEST_BATCH,):
+    for name in cifar10_data.TRAIN_BATCHES + (cifar10_data.TEST_BATCH,):
         if name in corrupt:
             (folder / name).write_bytes(b"\x80\x02}q\x00(U\x04data")
         else:

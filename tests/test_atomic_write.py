@@ -1,4 +1,4 @@
-"""safeguards/atomic_write.py: the repository's one way to write a file atomically."""
+"""softmax_safeguards/atomic_write.py: the repository's one way to write a file atomically."""
 import ast
 import os
 import subprocess
@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from safeguards.atomic_write import atomic_write, write_bytes, write_text
+from softmax_safeguards.atomic_write import atomic_write, write_bytes, write_text
 from conftest import ROOT
 
 
@@ -47,23 +47,23 @@ def test_numpy_writes_through_it(tmp_path):
 
 
 def test_importing_it_imports_no_students_file():
-    """checks/ (make submit) may use it when a student's classifiers/ does not even import."""
-    code = "import sys, safeguards.atomic_write; print(sorted(m for m in sys.modules if m.startswith(('classifiers', 'numpy'))))"
+    """assignment_checks/ (make submit) may use it when a student's classifiers/ does not even import."""
+    code = "import sys, softmax_safeguards.atomic_write; print(sorted(m for m in sys.modules if m.startswith(('classifiers', 'numpy'))))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_ships_in_the_student_edition_and_the_wheel():
     from instructor.release import sources
-    assert "safeguards/atomic_write.py" in sources(ROOT)
-    assert "safeguards" in (ROOT / "setup.cfg").read_text().split("[options.packages.find]")[1].split("[")[0]
+    assert "softmax_safeguards/atomic_write.py" in sources(ROOT)
+    assert "softmax_safeguards" in (ROOT / "setup.cfg").read_text().split("[options.packages.find]")[1].split("[")[0]
 
 
 def test_the_library_writes_files_through_it_only():
-    """classifiers/, softmax_cifar10/, data_utils/ and datasets/ make no temporary files and rename none into place themselves
+    """classifiers/, softmax_cifar10/, cifar10_data/ and datasets/ make no temporary files and rename none into place themselves
     (extract_tarball moves extracted folders, not files, into place)."""
     others = []
-    for folder in ("classifiers", "softmax_cifar10", "data_utils", "datasets"):
+    for folder in ("classifiers", "softmax_cifar10", "cifar10_data", "datasets"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             tree = ast.parse(path.read_text())
             allowed = {id(n) for f in ast.walk(tree) if getattr(f, "name", "") == "extract_tarball" for n in ast.walk(f)}

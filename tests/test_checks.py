@@ -1,4 +1,4 @@
-"""The students' checks (checks/local.py, python -m checks): every exercise passes on the solution; an
+"""The students' checks (assignment_checks/local.py, python -m assignment_checks): every exercise passes on the solution; an
 unwritten exercise, a crash, a file that does not import and a notebook not done yet are each reported
 as such; a mistake is named from the stored answers, in the grader's words (tests/test_diagnoses.py
 checks those words on every hand-written buggy submission)."""
@@ -9,15 +9,15 @@ import sys
 import numpy as np
 import pytest
 
-import checks
-from checks import framework, local
-from checks.__main__ import main as checks_main
-from checks.exercises import by_name
+import assignment_checks
+from assignment_checks import framework, local
+from assignment_checks.__main__ import main as checks_main
+from assignment_checks.exercises import by_name
 from classifiers import activations, layers, linear_classifier, linear_svm, losses, softmax
 
 
 def outcome(name):
-    return checks.run(by_name(name))
+    return assignment_checks.run(by_name(name))
 
 
 def not_written(name, path):
@@ -27,15 +27,15 @@ def not_written(name, path):
 
 
 def test_every_exercise_passes_on_the_solution():
-    failing = [o.report() for o in checks.run_all() if o.verdict != checks.OK]
+    failing = [o.report() for o in assignment_checks.run_all() if o.verdict != assignment_checks.OK]
     assert not failing, "\n".join(failing)
 
 
 def test_unwritten_exercise_is_reported_not_failed(monkeypatch, capsys):
     monkeypatch.setattr(softmax, "softmax_loss_naive", not_written("softmax_loss_naive", "classifiers/softmax.py"))
     o = outcome("softmax_loss_naive")
-    assert (o.verdict, o.message) == (checks.TODO, "softmax_loss_naive is not written yet: open classifiers/softmax.py")
-    assert outcome("softmax_loss_vectorized").verdict == checks.OK      # judged on its own, not against naive
+    assert (o.verdict, o.message) == (assignment_checks.TODO, "softmax_loss_naive is not written yet: open classifiers/softmax.py")
+    assert outcome("softmax_loss_vectorized").verdict == assignment_checks.OK      # judged on its own, not against naive
     assert checks_main(["softmax_loss_"]) == 0
     out = capsys.readouterr().out
     assert "[not written yet] softmax_loss_naive" in out
@@ -48,7 +48,7 @@ def test_every_failing_property_is_reported_with_the_ones_that_hold(monkeypatch,
         return loss - 0.5 * reg * np.sum(W * W), dW - reg * W
     monkeypatch.setattr(linear_svm, "svm_loss_naive", half_reg)
     o = outcome("svm_loss_naive")
-    assert o.verdict == checks.FAIL
+    assert o.verdict == assignment_checks.FAIL
     assert [name for name, _ in o.failed] == ["regularization in the loss", "regularization in the gradient"]
     assert "loss value" in o.passed and "gradient" in o.passed
     assert checks_main(["svm_loss_naive"]) == 1
@@ -82,7 +82,7 @@ def test_a_crash_in_student_code_names_the_line(monkeypatch):
         return W @ X, None            # shapes do not align
     monkeypatch.setattr(linear_svm, "svm_loss_naive", crashing)
     o = outcome("svm_loss_naive")
-    assert o.verdict == checks.FAIL
+    assert o.verdict == assignment_checks.FAIL
     why = dict(o.failed)["loss value"]
     assert why.startswith("your code raised ValueError")
     assert "tests/test_checks.py:" in why and "return W @ X, None" in why
@@ -106,14 +106,14 @@ def test_a_file_that_does_not_import_is_reported_once_with_its_line(tmp_path, mo
 def test_a_function_missing_from_its_file_is_named(monkeypatch):
     monkeypatch.delattr(activations, "log_softmax")
     o = outcome("losses.log_softmax")
-    assert o.verdict == checks.FAIL and o.failed == [("present", "log_softmax is missing from classifiers/activations.py")]
+    assert o.verdict == assignment_checks.FAIL and o.failed == [("present", "log_softmax is missing from classifiers/activations.py")]
 
 
 def test_train_not_written_names_the_part(monkeypatch):
     monkeypatch.setattr(linear_classifier.LinearClassifier, "train", not_written(
         "LinearClassifier.train (part 1 of 2)", "classifiers/linear_classifier.py"))
     o = outcome("LinearClassifier.train")
-    assert o.verdict == checks.TODO and o.message.startswith("LinearClassifier.train (part 1 of 2) is not written")
+    assert o.verdict == assignment_checks.TODO and o.message.startswith("LinearClassifier.train (part 1 of 2) is not written")
 
 
 def test_the_answers_come_from_expected_json_not_from_the_solution(monkeypatch):
@@ -158,14 +158,14 @@ def test_notebook_exercise_reports_unwritten_cells_and_answers(tmp_path, monkeyp
     path.write_text(notebook([search, code('raise NotImplementedError("the search is not written yet")'),
                               question, answer("*Your answer:*")]))
     o = outcome("softmax.ipynb")
-    assert o.verdict == checks.TODO and o.message.startswith(
+    assert o.verdict == assignment_checks.TODO and o.message.startswith(
         'the code under "Hyperparameter search" still raises NotImplementedError'), o.message
     path.write_text(notebook([search, code("best = 1"), question, answer("*Your answer:*")]))
     o = outcome("softmax.ipynb")
-    assert o.verdict == checks.TODO and o.message.startswith(
+    assert o.verdict == assignment_checks.TODO and o.message.startswith(
         "1 of the 1 inline questions are not answered yet (Inline question 1)"), o.message
     path.write_text(notebook([search, code("best = 1"), question, answer("*Your answer:* because")]))
-    assert outcome("softmax.ipynb").verdict == checks.OK
+    assert outcome("softmax.ipynb").verdict == assignment_checks.OK
     path.unlink()
     assert outcome("softmax.ipynb").message == "notebooks/softmax.ipynb is missing"
 
@@ -181,8 +181,8 @@ def test_the_notebook_cell_runs_and_its_mistake_is_named(tmp_path, monkeypatch, 
     cell = f"p = L.softmax(logits, 1)\nonehot = np.eye(3)[targets]\nby_hand = {by_hand}\nprint(by_hand)"
     (tmp_path / "notebooks/cross_entropy.ipynb").write_text(notebook([
         heading("## The gradient by hand"), code(cell)]))
-    o = checks.run_all(["cross_entropy"])[0]
-    assert o.verdict == checks.FAIL and says in dict(o.failed)["the gradient by hand"], o.report()
+    o = assignment_checks.run_all(["cross_entropy"])[0]
+    assert o.verdict == assignment_checks.FAIL and says in dict(o.failed)["the gradient by hand"], o.report()
 
 
 def test_the_notebook_cell_is_not_judged_against_a_softmax_it_replaced(tmp_path, monkeypatch):
@@ -195,23 +195,23 @@ def test_the_notebook_cell_is_not_judged_against_a_softmax_it_replaced(tmp_path,
             "by_hand = (L.softmax(logits, 1) - np.eye(3)[targets]) / len(targets)")
     (tmp_path / "notebooks/cross_entropy.ipynb").write_text(notebook([
         heading("## The gradient by hand"), code(cell)]))
-    o = checks.run_all(["cross_entropy"])[0]
+    o = assignment_checks.run_all(["cross_entropy"])[0]
     why = dict(o.failed)["the gradient by hand"]
-    assert o.verdict == checks.FAIL and "it matches no known mistake" in why, o.report()
+    assert o.verdict == assignment_checks.FAIL and "it matches no known mistake" in why, o.report()
 
 
 def test_a_name_picks_its_exercise_alone_or_the_exercises_it_is_part_of():
-    assert [o.exercise.name for o in checks.run_all(["softmax_loss"])] == ["softmax_loss"]
-    assert [o.exercise.name for o in checks.run_all(["softmax_loss_"])] == ["softmax_loss_naive",
+    assert [o.exercise.name for o in assignment_checks.run_all(["softmax_loss"])] == ["softmax_loss"]
+    assert [o.exercise.name for o in assignment_checks.run_all(["softmax_loss_"])] == ["softmax_loss_naive",
                                                                              "softmax_loss_vectorized"]
-    assert {o.exercise.path for o in checks.run_all(["layers.py"])} == {"classifiers/layers.py"}
+    assert {o.exercise.path for o in assignment_checks.run_all(["layers.py"])} == {"classifiers/layers.py"}
 
 
 def test_the_notebooks_inline_questions_are_their_marked_cells_and_no_other():
     """Each notebook's questions are the cells its answers are tagged under: knn.ipynb 3, softmax.ipynb 4, two_layer_net.ipynb 2,
     features.ipynb 1 (docs/instructors.md's counts). The hand-in section, whose text says "with your answers", is none: before, it made
     the answers report say "5 of 5 answered" on the solution."""
-    from checks.exercises import notebooks
+    from assignment_checks.exercises import notebooks
     from conftest import ROOT
     found = {}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
@@ -255,7 +255,7 @@ def test_wrong_values_settle_the_verdict_and_the_timed_case_is_never_run(monkeyp
     spy = counting(wrong_class)
     monkeypatch.setattr(softmax, VEC, spy)
     o = outcome(VEC)
-    assert o.verdict == checks.FAIL and spy.sizes and timed_size() not in spy.sizes, spy.sizes
+    assert o.verdict == assignment_checks.FAIL and spy.sizes and timed_size() not in spy.sizes, spy.sizes
     failed = dict(o.failed)
     assert "loss value" in failed and failed["speed (no loop over examples)"].startswith("not timed while")
 
@@ -272,7 +272,7 @@ def test_the_timed_case_is_timed_only_when_its_values_are_right(monkeypatch):
     assert spy.sizes.count(timed_size()) == 1
     right = counting(RIGHT)
     monkeypatch.setattr(softmax, VEC, right)
-    assert outcome(VEC).verdict == checks.OK
+    assert outcome(VEC).verdict == assignment_checks.OK
     assert right.sizes.count(timed_size()) == 1 + local.TIMING_ROUNDS      # once for its values, then timed
 
 
@@ -282,11 +282,11 @@ def test_a_partial_submission_gets_one_line_per_exercise_not_started(tmp_path):
     from instructor import release
     release.release(tmp_path / "edition")
     (tmp_path / "edition/classifiers/softmax.py").write_bytes((local.ROOT / "classifiers/softmax.py").read_bytes())
-    out = subprocess.run([sys.executable, "-m", "checks"], cwd=tmp_path / "edition", capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "assignment_checks"], cwd=tmp_path / "edition", capture_output=True,
                          text=True).stdout.splitlines()
-    started = [e for e in checks.EXERCISES if e.path == "classifiers/softmax.py"]
-    todo = [line for line in out if line.startswith(f"[{checks.TODO}]")]
-    assert len(todo) == len(checks.EXERCISES) - len(started) and not any(line.startswith("    todo") for line in out)
+    started = [e for e in assignment_checks.EXERCISES if e.path == "classifiers/softmax.py"]
+    todo = [line for line in out if line.startswith(f"[{assignment_checks.TODO}]")]
+    assert len(todo) == len(assignment_checks.EXERCISES) - len(started) and not any(line.startswith("    todo") for line in out)
     assert len(out) == len(todo) + sum(1 + len(e.properties) for e in started) + 2       # a blank line, the counts
     assert "[not written yet] svm_loss_naive (classifiers/linear_svm.py)" in todo
     assert any(line.startswith('[not written yet] the code under "The gradient') and line.endswith(

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import data_utils
+import cifar10_data
 from classifiers.linear_classifier import Softmax
 from softmax_cifar10 import blas_kernel, pipeline, search
 from softmax_cifar10.__main__ import main
@@ -53,7 +53,7 @@ def test_train_on_sample_writes_every_output(sample_run):
     model = CifarModel.load(out / "model.npz")
     assert model.class_names[0] == "airplane" and model.classifier.W.shape == (3073, 10)
     assert model.hyperparams["learning_rate"] == 1e-3
-    _, _, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    _, _, Xte, yte = cifar10_data.load_CIFAR10(cifar10_data.SAMPLE_PATH, dtype=np.uint8)
     assert np.mean(model.predict(Xte) == yte) == pytest.approx(results["test_acc"])
 
 
@@ -68,7 +68,7 @@ def test_seed_makes_a_run_repeatable(sample_run, tmp_path):
 
 def test_predict_and_evaluate(sample_run, tmp_path):
     out, _ = sample_run
-    Xtr, ytr, _, _ = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    Xtr, ytr, _, _ = cifar10_data.load_CIFAR10(cifar10_data.SAMPLE_PATH, dtype=np.uint8)
     Image.fromarray(Xtr[0]).save(tmp_path / "small.png")
     Image.fromarray(Xtr[1]).resize((96, 64)).save(tmp_path / "large.jpg")
     proc = run_cli("predict", str(out / "model.npz"), str(tmp_path / "small.png"), str(tmp_path / "large.jpg"))
@@ -77,7 +77,7 @@ def test_predict_and_evaluate(sample_run, tmp_path):
     assert len(lines) == 2 and lines[0].startswith(str(tmp_path / "small.png"))
     probs = [float(part.split()[-1]) for part in lines[0].split("(")[1].rstrip(")").split(", ")]
     assert len(probs) == 3 and probs == sorted(probs, reverse=True) and 0 < sum(probs) <= 1
-    proc = run_cli("evaluate", str(out / "model.npz"), "--data-dir", str(data_utils.SAMPLE_PATH.parent / "none"),
+    proc = run_cli("evaluate", str(out / "model.npz"), "--data-dir", str(cifar10_data.SAMPLE_PATH.parent / "none"),
                    "--no-download")
     assert proc.returncode == 2 and "no CIFAR-10 data in" in proc.stderr
 
@@ -104,9 +104,9 @@ def test_predict_and_evaluate(sample_run, tmp_path):
         "unwritable out", "missing data", "corrupt data", "foreign model", "foreign model predict",
         "classifier without preprocessing", "missing model"])
 def test_bad_input_gets_one_line_and_status_2(tmp_path, args, message):
-    corrupt = tmp_path / "corrupt" / data_utils.FOLDER
+    corrupt = tmp_path / "corrupt" / cifar10_data.FOLDER
     corrupt.mkdir(parents=True)
-    for name in data_utils.TRAIN_BATCHES + (data_utils.TEST_BATCH,):
+    for name in cifar10_data.TRAIN_BATCHES + (cifar10_data.TEST_BATCH,):
         (corrupt / name).write_bytes(b"\x80\x02}q\x00(U\x04data")         # a truncated pickle
     np.savez(tmp_path / "foreign.npz", weights=np.zeros(3))
     Softmax(np.zeros((3073, 10))).save(tmp_path / "bare.npz")
@@ -202,7 +202,7 @@ def test_a_diverging_configuration_is_reported_and_skipped(tmp_path):
 def offline_download(root, log=print, **kwargs):
     """What download_CIFAR10 does on a machine without network."""
     log(f"downloading https://example.invalid/cifar-10-python.tar.gz to {root}")
-    raise data_utils.DownloadError("could not download CIFAR-10 from https://example.invalid/cifar-10-python.tar.gz "
+    raise cifar10_data.DownloadError("could not download CIFAR-10 from https://example.invalid/cifar-10-python.tar.gz "
                                    "([Errno -2] Name or service not known). Without network: copy the official "
                                    "folder, or pass --data-dir pointing at it")
 
@@ -213,7 +213,7 @@ def offline_urlopen(*args, **kwargs):
 
 
 def test_a_data_dir_is_not_created_when_nothing_is_downloaded_into_it(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data_utils.download.urllib.request, "urlopen", offline_urlopen)
+    monkeypatch.setattr(cifar10_data.download.urllib.request, "urlopen", offline_urlopen)
     code = main(["train", "--data-dir", str(tmp_path / "nonexistent" / "cifar"), "--quiet", "--out",
                  str(tmp_path / "run")])
     assert code == 2 and "could not download" in capsys.readouterr().err
@@ -223,8 +223,8 @@ def test_a_data_dir_is_not_created_when_nothing_is_downloaded_into_it(tmp_path, 
 
 
 def test_offline_the_data_home_is_not_created_by_a_run_on_the_sample(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data_utils.download.urllib.request, "urlopen", offline_urlopen)
-    monkeypatch.setattr(data_utils.layout, "DATASETS_DIR", tmp_path / "softmax_data")     # as when pip-installed
+    monkeypatch.setattr(cifar10_data.download.urllib.request, "urlopen", offline_urlopen)
+    monkeypatch.setattr(cifar10_data.layout, "DATASETS_DIR", tmp_path / "softmax_data")     # as when pip-installed
     assert main(["train", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "--quiet", "--out",
                  str(tmp_path / "run")]) == 0
     assert "notice: using the bundled sample" in capsys.readouterr().out
@@ -262,7 +262,7 @@ def test_a_file_that_is_not_a_model_gets_one_plain_message(sample_run, tmp_path,
 
 def test_evaluate_takes_a_run_folder_and_reads_only_the_test_batch(sample_run, tmp_path):
     out, _ = sample_run
-    folder, Xte, yte = write_cifar_folder(tmp_path, corrupt=data_utils.TRAIN_BATCHES)
+    folder, Xte, yte = write_cifar_folder(tmp_path, corrupt=cifar10_data.TRAIN_BATCHES)
     proc = run_cli("evaluate", str(out), "--data-dir", str(tmp_path), "--no-download")
     assert proc.returncode == 0, proc.stderr
     expected = np.mean(CifarModel.load(out / "model.npz").predict(Xte) == yte)
@@ -273,7 +273,7 @@ def test_evaluate_takes_a_run_folder_and_reads_only_the_test_batch(sample_run, t
 
 def test_predict_reports_an_unreadable_image_and_predicts_the_rest(sample_run, tmp_path):
     out, _ = sample_run
-    Xtr, _, _, _ = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    Xtr, _, _, _ = cifar10_data.load_CIFAR10(cifar10_data.SAMPLE_PATH, dtype=np.uint8)
     good = [tmp_path / "a.png", tmp_path / "b.png"]
     for path, image in zip(good, Xtr):
         Image.fromarray(image).save(path)
@@ -287,7 +287,7 @@ def test_predict_reports_an_unreadable_image_and_predicts_the_rest(sample_run, t
 
 
 def test_a_missing_data_dir_is_not_told_to_pass_data_dir(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data_utils.loading, "download_CIFAR10", offline_download)
+    monkeypatch.setattr(cifar10_data.loading, "download_CIFAR10", offline_download)
     code = main(["train", "--data-dir", str(tmp_path / "nothing"), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and f"no CIFAR-10 data in {tmp_path / 'nothing'}" in err
@@ -299,9 +299,9 @@ def test_a_partial_data_folder_names_the_missing_files_and_is_not_downloaded_aga
     for name in ("data_batch_3", "data_batch_4", "data_batch_5"):
         (folder / name).unlink()
     downloads = []
-    monkeypatch.setattr(data_utils.loading, "download_CIFAR10", lambda *a, **k: downloads.append(a))
+    monkeypatch.setattr(cifar10_data.loading, "download_CIFAR10", lambda *a, **k: downloads.append(a))
     for data_dir in (tmp_path, None):
-        monkeypatch.setattr(data_utils.layout, "DATASETS_DIR", tmp_path)
+        monkeypatch.setattr(cifar10_data.layout, "DATASETS_DIR", tmp_path)
         code = main(["train", "--quiet", "--out", str(tmp_path / "run")]
                     + (["--data-dir", str(data_dir)] if data_dir else []))
         err = capsys.readouterr().err
@@ -311,8 +311,8 @@ def test_a_partial_data_folder_names_the_missing_files_and_is_not_downloaded_aga
 
 
 def test_offline_the_fallback_to_the_sample_is_said_once(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data_utils.loading, "download_CIFAR10", offline_download)
-    monkeypatch.setattr(data_utils.layout, "DATASETS_DIR", tmp_path / "datasets")
+    monkeypatch.setattr(cifar10_data.loading, "download_CIFAR10", offline_download)
+    monkeypatch.setattr(cifar10_data.layout, "DATASETS_DIR", tmp_path / "datasets")
     assert main(["train", "--epochs", "1", "--lr", "1e-3", "--reg", "1e-2", "--quiet",
                  "--out", str(tmp_path / "r")]) == 0
     said = [line for line in capsys.readouterr().out.splitlines() if "sample" in line or "download" in line]
@@ -489,7 +489,7 @@ def test_only_the_packages_own_errors_become_one_line(monkeypatch, capsys, tmp_p
     monkeypatch.setattr(pipeline, "load_splits", buggy)
     with pytest.raises(ValueError, match="an internal bug"):
         main(["train", *FAST, "--out", str(tmp_path)])
-    from safeguards.validation import InvalidValueError
+    from softmax_safeguards.validation import InvalidValueError
 
     def bad_input(*args, **kwargs):
         raise InvalidValueError("a message for the user")
@@ -531,7 +531,7 @@ def test_a_second_model_kind_plugs_into_the_search_run_folder_evaluate_and_predi
                                                                    "results.json", "search.png", "weights.png"]
     model = CifarModel.load(tmp_path / "run")
     assert model.hyperparams["learning_rate"] == results["best"]["learning_rate"]
-    _, _, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    _, _, Xte, yte = cifar10_data.load_CIFAR10(cifar10_data.SAMPLE_PATH, dtype=np.uint8)
     assert np.mean(model.predict(Xte) == yte) == pytest.approx(results["test_acc"])
     assert len(pipeline.evaluate(tmp_path / "run", log=said.append)["per_class"]) == 10
     Image.fromarray(Xte[0]).save(tmp_path / "cat.png")

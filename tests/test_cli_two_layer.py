@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import data_utils
+import cifar10_data
 from softmax_cifar10 import blas_kernel, net_recipe
 from classifiers.fc_net import TwoLayerNet
 from softmax_cifar10.model_file import CifarModel
@@ -48,7 +48,7 @@ def test_train_writes_a_network_that_evaluate_and_predict_read(sample_run, tmp_p
     assert isinstance(model.classifier, TwoLayerNet) and model.classifier.params["W1"].shape == (3072, 50)
     assert model.classifier.params["W1"].dtype == np.float32
     assert model.hyperparams["hidden_dim"] == 50 and model.hyperparams["learning_rate"] == 4e-2
-    _, _, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    _, _, Xte, yte = cifar10_data.load_CIFAR10(cifar10_data.SAMPLE_PATH, dtype=np.uint8)
     assert np.mean(model.predict(Xte) == yte) == pytest.approx(results["test_acc"])
     proc = run_cli("evaluate", str(out), "--data-dir", str(tmp_path / "none"), "--no-download")
     assert proc.returncode == 2 and "error:" in proc.stderr                  # an explicit folder without data
@@ -103,7 +103,7 @@ def test_the_kept_network_is_scored_with_one_blas_thread(tmp_path, monkeypatch):
 
 
 def test_the_prepared_images_are_mirrored_along_their_width():
-    images = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    images = cifar10_data.load_CIFAR10(cifar10_data.SAMPLE_PATH, dtype=np.uint8)
     kind, config = KINDS["two-layer"], TrainConfig(model="two-layer", num_validation=500)
     data, pre = kind.prepare(config, images)
     options = kind.options(config, data)

@@ -38,7 +38,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from checks import submit
+from assignment_checks import submit
 
 import conftest
 from conftest import ROOT, require

@@ -10,9 +10,9 @@ import importlib.util
 
 import pytest
 
-import data_utils
+import cifar10_data
 import gradient_check
-from checks.exercises import EXERCISES
+from assignment_checks.exercises import EXERCISES
 from classifiers import features, layers, linear_classifier, optim, solver, vis_utils
 
 IMPORTED = {
@@ -42,7 +42,7 @@ IMPORTED_NAMED = {  # `from module import name`: also the lines two_layer_net.ip
 HOME = {
     **{exercise.function.split(".")[0]: importlib.import_module(exercise.module) for exercise in EXERCISES
        if exercise.module},
-    "load_CIFAR10": data_utils, "get_CIFAR10_data": data_utils, "LinearSVM": linear_classifier,
+    "load_CIFAR10": cifar10_data, "get_CIFAR10_data": cifar10_data, "LinearSVM": linear_classifier,
     "LinearClassifier": linear_classifier, "grad_check_sparse": gradient_check,
     "eval_numerical_gradient": gradient_check, "eval_numerical_gradient_array": gradient_check,
     "rel_error": gradient_check, "affine_relu_forward": layers, "affine_relu_backward": layers, "Solver": solver,

@@ -11,8 +11,8 @@ import threading
 import numpy as np
 import pytest
 
-import data_utils
-from data_utils import DataError, DownloadError
+import cifar10_data
+from cifar10_data import DataError, DownloadError
 
 
 # ---------------------------------------------------------------- official byte format, written by hand
@@ -38,10 +38,10 @@ def py2_batch(data, labels):
 def write_folder(root, n=20, seed=0, keys="str"):
     """A complete small cifar-10-batches-py folder; returns the images and labels written."""
     rng = np.random.default_rng(seed)
-    folder = root / data_utils.FOLDER
+    folder = root / cifar10_data.FOLDER
     folder.mkdir(parents=True)
     written = {}
-    for name in data_utils.TRAIN_BATCHES + (data_utils.TEST_BATCH,):
+    for name in cifar10_data.TRAIN_BATCHES + (cifar10_data.TEST_BATCH,):
         data = rng.integers(0, 256, (n, 3072), dtype=np.uint8)
         labels = rng.integers(0, 10, n)
         if keys == "py2":
@@ -50,7 +50,7 @@ def write_folder(root, n=20, seed=0, keys="str"):
             blob = pickle.dumps({b"data": data, b"labels": labels.tolist(), b"batch_label": b"x"}, protocol=2)
         (folder / name).write_bytes(blob)
         written[name] = (data, labels)
-    (folder / "batches.meta").write_bytes(pickle.dumps({"label_names": list(data_utils.CLASSES)}, protocol=2))
+    (folder / "batches.meta").write_bytes(pickle.dumps({"label_names": list(cifar10_data.CLASSES)}, protocol=2))
     return folder, written
 
 
@@ -58,7 +58,7 @@ def write_folder(root, n=20, seed=0, keys="str"):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.uint8], ids=lambda d: np.dtype(d).name)
 def test_load_official_format(tmp_path, keys, dtype):
     folder, written = write_folder(tmp_path, keys=keys)
-    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(folder, dtype=dtype)
+    Xtr, ytr, Xte, yte = cifar10_data.load_CIFAR10(folder, dtype=dtype)
     assert Xtr.shape == (100, 32, 32, 3) and Xte.shape == (20, 32, 32, 3) and Xtr.dtype == dtype
     data, labels = written["data_batch_2"]
     # row = R plane, G plane, B plane of 32 x 32; images come back channels last
@@ -67,7 +67,7 @@ def test_load_official_format(tmp_path, keys, dtype):
     np.testing.assert_array_equal(yte, written["test_batch"][1])
     assert ytr.dtype == np.int64
     # the parent folder works too
-    assert data_utils.load_CIFAR10(tmp_path, dtype=np.uint8)[0].shape == (100, 32, 32, 3)
+    assert cifar10_data.load_CIFAR10(tmp_path, dtype=np.uint8)[0].shape == (100, 32, 32, 3)
 
 
 @pytest.mark.parametrize("encoding,key", [("latin1", "data"), ("bytes", b"data")])
@@ -88,13 +88,13 @@ def test_restricted_unpickler_refuses_code(tmp_path, monkeypatch):
     folder, _ = write_folder(tmp_path)
     (folder / "data_batch_3").write_bytes(pickle.dumps({"data": Evil(), "labels": [0]}, protocol=2))
     with pytest.raises(DataError, match=r"refusing to load .*data_batch_3: it asks to run (posix|os)\.system"):
-        data_utils.load_CIFAR10(folder)
+        cifar10_data.load_CIFAR10(folder)
     assert not (tmp_path / "pwned.txt").exists()
 
 
 def test_missing_folder_says_how_to_download(tmp_path):
     with pytest.raises(DataError, match=r"does not exist; download it with `bash datasets/get_datasets.sh`"):
-        data_utils.load_CIFAR10(tmp_path / "nowhere")
+        cifar10_data.load_CIFAR10(tmp_path / "nowhere")
 
 
 def test_missing_truncated_and_malformed_batches_are_named(tmp_path):
@@ -102,75 +102,75 @@ def test_missing_truncated_and_malformed_batches_are_named(tmp_path):
     blob = (folder / "data_batch_4").read_bytes()
     (folder / "data_batch_4").write_bytes(blob[: len(blob) // 2])
     with pytest.raises(DataError, match=r"data_batch_4 is truncated or corrupt"):
-        data_utils.load_CIFAR10(folder)
+        cifar10_data.load_CIFAR10(folder)
     (folder / "data_batch_4").unlink()
     with pytest.raises(DataError, match=r"missing CIFAR-10 file .*data_batch_4"):
-        data_utils.load_CIFAR10(folder)
+        cifar10_data.load_CIFAR10(folder)
     (folder / "data_batch_4").write_bytes(pickle.dumps({"data": np.zeros((3, 100), np.uint8), "labels": [0] * 3}))
     with pytest.raises(DataError, match=r"data_batch_4: 'data' must be a uint8 array \(N, 3072\), got shape \(3, 100\)"):
-        data_utils.load_CIFAR10(folder)
+        cifar10_data.load_CIFAR10(folder)
     (folder / "data_batch_4").write_bytes(pickle.dumps({"data": np.zeros((3, 3072), np.uint8), "labels": [0, 1, 12]}))
     with pytest.raises(DataError, match=r"data_batch_4: labels must be in 0..9"):
-        data_utils.load_CIFAR10(folder)
+        cifar10_data.load_CIFAR10(folder)
     (folder / "data_batch_4").write_bytes(pickle.dumps([1, 2, 3]))
     with pytest.raises(DataError, match=r"data_batch_4 does not hold a CIFAR-10 batch"):
-        data_utils.load_CIFAR10(folder)
+        cifar10_data.load_CIFAR10(folder)
 
 
 def test_sample_loads_with_the_same_api():
-    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.float32)
+    Xtr, ytr, Xte, yte = cifar10_data.load_CIFAR10(cifar10_data.SAMPLE_PATH, dtype=np.float32)
     assert Xtr.shape == (2500, 32, 32, 3) and Xte.shape == (500, 32, 32, 3) and Xtr.dtype == np.float32
     assert np.array_equal(np.bincount(ytr), [250] * 10) and np.array_equal(np.bincount(yte), [50] * 10)
-    assert data_utils.SAMPLE_PATH.stat().st_size < 10 * 2 ** 20
+    assert cifar10_data.SAMPLE_PATH.stat().st_size < 10 * 2 ** 20
 
 
 def test_data_home_is_the_checkout_then_the_variable_then_a_user_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("SOFTMAX_DATA", str(tmp_path / "mine"))
-    assert data_utils.get_data_home() == data_utils.layout._CHECKOUT_DATASETS     # run from a checkout
-    assert (data_utils.get_data_home() / "get_datasets.sh").is_file()
-    monkeypatch.setattr(data_utils.layout, "_CHECKOUT_DATASETS", tmp_path / "site-packages" / "datasets")  # installed
-    assert data_utils.get_data_home() == tmp_path / "mine"
+    assert cifar10_data.get_data_home() == cifar10_data.layout._CHECKOUT_DATASETS     # run from a checkout
+    assert (cifar10_data.get_data_home() / "get_datasets.sh").is_file()
+    monkeypatch.setattr(cifar10_data.layout, "_CHECKOUT_DATASETS", tmp_path / "site-packages" / "datasets")  # installed
+    assert cifar10_data.get_data_home() == tmp_path / "mine"
     monkeypatch.delenv("SOFTMAX_DATA")
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert data_utils.get_data_home() == tmp_path / "softmax_data"
+    assert cifar10_data.get_data_home() == tmp_path / "softmax_data"
     assert not (tmp_path / "softmax_data").exists()                              # created only by a download
 
 
 def test_load_dataset_falls_back_to_the_sample_with_a_notice(tmp_path):
     said = []
-    Xtr, ytr, Xte, yte, source = data_utils.load_dataset(tmp_path, download=False, log=said.append)
+    Xtr, ytr, Xte, yte, source = cifar10_data.load_dataset(tmp_path, download=False, log=said.append)
     assert len(ytr) == 2500 and "bundled sample" in source
     assert said and said[0].startswith("notice: using the bundled sample")
     with pytest.raises(DataError, match="no CIFAR-10 data in"):
-        data_utils.load_dataset(tmp_path, download=False, allow_sample=False)
+        cifar10_data.load_dataset(tmp_path, download=False, allow_sample=False)
 
 
 def test_linear_classifier_data_splits_and_preprocessing(tmp_path):
     folder, written = write_folder(tmp_path, n=30)
-    d = data_utils.get_linear_classifier_data(folder, num_training=100, num_validation=50, num_test=10, num_dev=7,
+    d = cifar10_data.get_linear_classifier_data(folder, num_training=100, num_validation=50, num_test=10, num_dev=7,
                                               seed=0)
     assert d["X_train"].shape == (100, 3073) and d["X_val"].shape == (50, 3073)
     assert d["X_test"].shape == (10, 3073) and d["X_dev"].shape == (7, 3073)
     assert np.all(d["X_train"][:, -1] == 1)                                      # bias trick
     np.testing.assert_allclose(d["X_train"][:, :-1].mean(axis=0), 0, atol=1e-10)  # mean of training rows only
     raw_val = written["data_batch_1"][0][:0]  # noqa: F841 - validation = training rows 100..149
-    Xtr, ytr, _, _ = data_utils.load_CIFAR10(folder, dtype=np.float64)
+    Xtr, ytr, _, _ = cifar10_data.load_CIFAR10(folder, dtype=np.float64)
     np.testing.assert_allclose(d["X_val"][:, :-1] + d["mean_image"].reshape(-1), Xtr[100:150].reshape(50, -1))
     np.testing.assert_array_equal(d["y_val"], ytr[100:150])
-    d2 = data_utils.get_linear_classifier_data(folder, 100, 50, 10, 7, bias_trick=False, standardize=True,
+    d2 = cifar10_data.get_linear_classifier_data(folder, 100, 50, 10, 7, bias_trick=False, standardize=True,
                                                dtype=np.float32, seed=0)
     assert d2["X_train"].shape == (100, 3072) and d2["X_train"].dtype == np.float32
     np.testing.assert_allclose(d2["X_train"].std(axis=0), 1, rtol=1e-3)
     with pytest.raises(ValueError, match="exceeds the 150 training images"):
-        data_utils.get_linear_classifier_data(folder, num_training=149, num_validation=2)
+        cifar10_data.get_linear_classifier_data(folder, num_training=149, num_validation=2)
 
 
 @pytest.mark.parametrize("standardize", [False, True])
 def test_linear_classifier_data_without_mean_subtraction(tmp_path, standardize):
     folder, _ = write_folder(tmp_path, n=30)
-    d = data_utils.get_linear_classifier_data(folder, 100, 50, 10, 7, subtract_mean=False, standardize=standardize,
+    d = cifar10_data.get_linear_classifier_data(folder, 100, 50, 10, 7, subtract_mean=False, standardize=standardize,
                                               seed=0)
-    Xtr = data_utils.load_CIFAR10(folder)[0].reshape(150, -1)
+    Xtr = cifar10_data.load_CIFAR10(folder)[0].reshape(150, -1)
     std = Xtr[:100].std(axis=0) if standardize else 1                # statistics of the training rows only
     np.testing.assert_allclose(d["X_train"][:, :-1], Xtr[:100] / std, rtol=1e-12)
     np.testing.assert_allclose(d["X_val"][:, :-1], Xtr[100:] / std, rtol=1e-12)
@@ -179,23 +179,23 @@ def test_linear_classifier_data_without_mean_subtraction(tmp_path, standardize):
 
 def test_linear_classifier_data_from_loaded_images_with_its_preprocessor(tmp_path):
     folder, _ = write_folder(tmp_path, n=30)
-    images = data_utils.load_CIFAR10(folder, dtype=np.uint8)
-    d, pre = data_utils.get_linear_classifier_data(data=images, num_training=100, num_validation=50, num_test=10,
+    images = cifar10_data.load_CIFAR10(folder, dtype=np.uint8)
+    d, pre = cifar10_data.get_linear_classifier_data(data=images, num_training=100, num_validation=50, num_test=10,
                                                    num_dev=7, standardize=True, dtype=np.float32, seed=0,
                                                    return_preprocessor=True)
-    from_folder = data_utils.get_linear_classifier_data(folder, 100, 50, 10, 7, standardize=True, dtype=np.float32,
+    from_folder = cifar10_data.get_linear_classifier_data(folder, 100, 50, 10, 7, standardize=True, dtype=np.float32,
                                                         seed=0)
     for key in from_folder:
         np.testing.assert_array_equal(d[key], from_folder[key])
     np.testing.assert_array_equal(pre.transform(images[2][:10]), d["X_test"])   # the same transformation
     assert all(isinstance(v, np.ndarray) for v in d.values())     # CS231n's notebooks print each v.shape
     with pytest.raises(ValueError, match="data must be the 4 arrays .* got 2 items"):
-        data_utils.get_linear_classifier_data(data=images[:2])
+        cifar10_data.get_linear_classifier_data(data=images[:2])
 
 
 def cs231n_reference(folder, num_training, num_validation, num_test, subtract_mean=True):
     """CS231n's get_CIFAR10_data written out step by step: float64 images, slices, mean, channels first."""
-    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(folder, dtype=np.float64)
+    Xtr, ytr, Xte, yte = cifar10_data.load_CIFAR10(folder, dtype=np.float64)
     X_val, y_val = Xtr[num_training:num_training + num_validation], ytr[num_training:num_training + num_validation]
     X_train, y_train = Xtr[:num_training], ytr[:num_training]
     X_test, y_test = Xte[:num_test], yte[:num_test]
@@ -209,7 +209,7 @@ def cs231n_reference(folder, num_training, num_validation, num_test, subtract_me
 @pytest.mark.parametrize("subtract_mean", [True, False])
 def test_get_cifar10_data_is_cs231ns(tmp_path, subtract_mean):
     folder, _ = write_folder(tmp_path, n=30)
-    d = data_utils.get_CIFAR10_data(100, 40, 10, subtract_mean, cifar10_dir=folder)     # CS231n's positions
+    d = cifar10_data.get_CIFAR10_data(100, 40, 10, subtract_mean, cifar10_dir=folder)     # CS231n's positions
     expected = cs231n_reference(folder, 100, 40, 10, subtract_mean)
     assert list(d) == ["X_train", "y_train", "X_val", "y_val", "X_test", "y_test"]       # no dev, no mean_image
     assert d["X_train"].shape == (100, 3, 32, 32) and d["X_val"].shape == (40, 3, 32, 32)
@@ -224,36 +224,36 @@ def test_get_cifar10_data_is_cs231ns(tmp_path, subtract_mean):
 
 def test_get_cifar10_data_keeps_its_defaults_and_takes_loaded_images(tmp_path):
     import inspect
-    defaults = {k: v.default for k, v in inspect.signature(data_utils.get_CIFAR10_data).parameters.items()}
+    defaults = {k: v.default for k, v in inspect.signature(cifar10_data.get_CIFAR10_data).parameters.items()}
     assert list(defaults)[:4] == ["num_training", "num_validation", "num_test", "subtract_mean"]
     assert [defaults[k] for k in list(defaults)[:4]] == [49000, 1000, 1000, True]
     folder, _ = write_folder(tmp_path, n=30)
-    images = data_utils.load_CIFAR10(folder, dtype=np.uint8)
-    d = data_utils.get_CIFAR10_data(100, 50, 20, data=images, dtype=np.float32)
+    images = cifar10_data.load_CIFAR10(folder, dtype=np.uint8)
+    d = cifar10_data.get_CIFAR10_data(100, 50, 20, data=images, dtype=np.float32)
     assert d["X_train"].dtype == np.float32 and d["X_test"].shape == (20, 3, 32, 32)
     np.testing.assert_allclose(d["X_val"], cs231n_reference(folder, 100, 50, 20)["X_val"], atol=1e-4)
     with pytest.raises(ValueError, match="exceeds the 150 training images"):
-        data_utils.get_CIFAR10_data(101, 50, data=images)
+        cifar10_data.get_CIFAR10_data(101, 50, data=images)
 
 
 @pytest.mark.parametrize("call,exc,pattern", [
-    (lambda d: data_utils.get_CIFAR10_data(1.5, data=d), TypeError, "num_training must be a positive integer, got "
+    (lambda d: cifar10_data.get_CIFAR10_data(1.5, data=d), TypeError, "num_training must be a positive integer, got "
                                                                      "float 1.5"),
-    (lambda d: data_utils.get_CIFAR10_data(0, data=d), ValueError, "num_training must be a positive integer, got 0"),
-    (lambda d: data_utils.get_CIFAR10_data(10, -1, data=d), ValueError, "num_validation must be an integer >= 0, "
+    (lambda d: cifar10_data.get_CIFAR10_data(0, data=d), ValueError, "num_training must be a positive integer, got 0"),
+    (lambda d: cifar10_data.get_CIFAR10_data(10, -1, data=d), ValueError, "num_validation must be an integer >= 0, "
                                                                          "got -1"),
-    (lambda d: data_utils.get_linear_classifier_data(data=d, num_training=10, num_test=10, num_dev=11), ValueError,
+    (lambda d: cifar10_data.get_linear_classifier_data(data=d, num_training=10, num_test=10, num_dev=11), ValueError,
      "num_dev = 11 exceeds num_training = 10"),
-    (lambda d: data_utils.get_CIFAR10_data(data=d[:3]), ValueError, "data must be the 4 arrays"),
-    (lambda d: data_utils.Preprocessor("whiten"), ValueError, "mode must be one of 'mean', 'standardize', 'raw', got "
+    (lambda d: cifar10_data.get_CIFAR10_data(data=d[:3]), ValueError, "data must be the 4 arrays"),
+    (lambda d: cifar10_data.Preprocessor("whiten"), ValueError, "mode must be one of 'mean', 'standardize', 'raw', got "
                                                               "'whiten'"),
-    (lambda d: data_utils.Preprocessor().transform(d[0]), ValueError, r"call fit\(\) before transform\(\)"),
-    (lambda d: data_utils.load_CIFAR10("/nonexistent/cifar"), DataError, "does not exist"),
+    (lambda d: cifar10_data.Preprocessor().transform(d[0]), ValueError, r"call fit\(\) before transform\(\)"),
+    (lambda d: cifar10_data.load_CIFAR10("/nonexistent/cifar"), DataError, "does not exist"),
 ], ids=["float count", "no training images", "negative count", "dev too large", "three arrays", "unknown mode",
         "transform before fit", "missing folder"])
 def test_bad_arguments_get_the_packages_errors(tmp_path, call, exc, pattern):
-    from safeguards.validation import ClassifierError
-    images = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    from softmax_safeguards.validation import ClassifierError
+    images = cifar10_data.load_CIFAR10(cifar10_data.SAMPLE_PATH, dtype=np.uint8)
     with pytest.raises(exc, match=pattern) as raised:
         call(images)
     assert isinstance(raised.value, ClassifierError)      # raised through validation.py: the CLI's one-line errors
@@ -262,15 +262,15 @@ def test_bad_arguments_get_the_packages_errors(tmp_path, call, exc, pattern):
 def test_mirror_permutation_flips_images():
     img = np.arange(32 * 32 * 3).reshape(32, 32, 3)
     row = np.append(img.ravel(), 1)
-    m = data_utils.mirror_permutation()
+    m = cifar10_data.mirror_permutation()
     np.testing.assert_array_equal(row[m][:-1].reshape(32, 32, 3), img[:, ::-1, :])
     np.testing.assert_array_equal(m[m], np.arange(3073))
 
 
 def test_preprocessor_state_round_trip():
     X = np.random.default_rng(0).integers(0, 256, (50, 12), dtype=np.uint8)
-    pre = data_utils.Preprocessor("standardize", True, np.float32).fit(X)
-    again = data_utils.Preprocessor.from_state(pre.state(), np.float32)
+    pre = cifar10_data.Preprocessor("standardize", True, np.float32).fit(X)
+    again = cifar10_data.Preprocessor.from_state(pre.state(), np.float32)
     np.testing.assert_array_equal(pre.transform(X), again.transform(X))
 
 
@@ -278,9 +278,9 @@ def test_preprocessor_state_round_trip():
 
 def make_tarball(path, evil=False):
     with tarfile.open(path, "w:gz") as tar:
-        for name in data_utils.TRAIN_BATCHES + (data_utils.TEST_BATCH, "batches.meta"):
+        for name in cifar10_data.TRAIN_BATCHES + (cifar10_data.TEST_BATCH, "batches.meta"):
             blob = pickle.dumps({"data": np.zeros((2, 3072), np.uint8), "labels": [1, 2]}, protocol=2)
-            info = tarfile.TarInfo(f"{data_utils.FOLDER}/{name}")
+            info = tarfile.TarInfo(f"{cifar10_data.FOLDER}/{name}")
             info.size = len(blob)
             tar.addfile(info, io.BytesIO(blob))
         if evil:
@@ -308,14 +308,14 @@ def test_download_success_with_progress_then_nothing_to_do(server, tmp_path, cap
     served, base = server
     md5 = make_tarball(served / "cifar.tar.gz")
     dest = tmp_path / "data"
-    folder = data_utils.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5=md5, log=print)
-    assert data_utils.has_full_data(folder)
-    assert sorted(p.name for p in dest.iterdir()) == [data_utils.FOLDER]      # tarball and temporaries gone
+    folder = cifar10_data.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5=md5, log=print)
+    assert cifar10_data.has_full_data(folder)
+    assert sorted(p.name for p in dest.iterdir()) == [cifar10_data.FOLDER]      # tarball and temporaries gone
     err = capsys.readouterr().err
     assert "CIFAR-10" in err and "100%" in err                                 # the tqdm bar
-    assert data_utils.load_CIFAR10(folder, dtype=np.uint8)[1].tolist()[:2] == [1, 2]
+    assert cifar10_data.load_CIFAR10(folder, dtype=np.uint8)[1].tolist()[:2] == [1, 2]
     (served / "cifar.tar.gz").unlink()                                         # a second call needs no network
-    assert data_utils.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5=md5) == folder
+    assert cifar10_data.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5=md5) == folder
 
 
 def test_download_checksum_mismatch_leaves_nothing(server, tmp_path):
@@ -323,7 +323,7 @@ def test_download_checksum_mismatch_leaves_nothing(server, tmp_path):
     make_tarball(served / "cifar.tar.gz")
     dest = tmp_path / "data"
     with pytest.raises(DownloadError, match="checksum mismatch.*expected 0+"):
-        data_utils.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5="0" * 32, retries=1,
+        cifar10_data.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5="0" * 32, retries=1,
                                     progress=False, log=lambda m: None)
     assert not dest.exists()                                   # not even the folder, which held nothing
 
@@ -333,16 +333,16 @@ def test_download_refuses_member_outside_target(server, tmp_path):
     md5 = make_tarball(served / "cifar.tar.gz", evil=True)
     dest = tmp_path / "data"
     with pytest.raises(DataError, match=r"refusing to extract '../escaped.txt'"):
-        data_utils.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5=md5, progress=False, log=lambda m: None)
+        cifar10_data.download_CIFAR10(dest, url=f"{base}/cifar.tar.gz", md5=md5, progress=False, log=lambda m: None)
     assert not (tmp_path / "escaped.txt").exists()
-    assert not (dest / data_utils.FOLDER).exists()
+    assert not (dest / cifar10_data.FOLDER).exists()
 
 
 def test_download_missing_file_retries_then_says_what_to_do(server, tmp_path):
     _, base = server
     said = []
     with pytest.raises(DownloadError, match=r"could not download CIFAR-10.*--data-dir.*bundled sample"):
-        data_utils.download_CIFAR10(tmp_path, url=f"{base}/absent.tar.gz", retries=1, progress=False,
+        cifar10_data.download_CIFAR10(tmp_path, url=f"{base}/absent.tar.gz", retries=1, progress=False,
                                     log=said.append)
     assert any("retrying" in s for s in said)
 
@@ -356,10 +356,10 @@ def test_download_offline_fails_at_once_without_retrying(tmp_path, monkeypatch):
         attempts.append(url)
         raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
 
-    monkeypatch.setattr(data_utils.download.urllib.request, "urlopen", offline)
-    monkeypatch.setattr(data_utils.download.time, "sleep", sleeps.append)
+    monkeypatch.setattr(cifar10_data.download.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(cifar10_data.download.time, "sleep", sleeps.append)
     with pytest.raises(DownloadError, match="could not download.*Name or service not known"):
-        data_utils.download_CIFAR10(tmp_path, url="http://no-such-host.invalid/cifar.tar.gz", retries=3,
+        cifar10_data.download_CIFAR10(tmp_path, url="http://no-such-host.invalid/cifar.tar.gz", retries=3,
                                     progress=False, log=said.append)
     assert len(attempts) == 1 and sleeps == [] and not any("retrying" in s for s in said)
 
@@ -368,20 +368,20 @@ def test_download_offline_fails_at_once_without_retrying(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_full_cifar10(cifar10_dir):
-    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(cifar10_dir, dtype=np.uint8)
+    Xtr, ytr, Xte, yte = cifar10_data.load_CIFAR10(cifar10_dir, dtype=np.uint8)
     assert Xtr.shape == (50000, 32, 32, 3) and Xte.shape == (10000, 32, 32, 3)
     assert np.array_equal(np.bincount(ytr), [5000] * 10) and np.array_equal(np.bincount(yte), [1000] * 10)
     assert ytr[:10].tolist() == [6, 9, 9, 4, 1, 1, 2, 7, 8, 3]
-    assert data_utils.class_names(cifar10_dir)[0] == "airplane"
+    assert cifar10_data.class_names(cifar10_dir)[0] == "airplane"
     with open(cifar10_dir / "data_batch_1", "rb") as f:           # the plain way, trusting the file
         raw = pickle.load(f, encoding="bytes")
     np.testing.assert_array_equal(Xtr[:10000], raw[b"data"].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))
-    d = data_utils.get_linear_classifier_data(cifar10_dir, dtype=np.float32, seed=0)
+    d = cifar10_data.get_linear_classifier_data(cifar10_dir, dtype=np.float32, seed=0)
     assert d["X_train"].shape == (49000, 3073) and d["X_val"].shape == (1000, 3073)
     assert d["X_test"].shape == (1000, 3073) and d["X_dev"].shape == (500, 3073)
     np.testing.assert_array_equal(d["y_val"], ytr[49000:50000])
     del d
-    d = data_utils.get_CIFAR10_data(dtype=np.float32)            # CS231n's call: the data home's folder
+    d = cifar10_data.get_CIFAR10_data(dtype=np.float32)            # CS231n's call: the data home's folder
     assert d["X_train"].shape == (49000, 3, 32, 32) and d["X_test"].shape == (1000, 3, 32, 32)
     np.testing.assert_allclose(d["X_train"].mean(axis=0), 0, atol=1e-3)
     np.testing.assert_array_equal(d["y_test"], yte[:1000])

@@ -1,21 +1,21 @@
 """The student edition leaves every derivation to the student: no file it ships (code, docstrings, notebooks,
-check messages, checks/expected.json) states a gradient the exercises ask for; release --hints puts them back."""
+check messages, assignment_checks/expected.json) states a gradient the exercises ask for; release --hints puts them back."""
 import importlib
 import pkgutil
 import re
 
 import pytest
 
-import checks.exercises
+import assignment_checks.exercises
 from instructor import release as rel
 
 
 def formulas():
     """{module: [compiled pattern]} of every exercise module's FORMULAS (each module must have its list)."""
     found = {}
-    for info in pkgutil.iter_modules(checks.exercises.__path__):
-        module = importlib.import_module(f"checks.exercises.{info.name}")
-        assert hasattr(module, "FORMULAS"), f"checks/exercises/{info.name}.py has no FORMULAS list"
+    for info in pkgutil.iter_modules(assignment_checks.exercises.__path__):
+        module = importlib.import_module(f"assignment_checks.exercises.{info.name}")
+        assert hasattr(module, "FORMULAS"), f"assignment_checks/exercises/{info.name}.py has no FORMULAS list"
         found[info.name] = [re.compile(pattern, re.I) for pattern in module.FORMULAS]
     return found
 
@@ -73,9 +73,9 @@ def test_the_patterns_find_what_they_stand_for():
 
 
 def test_the_edition_states_no_derivation(editions):
-    """Every file of the default edition, the check messages and checks/expected.json included."""
+    """Every file of the default edition, the check messages and assignment_checks/expected.json included."""
     files = editions[False]
-    assert "checks/expected.json" in files and "notebooks/cross_entropy.ipynb" in files
+    assert "assignment_checks/expected.json" in files and "notebooks/cross_entropy.ipynb" in files
     assert stated(files) == []
 
 
@@ -87,4 +87,4 @@ def test_hints_put_the_derivations_back(editions):
                   "classifiers/fc_net.py", "classifiers/optim.py", "classifiers/activations.py", "classifiers/losses.py", "notebooks/softmax.ipynb",
                   "notebooks/cross_entropy.ipynb", "notebooks/two_layer_net.ipynb", "classifiers/k_nearest_neighbor.py"):
         assert any(line.startswith(where + ":") for line in lines), f"--hints states no derivation in {where}"
-    assert not any(line.startswith("checks/") for line in lines)       # the messages are the same in both
+    assert not any(line.startswith("assignment_checks/") for line in lines)       # the messages are the same in both

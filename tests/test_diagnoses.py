@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.exercises import by_name
+from assignment_checks.exercises import by_name
 from instructor import grade, markers, release, sandbox, submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,7 +252,7 @@ def edition():
 
 
 def checked(fixture, exercise):
-    """{property: message} of the properties `python -m checks` fails, in an edition holding the fixture."""
+    """{property: message} of the properties `python -m assignment_checks` fails, in an edition holding the fixture."""
     folder = Path(tempfile.mkdtemp(prefix="student-"))
     try:
         shutil.copytree(edition(), folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.npz", "datasets"))
@@ -260,7 +260,7 @@ def checked(fixture, exercise):
             # a fixture holds the function it gets wrong: the rest of its file is the edition's
             base = (folder / path).read_bytes() + b"\n\n" if path.endswith(".py") else b""
             (folder / path).write_bytes(base + data)
-        out = subprocess.run([sys.executable, "-m", "checks", exercise], cwd=folder, capture_output=True,
+        out = subprocess.run([sys.executable, "-m", "assignment_checks", exercise], cwd=folder, capture_output=True,
                              text=True).stdout
     finally:
         shutil.rmtree(folder, ignore_errors=True)

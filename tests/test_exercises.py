@@ -1,4 +1,4 @@
-"""The exercise definitions (checks/exercises/): one per exercise, their answers are the solution's, their
+"""The exercise definitions (assignment_checks/exercises/): one per exercise, their answers are the solution's, their
 cases fresh per submission, and every region a student writes belongs to one of them."""
 import importlib
 import pkgutil
@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks.exercises import EXERCISES, by_name, discover, linear_classifier as lc_defs, linear_losses
-from checks.framework import Exercise
-from checks.local import expected_answers, public_rng
+from assignment_checks.exercises import EXERCISES, by_name, discover, linear_classifier as lc_defs, linear_losses
+from assignment_checks.framework import Exercise
+from assignment_checks.local import expected_answers, public_rng
 from classifiers import losses
 from classifiers.linear_classifier import Softmax
 from classifiers.linear_svm import svm_loss_vectorized
@@ -156,12 +156,12 @@ def test_every_region_a_student_writes_belongs_to_a_defined_exercise():
 
 def test_the_machinery_names_no_exercise_outside_its_definition():
     """Release, the checks, the grader, the hand-in and the answers report read the definitions: no
-    exercise's function name appears in instructor/, checks/ (but checks/exercises/ and the stored
+    exercise's function name appears in instructor/, assignment_checks/ (but assignment_checks/exercises/ and the stored
     answers), the Makefile or the set-up files, so adding an exercise touches its definition only."""
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    machinery = [f for f in tracked if re.match(r"^(instructor/|checks/|Makefile$|setup\.cfg$|\.ci/)", f)
-                 and not re.match(r"^(checks/exercises/|checks/expected\.json$|instructor/edition/)", f)]
-    assert "instructor/grade.py" in machinery and "checks/local.py" in machinery
+    machinery = [f for f in tracked if re.match(r"^(instructor/|assignment_checks/|Makefile$|setup\.cfg$|\.ci/)", f)
+                 and not re.match(r"^(assignment_checks/exercises/|assignment_checks/expected\.json$|instructor/edition/)", f)]
+    assert "instructor/grade.py" in machinery and "assignment_checks/local.py" in machinery
     for exercise in EXERCISES:
         name = exercise.function
         if exercise.module and ("_" in name or "." in name):      # "softmax" alone is an ordinary word
@@ -181,7 +181,7 @@ def test_the_list_of_exercises_is_found_from_the_modules_in_the_order_of_their_s
     package = tmp_path / "made_up_exercises"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    head = "from checks.framework import Exercise\n"
+    head = "from assignment_checks.framework import Exercise\n"
     (package / "a_late.py").write_text(head + f"STEP = 30\nEXERCISES = [{made_up('third')}, {made_up('fourth')}]\n")
     (package / "b_early.py").write_text(head + f"STEP = 10\nEXERCISES = [{made_up('first')}]\n")
     (package / "c_steps.py").write_text(head + f"EXERCISES = [{made_up('last', 40)}, {made_up('second', 20)}]\n")
@@ -196,8 +196,8 @@ def test_the_list_of_exercises_is_found_from_the_modules_in_the_order_of_their_s
 
 
 def test_every_exercise_module_is_in_the_list():
-    """checks/exercises/: every exercise each module defines is in EXERCISES, once."""
-    for info in pkgutil.iter_modules([str(ROOT / "checks/exercises")]):
-        module = importlib.import_module(f"checks.exercises.{info.name}")
+    """assignment_checks/exercises/: every exercise each module defines is in EXERCISES, once."""
+    for info in pkgutil.iter_modules([str(ROOT / "assignment_checks/exercises")]):
+        module = importlib.import_module(f"assignment_checks.exercises.{info.name}")
         for exercise in getattr(module, "EXERCISES", ()):
             assert isinstance(exercise, Exercise) and sum(e is exercise for e in EXERCISES) == 1, exercise.name

@@ -1,7 +1,7 @@
-"""instructor/expected.py: checks/expected.json holds the definitions' answers on the public cases."""
+"""instructor/expected.py: assignment_checks/expected.json holds the definitions' answers on the public cases."""
 import json
 
-from checks.local import EXPECTED
+from assignment_checks.local import EXPECTED
 from instructor import expected
 
 

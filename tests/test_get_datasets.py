@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import data_utils
+import cifar10_data
 from conftest import ROOT, write_cifar_folder
 
 
@@ -24,7 +24,7 @@ def test_get_datasets_runs_without_the_system_python_having_the_dependencies(tmp
     env.update(PATH=f"{shim}:{os.environ['PATH']}", VENV=str(venv))
     proc = run_script("--data-dir", str(tmp_path / "data"), env=env)
     assert proc.returncode == 0, proc.stderr
-    assert f"CIFAR-10 is in {tmp_path / 'data' / data_utils.FOLDER}" in proc.stdout
+    assert f"CIFAR-10 is in {tmp_path / 'data' / cifar10_data.FOLDER}" in proc.stdout
 
 
 def test_offline_it_creates_no_data_folder(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.exercises import EXERCISES
+from assignment_checks.exercises import EXERCISES
 from conftest import CS231N_TOTAL, TOTAL
 from instructor import grade, markers, sandbox
 
@@ -68,7 +68,7 @@ def test_a_partial_submission_gets_one_feedback_line_per_exercise_not_started(tm
 @pytest.mark.slow
 def test_released_edition_scores_zero_exactly_on_its_unwritten_exercises(tmp_path):
     """`make submit` of an untouched edition: every graded exercise is unwritten, and scores 0."""
-    from checks import submit
+    from assignment_checks import submit
     from instructor import release
     edition = tmp_path / "edition"
     release.release(edition)
@@ -174,7 +174,7 @@ def test_the_child_sees_the_edition_not_the_solution():
     from instructor.submission import load
     files = child_files(load(SUBMISSIONS / "log10"), next(e for e in EXERCISES if e.name == "softmax_loss_naive"))
     assert not any(markers.BEGIN in data.decode(errors="replace") for data in files.values())
-    assert "def loss_variants" not in files["checks/exercises/linear_losses.py"].decode()
+    assert "def loss_variants" not in files["assignment_checks/exercises/linear_losses.py"].decode()
     assert b"instructor" not in b" ".join(path.encode() for path in files)
     assert files["classifiers/softmax.py"] == (SUBMISSIONS / "log10" / "softmax.py").read_bytes()
 

@@ -16,7 +16,7 @@ import numpy
 import threadpoolctl
 import pytest
 
-from checks.exercises import EXERCISES
+from assignment_checks.exercises import EXERCISES
 from conftest import CS231N_TOTAL, hold, require
 from instructor import grade, gradescope
 
@@ -49,7 +49,7 @@ def bare_python(tmp_path_factory):
         if (numpy_dir.parent / name).exists():
             os.symlink(numpy_dir.parent / name, Path(site) / name)
     os.symlink(threadpoolctl.__file__, Path(site) / "threadpoolctl.py")
-    probe = "import importlib.util as u; print([m for m in ('data_utils', 'classifiers', 'instructor') if u.find_spec(m)])"
+    probe = "import importlib.util as u; print([m for m in ('cifar10_data', 'classifiers', 'instructor') if u.find_spec(m)])"
     seen = subprocess.run([str(python), "-c", probe], check=True, capture_output=True, text=True, cwd=venv).stdout
     assert seen.strip() == "[]", seen
     return str(python)
@@ -76,7 +76,7 @@ def test_bundle_holds_only_what_the_grader_needs(tmp_path):
     names = set(zipfile.ZipFile(bundle).namelist())
     assert {"setup.sh", "run_autograder", "instructor/grade.py", "instructor/harness.py",
             "instructor/sandbox.py", "instructor/isolation.py", "classifiers/softmax.py",
-            "checks/exercises/linear_losses.py"} <= names
+            "assignment_checks/exercises/linear_losses.py"} <= names
     assert names == {"setup.sh", "run_autograder"} | set(grade.repo_sources(gradescope.SOURCES))
     assert not names & {"instructor/release.py", "instructor/gradescope.py", "instructor/expected.py"}
     assert not any(n.startswith(("tests/", ".venv", "datasets/", "notebooks/")) for n in names)

@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks import local, values
+from assignment_checks import local, values
 import conftest
-from checks.exercises import EXERCISES, by_name, linear_losses
-from checks.framework import Failed
+from assignment_checks.exercises import EXERCISES, by_name, linear_losses
+from assignment_checks.framework import Failed
 from conftest import CS231N_TOTAL, account, require
 from instructor import grade, gradescope, harness, sandbox
 
@@ -966,7 +966,7 @@ def test_answers_of_invisible_characters_are_not_answered(tmp_path):
     """Braille blanks, Hangul fillers, zero-width and format characters, spaces, math spacing and HTML
     comments: before, "4 of 4 answered" in the report and in the Gradescope test. The hand-in's warnings,
     on the PDF's cover, use the same test."""
-    from checks import submit
+    from assignment_checks import submit
     report, test = answers_report(tmp_path, "hostile_invisible_answers")
     assert "\n0 of 4 answered\n" in report and report.count("(not answered)") == 4
     assert test["output"].startswith("0 of 4 inline questions answered")

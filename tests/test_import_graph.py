@@ -1,12 +1,12 @@
 """The repository's packages import each other without a cycle, read from their sources with ast:
-classifiers (the student's models and losses) -> safeguards; data_utils -> safeguards;
-softmax_cifar10 (the training application) -> classifiers, data_utils, safeguards."""
+classifiers (the student's models and losses) -> softmax_safeguards; cifar10_data -> softmax_safeguards;
+softmax_cifar10 (the training application) -> classifiers, cifar10_data, softmax_safeguards."""
 import ast
 import sys
 
 from conftest import ROOT
 
-PACKAGES = ("classifiers", "data_utils", "safeguards", "softmax_cifar10", "checks", "cs231n", "instructor")
+PACKAGES = ("classifiers", "cifar10_data", "softmax_safeguards", "softmax_cifar10", "assignment_checks", "cs231n", "instructor")
 MODULES = ("gradient_check",)
 #: run as programs, imported by nothing: ``python -m classifiers`` runs the application's command line
 ENTRY_POINTS = ("classifiers/__main__.py",)
@@ -59,9 +59,9 @@ def find_cycle(graph):
 def test_the_packages_import_each_other_without_a_cycle():
     graph = package_imports()
     assert find_cycle(graph) is None, " -> ".join(find_cycle(graph))
-    assert graph["classifiers"] == {"safeguards"} and graph["data_utils"] == {"safeguards"}
-    assert graph["safeguards"] == set()
-    assert {"classifiers", "data_utils", "safeguards"} <= graph["softmax_cifar10"]
+    assert graph["classifiers"] == {"softmax_safeguards"} and graph["cifar10_data"] == {"softmax_safeguards"}
+    assert graph["softmax_safeguards"] == set()
+    assert {"classifiers", "cifar10_data", "softmax_safeguards"} <= graph["softmax_cifar10"]
 
 
 def test_the_cycle_finder_finds_one():
@@ -79,7 +79,7 @@ def test_classifiers_imports_numpy_its_own_modules_and_safeguards_only():
     for path in sorted((ROOT / "classifiers").glob("*.py")):
         if path.relative_to(ROOT).as_posix() in ENTRY_POINTS:
             continue
-        others = imported_names(path, "classifiers") - {"numpy", "classifiers", "safeguards"}
+        others = imported_names(path, "classifiers") - {"numpy", "classifiers", "softmax_safeguards"}
         others -= HANDED_OUT.get(path.name, set())
         others -= set(sys.stdlib_module_names)
         if others:

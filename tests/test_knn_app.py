@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import data_utils
+import cifar10_data
 from conftest import ROOT
 from softmax_cifar10 import knn
 from softmax_cifar10.model_file import CifarModel
@@ -163,7 +163,7 @@ def test_a_saved_model_keeps_the_training_set_as_uint8(tmp_path):
 
 def test_raw_preprocessing_keeps_the_pixels():
     images = np.random.default_rng(0).integers(0, 256, (5, 32, 32, 3)).astype(np.uint8)
-    pre = data_utils.Preprocessor("raw", bias=False, dtype=np.uint8).fit(images)
+    pre = cifar10_data.Preprocessor("raw", bias=False, dtype=np.uint8).fit(images)
     np.testing.assert_array_equal(pre.transform(images), images.reshape(5, -1))
 
 
@@ -193,7 +193,7 @@ def test_train_cross_validates_k_and_saves_a_model_that_evaluate_and_predict_rea
     best = max(results["search"], key=lambda row: row["val_acc"])
     assert results["best"]["k"] == best["k"] and f"best: k={best['k']}" in proc.stdout
     assert "cross-validation accuracy" in proc.stdout and results["train_acc"] is None
-    Xtr, ytr, Xte, yte = data_utils.load_CIFAR10(data_utils.SAMPLE_PATH, dtype=np.uint8)
+    Xtr, ytr, Xte, yte = cifar10_data.load_CIFAR10(cifar10_data.SAMPLE_PATH, dtype=np.uint8)
     model = CifarModel.load(out)
     assert model.classifier.X_train.dtype == np.uint8 and model.classifier.X_train.shape == (2500, 3072)
     assert model.classifier.k == best["k"] and model.hyperparams["k_choices"][-1] == 100
@@ -206,7 +206,7 @@ def test_train_cross_validates_k_and_saves_a_model_that_evaluate_and_predict_rea
     Image.fromarray(Xte[0]).save(tmp_path / "image.png")
     proc = run_cli("predict", str(out / "model.npz"), str(tmp_path / "image.png"))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith(f"{tmp_path / 'image.png'}: {data_utils.CLASSES[pred[0]]} (")
+    assert proc.stdout.startswith(f"{tmp_path / 'image.png'}: {cifar10_data.CLASSES[pred[0]]} (")
 
 
 def test_predict_names_the_class_predict_gives_when_votes_tie(tmp_path):
@@ -214,8 +214,8 @@ def test_predict_names_the_class_predict_gives_when_votes_tie(tmp_path):
     Xtr = np.zeros((2, 32, 32, 3), np.uint8)
     Xtr[1] += 2
     model = knn.BlockedKNN(2).train(Xtr.reshape(2, -1), np.array([1, 0]), 10)
-    pre = data_utils.Preprocessor("raw", bias=False, dtype=np.uint8).fit(Xtr)
-    CifarModel(model, pre, data_utils.CLASSES).save(tmp_path / "model.npz")
+    pre = cifar10_data.Preprocessor("raw", bias=False, dtype=np.uint8).fit(Xtr)
+    CifarModel(model, pre, cifar10_data.CLASSES).save(tmp_path / "model.npz")
     Image.fromarray(Xtr[0] + 1).save(tmp_path / "image.png")
     proc = run_cli("predict", str(tmp_path / "model.npz"), str(tmp_path / "image.png"), "--top", "2")
     assert proc.returncode == 0, proc.stderr

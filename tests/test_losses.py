@@ -7,7 +7,7 @@ import pytest
 
 from classifiers import losses as L
 from classifiers.softmax import softmax_loss_vectorized
-from safeguards.validation import ClassifierError
+from softmax_safeguards.validation import ClassifierError
 from gradient_check import eval_numerical_gradient_array, rel_error
 
 LOG = math.log

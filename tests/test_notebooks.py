@@ -3,19 +3,18 @@ to bottom, and every number in their prose printed by a cell. The claims an answ
 asserted by the cells under it, so executing them checks the answers too."""
 import ast
 import re
-import sys
 
 import nbformat
 import pytest
 
-from checks import submit
+from assignment_checks import submit
 from conftest import IN_CI, ROOT, run_notebook
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d+(?!\w|\.\d)")   # a decimal in prose, also at the end of a sentence
 PRINTED = re.compile(r"(?<![\d.])\d+\.\d+(?!\d|\.\d)")     # a whole decimal in an output: "0.3387", never "0.3"
-ALLOWED_IMPORTS = {"numpy", "matplotlib", "time", "data_utils", "classifiers", "softmax_cifar10", "gradient_check",
-                   "torch", "checks", "os", "sys", "google", "functools"}       # checks: the set-up, check and hand-in cells; google.colab
+ALLOWED_IMPORTS = {"numpy", "matplotlib", "time", "cifar10_data", "classifiers", "softmax_cifar10", "gradient_check",
+                   "torch", "assignment_checks", "os", "sys", "google", "functools"}       # checks: the set-up, check and hand-in cells; google.colab
 
 
 def stale_numbers(prose, outputs):
@@ -67,7 +66,7 @@ def test_every_notebook_starts_with_the_same_set_up_cell():
     firsts = {code_sources(path)[0] for path in NOTEBOOKS}
     assert len(firsts) == 1, "the notebooks' first code cells differ"
     first, = firsts
-    assert len(re.findall(r"(?m)^FOLDERNAME = ", first)) == 1 and "from checks import check, hand_in, setup" in first
+    assert len(re.findall(r"(?m)^FOLDERNAME = ", first)) == 1 and "from assignment_checks import check, hand_in, setup" in first
     assert re.search(r"(?m)^setup\(\)$", first)                 # which turns on autoreload, on any IPython
 
 
@@ -79,11 +78,11 @@ def test_every_notebook_ends_with_the_same_hand_in():
 
 
 def test_every_exercise_of_a_py_file_has_a_check_cell_in_a_notebook():
-    import checks
+    import assignment_checks
     names = [m for path in NOTEBOOKS for source in code_sources(path)
              for m in re.findall(r'^check\("([^"]+)"\)', source, re.M)]
-    checked = {o.exercise.name for name in names for o in checks.run_all([name])}
-    assert checked == {o.exercise.name for o in checks.run_all() if o.exercise.path.endswith(".py")}
+    checked = {o.exercise.name for name in names for o in assignment_checks.run_all([name])}
+    assert checked == {o.exercise.name for o in assignment_checks.run_all() if o.exercise.path.endswith(".py")}
 
 
 def test_speed_is_timed_as_a_benchmark_times_it():
@@ -102,16 +101,6 @@ def test_inline_questions_in_order(name, count):
     numbers = [int(n) for c in nb.cells if c.cell_type == "markdown"
                for n in re.findall(r"^#+ Inline question (\d+)", c.source, re.M | re.I)]
     assert numbers == list(range(1, count + 1))
-
-
-@pytest.fixture(scope="module")
-def kernel_env(tmp_path_factory):
-    """A kernel spec named python3 that runs this interpreter, found before any other."""
-    from ipykernel.kernelspec import write_kernel_spec
-    base = tmp_path_factory.mktemp("jupyter")
-    write_kernel_spec(path=str(base / "kernels" / "python3"), overrides={"argv": [
-        sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]})
-    return base
 
 
 def execute(nb, folder, kernel_env, monkeypatch):

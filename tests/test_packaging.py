@@ -62,15 +62,28 @@ def clean_env(**extra):
 def test_wheel_ships_the_sample_and_not_the_data_folder(installed):
     _, _, wheel = installed
     names = zipfile.ZipFile(wheel).namelist()
-    assert "data_utils/data/cifar10_sample.npz" in names
-    assert "data_utils/__init__.py" in names and "data_utils/loading.py" in names and "gradient_check.py" in names
+    assert "cifar10_data/data/cifar10_sample.npz" in names
+    assert "cifar10_data/__init__.py" in names and "cifar10_data/loading.py" in names and "gradient_check.py" in names
     assert not any(n.startswith("datasets/") for n in names)
+
+
+#: what the wheel installs at the top level (docs/maintainers.md, "Names"): no generic word that another
+#: project owns on PyPI, as `checks`, `data-utils`, `safeguards` and `instructor` are
+TOP_LEVEL = {"classifiers", "gradient_check", "cs231n", "softmax_cifar10", "assignment_checks", "cifar10_data",
+             "softmax_safeguards"}
+
+
+def test_the_wheel_installs_only_the_projects_own_top_level_names(installed):
+    _, _, wheel = installed
+    names = {n.split("/")[0].removesuffix(".py") for n in zipfile.ZipFile(wheel).namelist()
+             if ".dist-info/" not in n}
+    assert names == TOP_LEVEL
 
 
 def test_installed_data_home_is_the_variable_then_a_user_folder(installed, tmp_path):
     python, _, _ = installed
-    code = ("import data_utils, classifiers; print(classifiers.__file__); print(data_utils.DATASETS_DIR); "
-            "print(data_utils.SAMPLE_PATH.is_file())")
+    code = ("import cifar10_data, classifiers; print(classifiers.__file__); print(cifar10_data.DATASETS_DIR); "
+            "print(cifar10_data.SAMPLE_PATH.is_file())")
     out = run([str(python), "-c", code], cwd=tmp_path, env=clean_env(SOFTMAX_DATA=str(tmp_path / "mine")))
     where, home, has_sample = out.split("\n")[:3]
     assert not where.startswith(str(ROOT))                       # the installed copy, not the checkout

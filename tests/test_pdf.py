@@ -1,4 +1,4 @@
-"""The hand-in's PDF (checks/pdf.py), read back with pypdf: text, pages, figures, outline, cover, formulas."""
+"""The hand-in's PDF (assignment_checks/pdf.py), read back with pypdf: text, pages, figures, outline, cover, formulas."""
 import base64
 import io
 import json
@@ -7,7 +7,7 @@ import re
 import pytest
 from PIL import Image
 
-from checks import pdf, tex
+from assignment_checks import pdf, tex
 from conftest import ROOT
 
 LONG = "y" * 300                                        # a printed line far wider than the page

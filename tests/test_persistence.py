@@ -1,9 +1,9 @@
-"""safeguards/persistence.py: model files for any model made of named float arrays (no pickle)."""
+"""softmax_safeguards/persistence.py: model files for any model made of named float arrays (no pickle)."""
 import numpy as np
 import pytest
 
-from safeguards import persistence
-from safeguards.validation import ClassifierError
+from softmax_safeguards import persistence
+from softmax_safeguards.validation import ClassifierError
 
 FMT = "softmax-assignment/test-net"
 SHAPES = {"W1": 2, "b1": 1, "W2": 2, "b2": 1}

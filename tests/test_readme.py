@@ -2,7 +2,7 @@
 short and its figures are the measured ones of docs/, and every relative link leads somewhere."""
 import re
 
-import data_utils
+import cifar10_data
 from conftest import ROOT
 
 #: the README's most lines: what the package is, the two commands, the figures and where to read on
@@ -26,12 +26,12 @@ def test_memory_and_sizes_are_in_one_unit_mb_of_a_million_bytes():
     assert units == []
     tarball_mb = round(170498071 / 1e6)                    # cifar-10-python.tar.gz, from its official site
     assert f"CIFAR-10 ({tarball_mb} MB)" in unwrapped("README.md")
-    sample_mb = data_utils.SAMPLE_PATH.stat().st_size / 1e6
+    sample_mb = cifar10_data.SAMPLE_PATH.stat().st_size / 1e6
     assert f"The bundled sample is {sample_mb:.1f} MB" in unwrapped("docs/command-line.md")
 
 
 def test_the_count_of_exercises_is_the_definitions():
-    from checks.exercises import EXERCISES, counted
+    from assignment_checks.exercises import EXERCISES, counted
     assert counted() == f"{len(EXERCISES)} exercises in {len({e.path for e in EXERCISES})} files"
     assert f"as `make check` counts them: {counted().replace(' exercises', '')})" in unwrapped("docs/instructors.md")
 

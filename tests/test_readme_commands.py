@@ -14,7 +14,7 @@ import zipfile
 import numpy as np
 import pytest
 
-import data_utils
+import cifar10_data
 from conftest import ROOT, require, sandbox_problem
 
 EDITION = "instructor/edition/README.md"
@@ -117,7 +117,7 @@ def filled(readme, command, cwd, full_data):
     if run == "{data}":                 # offline only when the full data set is here: it is verified, not fetched
         if full_data is None:
             return "skip", NETWORK
-        (cwd / "datasets" / data_utils.FOLDER).symlink_to(full_data, target_is_directory=True)
+        (cwd / "datasets" / cifar10_data.FOLDER).symlink_to(full_data, target_is_directory=True)
         return command.replace("[--data-dir DIR]", "--data-dir datasets")
     return run
 
@@ -167,8 +167,8 @@ def linked_venv(folder):
 def test_every_readme_command_runs_as_written_from_a_fresh_copy(tmp_path):
     require((ROOT / ".venv" / ".installed").is_file() and shutil.which("make"),
             "the README's commands run with make and the .venv that `make venv` makes")
-    full = data_utils.DATASETS_DIR / data_utils.FOLDER
-    full_data = full.resolve() if data_utils.has_full_data(full) else None
+    full = cifar10_data.DATASETS_DIR / cifar10_data.FOLDER
+    full_data = full.resolve() if cifar10_data.has_full_data(full) else None
     repo = copy_of(ROOT, tmp_path / "repo")
     images(repo)
     failures, skipped = [], []
@@ -176,7 +176,7 @@ def test_every_readme_command_runs_as_written_from_a_fresh_copy(tmp_path):
         more, more_skipped = run_all(name, repo, full_data, skip=GRADES if name == GRADING else ())
         failures, skipped = failures + more, skipped + more_skipped
     edition = tmp_path / "assignment1"           # the release command's folder, ../assignment1
-    assert (edition / "checks" / "expected.json").is_file(), failures
+    assert (edition / "assignment_checks" / "expected.json").is_file(), failures
     linked_venv(edition)
     more, more_skipped = run_all(EDITION, edition, full_data)
     failures, skipped = failures + more, skipped + more_skipped

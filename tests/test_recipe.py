@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-import data_utils
+import cifar10_data
 from classifiers.linear_classifier import LinearSVM, Softmax, TrainingDiverged, TrainingDivergedWarning
 from softmax_cifar10 import recipe
 from classifiers.linear_svm import svm_loss_vectorized
@@ -130,7 +130,7 @@ def test_sampling_with_replacement_repeats_examples():
 def test_mirror_gradient_is_the_augmented_gradient():
     # At mirror-symmetric W, the mean loss over a batch and its mirror images has gradient (g + g[m]) / 2.
     rng = np.random.default_rng(3)
-    m = data_utils.mirror_permutation()
+    m = cifar10_data.mirror_permutation()
     X = rng.standard_normal((20, 3073))
     y = rng.integers(0, 10, 20)
     W = recipe.symmetrize(rng.standard_normal((3073, 10)) * 1e-3, m)
@@ -141,7 +141,7 @@ def test_mirror_gradient_is_the_augmented_gradient():
 
 def test_train_with_mirror_starts_symmetric_and_stays_so():
     rng = np.random.default_rng(3)
-    m = data_utils.mirror_permutation()
+    m = cifar10_data.mirror_permutation()
     X, y = rng.standard_normal((20, 3073)), rng.integers(0, 10, 20)
     clf = Softmax(rng.standard_normal((3073, 10)) * 1e-3)          # not symmetric to begin with
     recipe.train(clf, X, y, 1e-3, 0.1, 20, 10, seed=0, mirror=m)

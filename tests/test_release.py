@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import checks
-from checks.exercises import counted
+import assignment_checks
+from assignment_checks.exercises import counted
 from conftest import run_notebook
 from instructor import release as rel
 from instructor.markers import MarkerError
@@ -77,8 +77,8 @@ def toy_repo(tmp_path):
                     "bench: venv   ## speed\n\tpython benchmarks/bench_loss.py\n",
         "classifiers/__init__.py": "",
         "classifiers/toy.py": TOY,
-        "checks/__init__.py": "",
-        "checks/expected.json": "{}\n",
+        "assignment_checks/__init__.py": "",
+        "assignment_checks/expected.json": "{}\n",
         "gradient_check.py": "def f():\n    return 1\n",
         "notebooks/toy.ipynb": json.dumps(NOTEBOOK),
         "benchmarks/bench_loss.py": "print('not shipped')\n",
@@ -160,8 +160,8 @@ def test_instructor_only_files_and_rules_are_left_out(toy_repo, tmp_path):
     assert not (dest / "benchmarks").exists()
     makefile = (dest / "Makefile").read_text()
     assert "bench" not in makefile and ".PHONY: venv test\n" in makefile and "test: venv\n\tpytest\n" in makefile
-    assert (dest / "setup.cfg").read_text() == ("[options]\npackages = classifiers, checks, checks.exercises\n\n"
-                                                "[options.package_data]\nchecks = *.json\n")
+    assert (dest / "setup.cfg").read_text() == ("[options]\npackages = classifiers, assignment_checks, assignment_checks.exercises\n\n"
+                                                "[options.package_data]\nassignment_checks = *.json\n")
 
 
 def test_edition_extras_and_exercise_list(toy_repo, tmp_path):
@@ -170,7 +170,7 @@ def test_edition_extras_and_exercise_list(toy_repo, tmp_path):
     assert ('1. `classifiers/toy.py`: `double`, `Thing.step`\n'
             '2. `notebooks/toy.ipynb`: the code under "Toy", Inline question 1\n') in readme
     assert "make check" in (dest / ".github/workflows/classroom.yml").read_text()
-    assert (dest / "tests/test_exercises.py").is_file() and (dest / "checks/expected.json").is_file()
+    assert (dest / "tests/test_exercises.py").is_file() and (dest / "assignment_checks/expected.json").is_file()
 
 
 def test_refuses_a_non_empty_folder_and_replaces_only_an_edition(toy_repo, tmp_path, capsys):
@@ -287,9 +287,9 @@ def test_the_untouched_edition_passes_its_own_tests(edition):
 
 def test_the_untouched_edition_checks_say_not_written_yet(edition):
     dest, exercises = edition
-    out = run_in(dest, "-m", "checks")
+    out = run_in(dest, "-m", "assignment_checks")
     assert out.returncode == 0, out.stdout + out.stderr
-    assert out.stdout.rstrip().endswith(f"\n{counted()}: 0 ok, 0 failed, {len(checks.EXERCISES)} not written yet"), \
+    assert out.stdout.rstrip().endswith(f"\n{counted()}: 0 ok, 0 failed, {len(assignment_checks.EXERCISES)} not written yet"), \
         out.stdout
     assert "[not written yet] softmax_loss_naive (classifiers/softmax.py)\n[not written yet] softmax_loss_vectorized " \
            "(classifiers/softmax.py)\n" in out.stdout
@@ -301,10 +301,10 @@ def test_the_release_and_make_check_count_the_same_exercises(tmp_path, capsys):
     assert rel.main([str(tmp_path / "edition")]) == 0
     said = capsys.readouterr().out.splitlines()[0]
     assert said == f"wrote the student edition to {tmp_path / 'edition'}: {counted()}"
-    checked = run_in(tmp_path / "edition", "-m", "checks").stdout.splitlines()[-1]
-    assert checked.startswith(f"{counted()}: ") and counted().startswith(f"{len(checks.EXERCISES)} exercises in ")
-    assert counted() == f"{len(checks.EXERCISES)} exercises in {len({e.path for e in checks.EXERCISES})} files"
-    assert counted(checks.EXERCISES[:1]) == "1 exercise in 1 file"
+    checked = run_in(tmp_path / "edition", "-m", "assignment_checks").stdout.splitlines()[-1]
+    assert checked.startswith(f"{counted()}: ") and counted().startswith(f"{len(assignment_checks.EXERCISES)} exercises in ")
+    assert counted() == f"{len(assignment_checks.EXERCISES)} exercises in {len({e.path for e in assignment_checks.EXERCISES})} files"
+    assert counted(assignment_checks.EXERCISES[:1]) == "1 exercise in 1 file"
 
 
 @pytest.fixture()
@@ -319,9 +319,9 @@ def completed(edition, tmp_path):
 
 
 def test_round_trip_the_solutions_files_pass_every_check(completed):
-    out = run_in(completed, "-m", "checks")
+    out = run_in(completed, "-m", "assignment_checks")
     assert out.returncode == 0, out.stdout[-3000:]
-    assert out.stdout.rstrip().endswith(f"\n{counted()}: {len(checks.EXERCISES)} ok, 0 failed, 0 not written yet"), \
+    assert out.stdout.rstrip().endswith(f"\n{counted()}: {len(assignment_checks.EXERCISES)} ok, 0 failed, 0 not written yet"), \
         out.stdout
 
 
@@ -331,7 +331,7 @@ def test_a_syntax_error_is_reported_once_and_blocks_without_failing(completed):
     line = next(i for i, text in enumerate(lines) if text.startswith("def softmax_loss_vectorized")) + 1
     lines[line - 1] = lines[line - 1].replace("):", ")")                  # a missing colon
     path.write_text("".join(lines))
-    out = run_in(completed, "-m", "checks")
+    out = run_in(completed, "-m", "assignment_checks")
     assert out.returncode == 1
     assert out.stdout.count("SyntaxError") == 1 + out.stdout.count("cannot run: fix the SyntaxError"), out.stdout
     assert f"error: classifiers/softmax.py line {line}: SyntaxError" in out.stdout
@@ -347,9 +347,9 @@ def test_a_syntax_error_blocks_only_what_imports_its_file(completed):
     and the gradient checker still work while linear_svm.py does not compile; what imports it does not."""
     path = completed / "classifiers/linear_svm.py"
     path.write_text(path.read_text() + "\ndef broken(:\n")
-    out = run_in(completed, "-m", "checks", "softmax_loss_naive")
+    out = run_in(completed, "-m", "assignment_checks", "softmax_loss_naive")
     assert out.returncode == 0 and "[ok] softmax_loss_naive (classifiers/softmax.py)" in out.stdout, out.stdout
-    loaded = run_in(completed, "-c", "import data_utils, gradient_check, classifiers, classifiers.softmax, "
+    loaded = run_in(completed, "-c", "import cifar10_data, gradient_check, classifiers, classifiers.softmax, "
                                      "classifiers.layers, classifiers.losses, classifiers.fc_net, classifiers.optim; "
                                      "print(classifiers.softmax.softmax_loss_naive.__name__)")
     assert (loaded.returncode, loaded.stdout) == (0, "softmax_loss_naive\n"), loaded.stderr
@@ -360,7 +360,7 @@ def test_a_syntax_error_blocks_only_what_imports_its_file(completed):
 def test_an_import_error_is_reported_once_with_its_line(completed):
     path = completed / "classifiers/linear_svm.py"
     path.write_text("import numpy_misspelled\n" + path.read_text())
-    out = run_in(completed, "-m", "checks", "svm")
+    out = run_in(completed, "-m", "assignment_checks", "svm")
     assert out.returncode == 1
     assert out.stdout.startswith("error: classifiers/linear_svm.py line 1: ModuleNotFoundError: No module named "
                                  "'numpy_misspelled'\n"), out.stdout
@@ -385,16 +385,6 @@ def test_command_line_train_names_the_function_before_loading_any_data(edition, 
     assert out.returncode == 2
     assert out.stderr == "error: softmax_loss_vectorized is not written yet: open classifiers/softmax.py\n", out.stderr
     assert not (tmp_path / "run").exists()
-
-
-@pytest.fixture(scope="module")
-def kernel_env(tmp_path_factory):
-    """A kernel spec named python3 that runs this interpreter."""
-    from ipykernel.kernelspec import write_kernel_spec
-    base = tmp_path_factory.mktemp("jupyter")
-    write_kernel_spec(path=str(base / "kernels" / "python3"), overrides={"argv": [
-        sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]})
-    return base
 
 
 def execute(path, cwd):
@@ -447,12 +437,12 @@ def test_edition_installs_and_imports(edition, tmp_path):
     out = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index",
                           "--target", str(target), str(dest)], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
-    code = ("import classifiers, checks, data_utils, gradient_check, softmax_cifar10.pipeline, checks.submit\n"
-            "from checks.local import expected_answers\nprint(len(checks.EXERCISES), len(expected_answers()) > 0)")
+    code = ("import classifiers, assignment_checks, cifar10_data, gradient_check, softmax_cifar10.pipeline, assignment_checks.submit\n"
+            "from assignment_checks.local import expected_answers\nprint(len(assignment_checks.EXERCISES), len(expected_answers()) > 0)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(target)})
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == [str(len(checks.EXERCISES)), "True"]
+    assert out.stdout.split() == [str(len(assignment_checks.EXERCISES)), "True"]
 
 
 def test_this_repositorys_release_is_byte_identical_twice(tmp_path):
@@ -464,7 +454,7 @@ def test_this_repositorys_release_is_byte_identical_twice(tmp_path):
 def test_edition_makefile_keeps_check_and_submit_and_drops_bench(edition):
     dest, _ = edition
     makefile = (dest / "Makefile").read_text()
-    assert "\n\t$(PY) -m checks $(ARGS)\n" in makefile and "\n\t$(PY) -m checks.submit $(ARGS)\n" in makefile
+    assert "\n\t$(PY) -m assignment_checks $(ARGS)\n" in makefile and "\n\t$(PY) -m assignment_checks.submit $(ARGS)\n" in makefile
     assert "benchmarks/" not in makefile and not (dest / "benchmarks").exists() and not (dest / "instructor").exists()
 
 
@@ -563,7 +553,7 @@ def test_edition_readme_names_every_notebook_in_its_prose(edition):
 
 def test_edition_prose_names_only_files_the_edition_has(edition):
     """A `.py` or `.ipynb` file named in the README or a notebook's text is in the edition (the softmax
-    notebook named data_utils.py, a package now); a bare name, such as `layers.py`, by its file name."""
+    notebook named cifar10_data.py, a package now); a bare name, such as `layers.py`, by its file name."""
     import re
     dest, _ = edition
     shipped = {p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()}

@@ -1,4 +1,4 @@
-"""The repository's one restricted unpickler (safeguards/safe_pickle.py)."""
+"""The repository's one restricted unpickler (softmax_safeguards/safe_pickle.py)."""
 import ast
 import io
 import os
@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from safeguards import safe_pickle
+from softmax_safeguards import safe_pickle
 from conftest import ROOT
 
 
@@ -37,7 +37,7 @@ def test_refuses_any_other_global_and_names_it(tmp_path, monkeypatch):
 def test_it_is_the_only_unpickler_in_the_repository():
     """Data batches and CS231n's model files are read by the same one: no other module unpickles."""
     others = []
-    for folder in ("classifiers", "data_utils", "checks", "instructor"):
+    for folder in ("classifiers", "cifar10_data", "assignment_checks", "instructor"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             if path.name == "safe_pickle.py":
                 continue

@@ -152,7 +152,7 @@ def test_the_harness_computes_no_right_answer():
     (in the exercise's definition) returns neither the softmax nor the SVM loss or gradient: a submission
     in the child's process finds no answer to take."""
     import inspect
-    from checks.exercises.linear_classifier import least_squares
+    from assignment_checks.exercises.linear_classifier import least_squares
     from classifiers.linear_svm import svm_loss_vectorized
     from classifiers.softmax import softmax_loss_vectorized
     from instructor import harness
@@ -267,10 +267,10 @@ def test_user_mode_refuses_when_its_account_can_read_the_grader(tmp_path):
         assert f"the sandbox's account can read {folder}/instructor" in done.stderr, done.stderr
         for name in grade.SEALED:           # each folder with a solution region counts, not only the first
             os.chmod(folder / name, 0o700)
-        os.chmod(folder / "checks", 0o755)
+        os.chmod(folder / "assignment_checks", 0o755)
         done = subprocess.run([sys.executable, "-m", "instructor", "grade", str(SUBMISSIONS / "log10"), "--sandbox",
                                "user", "--sandbox-user", "student"], cwd=folder, capture_output=True, text=True)
-        assert done.returncode == 2 and f"the sandbox's account can read {folder}/checks" in done.stderr, done.stderr
+        assert done.returncode == 2 and f"the sandbox's account can read {folder}/assignment_checks" in done.stderr, done.stderr
     finally:
         shutil.rmtree(folder)
 

@@ -1,11 +1,11 @@
-"""checks/speed.py: the speed property any exercise can declare, and the loop scanner, on a method."""
+"""assignment_checks/speed.py: the speed property any exercise can declare, and the loop scanner, on a method."""
 import importlib.util
 
 import numpy as np
 
-from checks import local
-from checks.framework import Case, Exercise, Failed, Property, close, judge, require
-from checks.speed import Speed, loops_in
+from assignment_checks import local
+from assignment_checks.framework import Case, Exercise, Failed, Property, close, judge, require
+from assignment_checks.speed import Speed, loops_in
 
 LOOPED = '''import numpy as np
 

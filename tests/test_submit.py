@@ -1,4 +1,4 @@
-"""checks/submit.py (make submit): the zip holds the files the exercises are written in, in the order a
+"""assignment_checks/submit.py (make submit): the zip holds the files the exercises are written in, in the order a
 student works, with MANIFEST.json and the warnings; data never goes in; the zip is written atomically."""
 import hashlib
 import json
@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from checks import submit
-from checks.exercises import EXERCISES
+from assignment_checks import submit
+from assignment_checks.exercises import EXERCISES
 from test_checks import answer, code, heading, notebook
 
 

@@ -2,7 +2,7 @@
 import pytest
 
 from softmax_cifar10 import timing
-from safeguards.validation import InvalidValueError
+from softmax_safeguards.validation import InvalidValueError
 
 
 class FakeClock:

@@ -1,4 +1,4 @@
-"""What the notebooks' cells call (checks/workspace.py): the set-up, a check, the hand-in."""
+"""What the notebooks' cells call (assignment_checks/workspace.py): the set-up, a check, the hand-in."""
 import importlib
 import json
 import os
@@ -9,9 +9,9 @@ import zipfile
 
 import pytest
 
-import data_utils
-from checks import workspace
-from checks.__main__ import main as checks_main
+import cifar10_data
+from assignment_checks import workspace
+from assignment_checks.__main__ import main as checks_main
 from classifiers import linear_svm, softmax
 from conftest import ROOT
 
@@ -158,15 +158,15 @@ def test_setup_on_colab_installs_what_lacks_gets_data_and_moves_to_the_notebooks
 
 def test_get_data_downloads_once_and_falls_back_to_the_sample(monkeypatch, capsys):
     calls = []
-    monkeypatch.setattr(data_utils, "has_full_data", lambda: True)
-    monkeypatch.setattr(data_utils, "download_CIFAR10", calls.append)
+    monkeypatch.setattr(cifar10_data, "has_full_data", lambda: True)
+    monkeypatch.setattr(cifar10_data, "download_CIFAR10", calls.append)
     workspace.get_data()
     assert calls == [] and "CIFAR-10 is in" in capsys.readouterr().out
 
     def offline(root):
-        raise data_utils.DownloadError("could not download CIFAR-10 from U (no network). Without network: copy it")
-    monkeypatch.setattr(data_utils, "has_full_data", lambda: False)
-    monkeypatch.setattr(data_utils, "download_CIFAR10", offline)
+        raise cifar10_data.DownloadError("could not download CIFAR-10 from U (no network). Without network: copy it")
+    monkeypatch.setattr(cifar10_data, "has_full_data", lambda: False)
+    monkeypatch.setattr(cifar10_data, "download_CIFAR10", offline)
     workspace.get_data()
     assert capsys.readouterr().out == ("notice: could not download CIFAR-10 from U (no network); the notebooks "
                                        "use the bundled sample of CIFAR-10 instead\n")
@@ -175,7 +175,7 @@ def test_get_data_downloads_once_and_falls_back_to_the_sample(monkeypatch, capsy
 @pytest.fixture()
 def handin(monkeypatch):
     """The hand-in list, a short one for these tests; returns the function that sets it."""
-    from checks import submit
+    from assignment_checks import submit
 
     def set_files(*files):
         monkeypatch.setattr(submit, "handin_files", lambda: list(files))
@@ -215,7 +215,7 @@ def test_hand_in_outside_colab_downloads_nothing(monkeypatch, tmp_path, capsys, 
 
 def test_the_pdf_shows_the_notebooks_in_the_hand_in_order(tmp_path, handin):
     from pypdf import PdfReader
-    from checks import submit
+    from assignment_checks import submit
     root = student(tmp_path)
     (root / "notebooks/b.ipynb").write_text((root / "notebooks/a.ipynb").read_text())
     handin("notebooks/b.ipynb", "notebooks/a.ipynb")
@@ -225,7 +225,7 @@ def test_the_pdf_shows_the_notebooks_in_the_hand_in_order(tmp_path, handin):
 
 
 def test_a_failed_pdf_leaves_the_earlier_one_whole(monkeypatch, tmp_path, handin):
-    from checks import submit
+    from assignment_checks import submit
     root = student(tmp_path)
     submit.submit(root)
     before = (root / "submission.pdf").read_bytes()

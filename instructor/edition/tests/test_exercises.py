@@ -5,12 +5,12 @@ to write it; a written one must pass its self-checks (`make check` shows the det
 """
 import pytest
 
-import checks
+import assignment_checks
 
 
-@pytest.mark.parametrize("exercise", checks.EXERCISES, ids=lambda ex: ex.name)
+@pytest.mark.parametrize("exercise", assignment_checks.EXERCISES, ids=lambda ex: ex.name)
 def test_exercise(exercise):
-    outcome = checks.run(exercise)
-    if outcome.verdict == checks.TODO:
+    outcome = assignment_checks.run(exercise)
+    if outcome.verdict == assignment_checks.TODO:
         pytest.skip(outcome.message)
-    assert outcome.verdict == checks.OK, outcome.report()
+    assert outcome.verdict == assignment_checks.OK, outcome.report()

@@ -84,7 +84,7 @@ def is_answer(cell):
 def answered(text):
     """Whether an answer says something: a visible letter or digit (Unicode's categories L and N, but
     the Hangul fillers) once its prompt, HTML tags and comments are taken out and its math is written
-    as text (checks/tex.py), so that an answer of blank characters, spaces, markup or \\quad is none.
+    as text (assignment_checks/tex.py), so that an answer of blank characters, spaces, markup or \\quad is none.
     The one test of an answer, for `make check`, the hand-in's warnings and the answers report."""
     text = tex.MATH.sub(lambda m: m.group(1) or tex.plain(m.group(2) or m.group(3)), PROMPT.sub("", text))
     return any(unicodedata.category(c)[0] in "LN" and c not in BLANK_LETTERS for c in without_html(text))
@@ -260,7 +260,7 @@ def gradient_by_hand(ctx):
     raise Failed(f"by_hand is not the gradient of the mean cross-entropy: {what}; {differ('by_hand', want, got)}")
 
 
-#: each a step of its own (checks.exercises.EXERCISES is ordered by the steps): a notebook follows the
+#: each a step of its own (assignment_checks.exercises.EXERCISES is ordered by the steps): a notebook follows the
 #: exercises it uses
 GRADIENT_CELL = Exercise(name=code_name(GRADIENT_HEADING), path="notebooks/cross_entropy.ipynb",
                          function=GRADIENT_HEADING, call=call_gradient_cell, cases=gradient_cases,

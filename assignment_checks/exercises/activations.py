@@ -113,7 +113,7 @@ def activation(function, log):
                     mistakes=MISTAKES, cs231n=False)
 
 
-#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+#: where the student meets these exercises: assignment_checks.exercises.EXERCISES is ordered by the steps
 STEP = 40
 
 EXERCISES = [activation("softmax", log=False), activation("log_softmax", log=True)]

@@ -1,11 +1,11 @@
-"""python -m checks.submit (make submit), or hand_in() in a notebook's last cell: write the hand-in.
+"""python -m assignment_checks.submit (make submit), or hand_in() in a notebook's last cell: write the hand-in.
 
 submission.zip holds the files you edit and the notebooks as you saved them, at their paths in
 the repository, and MANIFEST.json {"files": {path: sha256}, "warnings": [...]}. It never holds
 data: only the listed files go in, and nothing under datasets/. Entries are sorted and dated
 1980-01-01, so the same files give the same zip. submission.pdf, beside it, is the notebooks
 with their answers and outputs for the graders, after a cover listing the files with their
-sha256, the check verdicts and the warnings (see checks/pdf.py). The warnings: a .py file that
+sha256, the check verdicts and the warnings (see assignment_checks/pdf.py). The warnings: a .py file that
 does not compile, a notebook not run to the end (or saved before it was), an empty inline answer.
 """
 import argparse
@@ -15,7 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from safeguards.atomic_write import atomic_write
+from softmax_safeguards.atomic_write import atomic_write
 
 from .exercises import EXERCISES, notebooks
 from .workspace import working_folder
@@ -122,7 +122,7 @@ def read_notebook(root, path):
 
 
 def build_pdf(root=ROOT, manifest=None, checked=(), out=None):
-    """Write the PDF of the answers (checks/pdf.py); returns (path, number of pages).
+    """Write the PDF of the answers (assignment_checks/pdf.py); returns (path, number of pages).
 
     Inputs:
     - root: the assignment's folder; its notebooks among the files to hand in go in, in that order.
@@ -157,7 +157,7 @@ def submit(root=ROOT, out=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m checks.submit", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m assignment_checks.submit", description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--output", default=None,
                         help="where to write the zip (default: submission.zip); the PDF goes beside it")
     args = parser.parse_args(argv)

@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from safeguards.atomic_write import atomic_write
+from softmax_safeguards.atomic_write import atomic_write
 
 from .layout import DATASETS_DIR, FOLDER, MD5, URL, DataError, DownloadError, has_full_data
 

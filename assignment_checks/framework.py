@@ -1,17 +1,17 @@
 """What an exercise is, and what judging one needs.
 
-Each exercise is defined once, in a module of ``checks/exercises/``: where the student
+Each exercise is defined once, in a module of ``assignment_checks/exercises/``: where the student
 writes it, how to call their code on one case, its cases (the public ones that
 ``make check`` uses and the hidden ones the grader draws, from one generator), the
 properties it is graded on with their points, and the mistakes it can name. The
-student's checks (``checks/local.py``) and the grader judge with the same properties,
+student's checks (``assignment_checks/local.py``) and the grader judge with the same properties,
 so they name a mistake in the same words.
 
 A property's judge gets a ``Context``: the student's results on the cases, and the
 answers, the right one and what each known mistake gives. In the solution the
 answers are computed by the definition's ``answers`` function (a solution region,
 never released); ``make check`` reads them for the public cases from
-``checks/expected.json``, which the instructor's tools write.
+``assignment_checks/expected.json``, which the instructor's tools write.
 """
 import ast
 import dataclasses

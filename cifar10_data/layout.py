@@ -7,12 +7,12 @@ Python pickle of a dict with ``data`` (10000 x 3072 uint8: the R, G and B planes
 
 The data live in ``get_data_home()``: the checkout's ``datasets/`` folder, or for an
 installed package $SOFTMAX_DATA or ~/softmax_data. A bundled sample of real CIFAR-10
-images, ``data_utils/data/cifar10_sample.npz``, is installed with the package.
+images, ``cifar10_data/data/cifar10_sample.npz``, is installed with the package.
 """
 import os
 from pathlib import Path
 
-from safeguards.validation import DataError, DownloadError  # noqa: F401  (the errors data_utils raises)
+from softmax_safeguards.validation import DataError, DownloadError  # noqa: F401  (the errors cifar10_data raises)
 
 URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 MD5 = "c58f30108f718f92721af3b95e74349a"

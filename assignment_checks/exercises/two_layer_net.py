@@ -246,7 +246,7 @@ def _layer(function, path, call, cases, properties, mistakes=MISTAKES):
                     mistakes=mistakes, cs231n=False)
 
 
-#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+#: where the student meets these exercises: assignment_checks.exercises.EXERCISES is ordered by the steps
 STEP = 60
 
 EXERCISES = [

@@ -32,11 +32,11 @@ class MissingFileError(ClassifierError, FileNotFoundError):
 
 
 class DataError(ClassifierError, ValueError):
-    """CIFAR-10 files are missing, incomplete, corrupt or unsafe (raised by data_utils)."""
+    """CIFAR-10 files are missing, incomplete, corrupt or unsafe (raised by cifar10_data)."""
 
 
 class DownloadError(ClassifierError, OSError):
-    """The download failed; the message says what to do instead (raised by data_utils)."""
+    """The download failed; the message says what to do instead (raised by cifar10_data)."""
 
 
 def describe(a):

@@ -8,7 +8,7 @@ The new file gets the permissions ``open()`` would give it (0666 less the umask)
 not ``mkstemp``'s 0600.
 
 It depends on the standard library only, and lives at the top of the repository,
-beside the packages that use it (classifiers/, data_utils/, checks/, instructor/),
+beside the packages that use it (classifiers/, cifar10_data/, assignment_checks/, instructor/),
 so that importing it never imports a student's files.
 
     with atomic_write("model.npz") as f:            # binary by default

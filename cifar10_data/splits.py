@@ -6,7 +6,7 @@ and a dev split. Both take their statistics from the training images only.
 """
 import numpy as np
 
-from safeguards.validation import (InvalidValueError, check_choice, check_nonnegative,
+from softmax_safeguards.validation import (InvalidValueError, check_choice, check_nonnegative,
                                     check_positive)
 
 from . import layout

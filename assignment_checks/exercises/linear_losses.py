@@ -401,7 +401,7 @@ def loss_exercise(function, path, vectorized):
                     mistakes=MISTAKES, baseline=baseline if vectorized else None, credible=credible)
 
 
-#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+#: where the student meets these exercises: assignment_checks.exercises.EXERCISES is ordered by the steps
 STEP = 10
 
 EXERCISES = [loss_exercise("softmax_loss_naive", "classifiers/softmax.py", vectorized=False),

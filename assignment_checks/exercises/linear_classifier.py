@@ -227,7 +227,7 @@ def proba_stability(ctx):
     return f"finite, and unchanged by shifting the scores by as much as {biggest:.0f}"
 
 
-#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+#: where the student meets these exercises: assignment_checks.exercises.EXERCISES is ordered by the steps
 STEP = 20
 
 EXERCISES = [

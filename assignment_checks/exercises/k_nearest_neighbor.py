@@ -259,7 +259,7 @@ LABEL_PROPERTIES = [
              labels_judge("ties", "right with k = 5 and a tie of two labels", ("k1", "vote"))),
 ]
 
-#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+#: where the student meets these exercises: assignment_checks.exercises.EXERCISES is ordered by the steps
 STEP = 5
 
 EXERCISES = [

@@ -1,6 +1,6 @@
 """Loading CIFAR-10 safely: one batch, the whole set, the bundled sample, or whichever is there.
 
-Batches are read with the repository's restricted unpickler (safeguards/safe_pickle.py),
+Batches are read with the repository's restricted unpickler (softmax_safeguards/safe_pickle.py),
 so a file that asks to build anything but numpy arrays is refused, never run.
 """
 import pickle
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from safeguards.safe_pickle import forbidden_global, unpickle_arrays
+from softmax_safeguards.safe_pickle import forbidden_global, unpickle_arrays
 
 from . import layout
 from .download import download_CIFAR10
@@ -71,7 +71,7 @@ def load_CIFAR10(root, dtype=np.float64):
 
     Inputs:
     - root: the ``cifar-10-batches-py`` folder (or the folder holding it), or
-      the bundled sample ``SAMPLE_PATH`` (data_utils/data/cifar10_sample.npz).
+      the bundled sample ``SAMPLE_PATH`` (cifar10_data/data/cifar10_sample.npz).
     - dtype: the dtype of the images: np.float64 (classic), np.float32 or
       np.uint8 for a lean load (150 MB instead of 1.2 GB for the training set).
 
@@ -120,7 +120,7 @@ def class_names(root=None):
 def _load_sample(path, dtype):
     if not path.exists():
         raise DataError(f"the sample file {path} is missing; the bundled one is restored by `git checkout "
-                        f"data_utils/data/{path.name}` in a checkout, or by reinstalling the package")
+                        f"cifar10_data/data/{path.name}` in a checkout, or by reinstalling the package")
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in ("x_train", "y_train", "x_test", "y_test")}

@@ -12,7 +12,7 @@ An .npz model file (``np.savez``, read back with ``allow_pickle=False``) holds:
 
 CS231n's templates save ``np.save(path, params)``, a pickled dict of arrays, and read
 it back with ``allow_pickle=True``. A path ending in .npy is written that way, and read
-with the repository's restricted unpickler (safeguards/safe_pickle.py), so a file can
+with the repository's restricted unpickler (softmax_safeguards/safe_pickle.py), so a file can
 never run code. Every file is written atomically (atomic_write.py).
 """
 import os

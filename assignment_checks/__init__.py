@@ -1,8 +1,8 @@
-"""Self-checks for the exercises: ``python -m checks`` (or ``make check``) runs them in seconds.
+"""Self-checks for the exercises: ``python -m assignment_checks`` (or ``make check``) runs them in seconds.
 
-Each exercise (defined once in ``checks/exercises/``) is judged on its public cases with the
+Each exercise (defined once in ``assignment_checks/exercises/``) is judged on its public cases with the
 grader's own properties, so a failed check names the mistake in the grader's words. See
-``checks/local.py`` for the verdicts.
+``assignment_checks/local.py`` for the verdicts.
 """
 from .exercises import EXERCISES
 from .framework import BLOCKED, FAIL, OK, TODO

@@ -40,7 +40,7 @@ def by_name(name):
 
 def counted(exercises=None):
     """'20 exercises in 10 files': how many of ``exercises`` (all by default) there are, counted from their
-    definitions, and in how many files; what the release and ``python -m checks`` print.
+    definitions, and in how many files; what the release and ``python -m assignment_checks`` print.
 
     Inputs:
     - exercises: a list of exercises, or None for every exercise.

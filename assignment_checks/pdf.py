@@ -4,13 +4,13 @@ A cover page (a line for the student's name and ID, the contents with page numbe
 such as a notebook not run to the end, the check verdicts, and the files handed in with their
 sha256), then every notebook in order: its markdown (the questions and the answers), its code and
 its outputs (printed text, errors and figures). Each notebook and each inline question (as
-checks/exercises/notebooks.py reads them) starts on a new page and has an entry in the PDF's
+assignment_checks/exercises/notebooks.py reads them) starts on a new page and has an entry in the PDF's
 outline, and an answer cell has a bar in the margin.
 
 Made with fpdf2, markdown-it-py and ziamath in plain Python: no LaTeX and no browser, so it works
 offline, on Colab and on a laptop. The text fonts are the DejaVu fonts that matplotlib ships.
 Display math ($$ ... $$) is drawn by ziamath in its own math font (STIX Two Math); inline math
-($ ... $) becomes text with its subscripts and superscripts (checks/tex.py), so that it can be
+($ ... $) becomes text with its subscripts and superscripts (assignment_checks/tex.py), so that it can be
 searched. TeX that neither can write is shown as written. Long lines are wrapped, never cut.
 """
 import base64
@@ -20,7 +20,7 @@ import re
 import warnings
 from pathlib import Path
 
-from safeguards.atomic_write import atomic_write
+from softmax_safeguards.atomic_write import atomic_write
 
 from . import tex
 from .exercises import notebooks
@@ -35,7 +35,7 @@ OPERATOR_PAIR = re.compile(r"(\\([A-Za-z]+)\s*)(?=\\(?:operatorname|mathrm)(?![A
 
 
 def inline_math(written):
-    """HTML for fpdf2 of the inline math ``written`` (checks/tex.py); where it cannot be written as text,
+    """HTML for fpdf2 of the inline math ``written`` (assignment_checks/tex.py); where it cannot be written as text,
     the TeX as written, between its dollars."""
     try:
         return tex.html(written)
@@ -234,7 +234,7 @@ class Document:
 
 def notebook(doc, path, nb):
     """Every cell of the notebook ``nb`` (a dict) stored at ``path``, from a new page; each inline question
-    (checks/exercises/notebooks.py reads which cells they are) from a page of its own, a bar beside
+    (assignment_checks/exercises/notebooks.py reads which cells they are) from a page of its own, a bar beside
     each answer."""
     pdf = doc.pdf
     new_page(pdf)                          # the page after the cover is still empty

@@ -1,4 +1,4 @@
-"""python -m checks [NAME ...]: run the self-checks of every exercise, or of those matching NAME.
+"""python -m assignment_checks [NAME ...]: run the self-checks of every exercise, or of those matching NAME.
 
 Exit status 1 when a check fails or a file does not import, 0 otherwise (exercises not written yet do not fail).
 """
@@ -10,7 +10,7 @@ from .exercises import counted
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m checks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m assignment_checks", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", metavar="NAME",
                         help=f"only the exercises whose name or file contains NAME (e.g. {EXERCISES[0].name})")
     args = parser.parse_args(argv)

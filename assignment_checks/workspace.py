@@ -72,17 +72,17 @@ def install(requirements):
 
 
 def get_data():
-    """CIFAR-10 into the assignment's datasets/ once, with data_utils' checksummed download.
+    """CIFAR-10 into the assignment's datasets/ once, with cifar10_data's checksummed download.
 
     Where it cannot be downloaded, says so: the notebooks then use the bundled sample, as everywhere.
     """
-    import data_utils
-    if data_utils.has_full_data():
-        print(f"CIFAR-10 is in {data_utils.DATASETS_DIR / data_utils.FOLDER}")
+    import cifar10_data
+    if cifar10_data.has_full_data():
+        print(f"CIFAR-10 is in {cifar10_data.DATASETS_DIR / cifar10_data.FOLDER}")
         return
     try:
-        data_utils.download_CIFAR10(data_utils.DATASETS_DIR)
-    except (data_utils.DownloadError, data_utils.DataError) as exc:
+        cifar10_data.download_CIFAR10(cifar10_data.DATASETS_DIR)
+    except (cifar10_data.DownloadError, cifar10_data.DataError) as exc:
         print(f"notice: {str(exc).split('. ')[0]}; the notebooks use the bundled sample of CIFAR-10 instead")
 
 
@@ -90,7 +90,7 @@ def get_data():
 def lent_imp():
     """Run the body with a module ``imp`` in ``sys.modules`` holding ``reload`` only (importlib's, which
     ``imp.reload`` was until Python 3.12 removed ``imp``); it is removed when the body ends."""
-    imp = types.ModuleType("imp", "imp.reload for IPython 7's autoreload, lent by checks.workspace.autoreload")
+    imp = types.ModuleType("imp", "imp.reload for IPython 7's autoreload, lent by assignment_checks.workspace.autoreload")
     imp.reload = importlib.reload
     sys.modules["imp"] = imp
     try:
@@ -150,7 +150,7 @@ def check(name):
     import "cannot run" with its error. Raises TypeError or ValueError for a ``name`` that is not
     a string or matches no exercise (a mistake in the cell, not in the student's code).
     """
-    # checked here rather than through safeguards/validation.py: checks must work when classifiers does not import
+    # checked here rather than through softmax_safeguards/validation.py: checks must work when classifiers does not import
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be an exercise's name as a non-empty str, got {name!r}")
     from . import run_all

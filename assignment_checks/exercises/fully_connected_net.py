@@ -222,7 +222,7 @@ def _rule(rule):
                     mistakes=MISTAKES, cs231n=False)
 
 
-#: where the student meets these exercises: checks.exercises.EXERCISES is ordered by the steps
+#: where the student meets these exercises: assignment_checks.exercises.EXERCISES is ordered by the steps
 STEP = 80
 
 EXERCISES = [

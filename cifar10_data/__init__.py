@@ -1,13 +1,13 @@
 """CIFAR-10: download, verify, load safely, split and preprocess.
 
-One module per job, all of their public names available from ``data_utils`` itself
-(``from data_utils import load_CIFAR10, get_CIFAR10_data``, as CS231n's notebooks do):
+One module per job, all of their public names available from ``cifar10_data`` itself
+(``from cifar10_data import load_CIFAR10, get_CIFAR10_data``, as CS231n's notebooks do):
 
 - ``layout``:   what the official release holds (FOLDER, TRAIN_BATCHES, CLASSES ...)
   and where it lives (get_data_home, DATASETS_DIR, SAMPLE_PATH, has_full_data);
 - ``download``: download_CIFAR10 (checksummed, retried) and extract_tarball (safe);
 - ``loading``:  load_CIFAR10, load_CIFAR10_batch, load_pickle (through the repository's
-  restricted unpickler, safeguards/safe_pickle.py), class_names, load_dataset (the full
+  restricted unpickler, softmax_safeguards/safe_pickle.py), class_names, load_dataset (the full
   set if possible, else the bundled sample, saying which);
 - ``splits``:   Preprocessor, mirror_permutation, get_CIFAR10_data (CS231n's: images
   (N, 3, 32, 32), mean image subtracted) and get_linear_classifier_data (the linear
@@ -23,11 +23,11 @@ or, for the raw images::
 
     Xtr, ytr, Xte, yte = load_CIFAR10("datasets/cifar-10-batches-py")
 
-Errors are the package's own (safeguards/validation.py): DataError for missing,
+Errors are the package's own (softmax_safeguards/validation.py): DataError for missing,
 incomplete, corrupt or unsafe files, DownloadError for a failed download, and
 ValueError / TypeError subclasses naming the argument for bad arguments.
 """
-from safeguards.safe_pickle import unpickle_arrays
+from softmax_safeguards.safe_pickle import unpickle_arrays
 
 from .download import download_CIFAR10, extract_tarball
 from .layout import (CLASSES, DATA_ENV, DATASETS_DIR, FOLDER, MD5, SAMPLE_PATH, TEST_BATCH, TRAIN_BATCHES, URL,
