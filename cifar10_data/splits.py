@@ -7,7 +7,7 @@ and a dev split. Both take their statistics from the training images only.
 import numpy as np
 
 from softmax_safeguards.validation import (InvalidValueError, check_choice, check_nonnegative,
-                                    check_positive)
+                                           check_positive)
 
 from . import layout
 from .layout import FOLDER

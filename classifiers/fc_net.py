@@ -13,7 +13,8 @@ import numpy as np
 from . import losses
 from softmax_safeguards import persistence
 from .layers import affine_backward, affine_forward, affine_relu_backward, affine_relu_forward, softmax_loss
-from softmax_safeguards.validation import check_batch, check_float_dtype, check_labels, check_nonnegative, check_positive
+from softmax_safeguards.validation import (check_batch, check_float_dtype, check_labels, check_nonnegative,
+                                           check_positive)
 
 FORMAT = "softmax-assignment/two-layer-net"
 #: the parameters and their number of dimensions, as the model files hold them

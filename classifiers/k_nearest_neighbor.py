@@ -8,7 +8,7 @@ and no Python loop at all.
 import numpy as np
 
 from softmax_safeguards.validation import (InvalidValueError, check_array, check_choice, check_labels,
-                                   check_positive)
+                                           check_positive)
 
 
 class KNearestNeighbor(object):

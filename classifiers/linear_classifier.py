@@ -13,8 +13,8 @@ import numpy as np
 from softmax_safeguards import persistence
 from .linear_svm import svm_loss_vectorized
 from .softmax import softmax_loss_vectorized
-from softmax_safeguards.validation import (ClassifierError, InvalidValueError, check_array, check_choice, check_finite, check_labels,
-                         check_nonnegative, check_positive)
+from softmax_safeguards.validation import (ClassifierError, InvalidValueError, check_array, check_choice,
+                                           check_finite, check_labels, check_nonnegative, check_positive)
 
 FORMAT = "softmax-assignment/linear-classifier"
 ON_DIVERGE = ("warn", "raise")

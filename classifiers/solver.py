@@ -30,8 +30,8 @@ from softmax_safeguards.atomic_write import atomic_write
 
 from . import optim
 from .linear_classifier import ON_DIVERGE, TrainingDiverged, TrainingDivergedWarning
-from softmax_safeguards.validation import (InvalidTypeError, InvalidValueError, check_array, check_choice, check_finite, check_interval,
-                         check_labels, check_positive)
+from softmax_safeguards.validation import (InvalidTypeError, InvalidValueError, check_array, check_choice,
+                                           check_finite, check_interval, check_labels, check_positive)
 
 
 class Solver:

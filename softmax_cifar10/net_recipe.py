@@ -23,8 +23,8 @@ import numpy as np
 from classifiers import optim
 from classifiers.linear_classifier import ON_DIVERGE, report_divergence
 from .recipe import TailAverage, learning_rate_at, minibatches, progress_bar
-from softmax_safeguards.validation import (InvalidValueError, check_array, check_choice, check_finite, check_interval, check_labels,
-                         check_nonnegative, check_positive)
+from softmax_safeguards.validation import (InvalidValueError, check_array, check_choice, check_finite,
+                                           check_interval, check_labels, check_nonnegative, check_positive)
 
 
 def model_loss(model, X, y):

@@ -28,8 +28,8 @@ from classifiers.softmax import softmax_loss_vectorized as default_loss
 # BEGIN SOLUTION
 from classifiers.softmax import softmax_loss_fast as default_loss  # noqa: F811  (the blocked kernel)
 # END SOLUTION
-from softmax_safeguards.validation import (InvalidValueError, check_array, check_choice, check_finite, check_interval, check_labels,
-                         check_nonnegative, check_positive)
+from softmax_safeguards.validation import (InvalidValueError, check_array, check_choice, check_finite,
+                                           check_interval, check_labels, check_nonnegative, check_positive)
 
 
 class MomentumSGD:
