@@ -65,8 +65,10 @@ def _steps(ctx):
 def train_decreases(ctx):
     steps = _steps(ctx)
     first, last = float(np.mean(steps[:3])), float(np.mean(steps[-5:]))
-    require(last < 0.5 * first, f"on three well separated blobs the loss went from {first:.4f} to {last:.4f} in "
-                              f"{len(steps)} steps; expected it to fall below half")
+    # below three quarters, not half: a step ten times too small (a fixed 1e-3) still lands near half, and
+    # that mistake is the learning rate's property to charge, whatever the blobs the submission's seed draws
+    require(last < 0.75 * first, f"on three well separated blobs the loss went from {first:.4f} to {last:.4f} in "
+                               f"{len(steps)} steps; expected it to fall below three quarters of that")
     return f"the loss fell from {first:.4f} to {last:.4f}"
 
 
