@@ -205,6 +205,20 @@ def test_the_child_sees_the_edition_not_the_solution():
     assert files["classifiers/softmax.py"] == (SUBMISSIONS / "log10" / "softmax.py").read_bytes()
 
 
+def test_a_cs231n_network_gets_the_submitted_layers_and_layer_utils_only():
+    """CS231n's fc_net.py: its cs231n/layers.py and layer_utils.py travel to the child under this package's names,
+    where the child's cs231n package finds them; the other graded files (optim.py) stay the edition's."""
+    from instructor.grade import child_files
+    from instructor.submission import load
+    old = SUBMISSIONS / "cs231n_old" / "cs231n"
+    files = child_files(load(SUBMISSIONS / "cs231n_old"), next(e for e in EXERCISES if e.name == "TwoLayerNet.loss"))
+    assert files["classifiers/fc_net.py"] == (old / "classifiers" / "fc_net.py").read_bytes()
+    assert files["classifiers/layers.py"] == (old / "layers.py").read_bytes()
+    assert files["classifiers/layer_utils.py"] == (old / "layer_utils.py").read_bytes()
+    assert files["classifiers/optim.py"] != (old / "optim.py").read_bytes()
+    assert not any(markers.BEGIN in data.decode(errors="replace") for data in files.values())
+
+
 # ---------------------------------------------------------------- batches, gradebook, results.json
 
 def test_csv_gradebook_for_several_submissions(tmp_path):
