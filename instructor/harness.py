@@ -178,11 +178,13 @@ def supply_shims(np):
 
 
 def make_package(root):
-    """The ``classifiers`` package of ``root`` without running its __init__, aliased as cs231n.classifiers."""
+    """The ``classifiers`` package of ``root`` without running its __init__, aliased as cs231n.classifiers, in a
+    ``cs231n`` package whose modules are root's classifiers/ too: the grader keeps CS231n's cs231n/layers.py,
+    optim.py and layer_utils.py there, under this package's names."""
     package = types.ModuleType("classifiers")
     package.__path__ = [os.path.join(root, "classifiers")]
     cs231n = types.ModuleType("cs231n")
-    cs231n.__path__ = []
+    cs231n.__path__ = list(package.__path__)
     cs231n.classifiers = package
     sys.modules.update({"classifiers": package, "cs231n": cs231n, "cs231n.classifiers": package})
     # CS231n's files import their siblings and helpers (data_utils) by these names
@@ -233,8 +235,8 @@ def load(exercise, root):
     """The imported module of a .py exercise, or the cells of the submitted notebook."""
     for module in exercise.imports:
         importlib.import_module(module)
-    if exercise.module:
-        return importlib.import_module(exercise.module)
+    if exercise.module:         # as cs231n.classifiers.fc_net: CS231n's ``from ..layers import *`` resolves
+        return importlib.import_module("cs231n." + exercise.module)
     from assignment_checks.exercises import notebooks
     with open(os.path.join(root, exercise.path), "rb") as f:
         return notebooks.parse(f.read())

@@ -21,15 +21,24 @@ from assignment_checks.exercises import EXERCISES
 from .sandbox import printable
 
 
+#: submitted modules graded nowhere, kept for the graded file that imports them (CS231n's fc_net.py:
+#: ``from ..layer_utils import *``)
+HELPERS = ("classifiers/layer_utils.py",)
+#: this package's files that CS231n keeps in cs231n/, beside cs231n/classifiers/
+CS231N_TOP = ("classifiers/layers.py", "classifiers/optim.py", *HELPERS)
+
+
 def _layouts(path):
-    """The names a graded file may have: this package's path, CS231n's (cs231n/classifiers/softmax.py)
-    and the bare file name, for its .py modules and notebooks."""
+    """The names a graded file may have: this package's path, CS231n's (cs231n/classifiers/softmax.py,
+    cs231n/layers.py) and the bare file name, for its .py modules and notebooks."""
     name = path.rsplit("/", 1)[-1]
-    return (path, "cs231n/" + path, name) if path.startswith("classifiers/") else (path, name)
+    if not path.startswith("classifiers/"):
+        return (path, name)
+    return (path, "cs231n/" + (name if path in CS231N_TOP else path), name)
 
 
 #: repo-relative name -> the file names that count as it (this layout, CS231n's, bare files)
-GRADED = {exercise.path: _layouts(exercise.path) for exercise in EXERCISES}
+GRADED = {path: _layouts(path) for path in [exercise.path for exercise in EXERCISES] + list(HELPERS)}
 MAX_FILE_BYTES = 5 << 20        # one graded file (a notebook with outputs can be a few MB)
 MAX_TOTAL_BYTES = 200 << 20     # all members of a zip, uncompressed
 MAX_MEMBERS = 5000

@@ -93,6 +93,32 @@ def test_old_cs231n_layout_graded_with_shims_named():
     assert not names & {e.name for e in EXERCISES if not e.cs231n}
 
 
+NETWORKS = {"relu_forward", "TwoLayerNet.loss", "FullyConnectedNet.loss"}
+
+
+@pytest.mark.parametrize("layout", ["cs231n", "package"])
+def test_a_network_is_built_on_the_submitted_layers(tmp_path, layout):
+    """CS231n's fc_net.py imports ``from ..layers import *`` and ``from ..layer_utils import *``: the child
+    gives it the submission's own files, in CS231n's layout (cs231n/layers.py) as in this package's
+    (classifiers/layers.py). A ReLU that keeps negative values costs the networks built on it too, and the
+    layers' file is the submission's: the solution's layers would have given the networks full marks."""
+    source = SUBMISSIONS / "cs231n_old" / "cs231n"
+    top, net = (tmp_path / "cs231n", tmp_path / "cs231n" / "classifiers") if layout == "cs231n" else (
+        tmp_path / "classifiers", tmp_path / "classifiers")
+    net.mkdir(parents=True, exist_ok=True)
+    (net / "fc_net.py").write_bytes((source / "classifiers" / "fc_net.py").read_bytes())
+    (top / "layer_utils.py").write_bytes((source / "layer_utils.py").read_bytes())
+    layers = (source / "layers.py").read_text()
+    assert "out = np.maximum(0, x)" in layers
+    (top / "layers.py").write_text(layers.replace("out = np.maximum(0, x)", "out = np.abs(x)"))
+    result = grade.grade_one(tmp_path, grade.Options(layout=layout), only=NETWORKS | {"relu_backward"})
+    lost = {name.split(":")[0] for name in failures(result)}
+    assert lost == NETWORKS, failures(result)
+    assert not any("imported" in why or "not written" in why for why in failures(result).values()), result
+    (top / "layers.py").write_text(layers)
+    assert failures(grade.grade_one(tmp_path, grade.Options(layout=layout), only=NETWORKS)) == {}
+
+
 @pytest.mark.parametrize("fixture", ["cs231n_old", "hostile_smaller_assignment"])
 def test_the_maximum_is_the_assignments_whatever_the_layout(tmp_path, fixture, capsys):
     """Four files in CS231n's layout, or in this package's with one moved into cs231n/classifiers/: the
@@ -177,6 +203,20 @@ def test_the_child_sees_the_edition_not_the_solution():
     assert "def loss_variants" not in files["assignment_checks/exercises/linear_losses.py"].decode()
     assert b"instructor" not in b" ".join(path.encode() for path in files)
     assert files["classifiers/softmax.py"] == (SUBMISSIONS / "log10" / "softmax.py").read_bytes()
+
+
+def test_a_cs231n_network_gets_the_submitted_layers_and_layer_utils_only():
+    """CS231n's fc_net.py: its cs231n/layers.py and layer_utils.py travel to the child under this package's names,
+    where the child's cs231n package finds them; the other graded files (optim.py) stay the edition's."""
+    from instructor.grade import child_files
+    from instructor.submission import load
+    old = SUBMISSIONS / "cs231n_old" / "cs231n"
+    files = child_files(load(SUBMISSIONS / "cs231n_old"), next(e for e in EXERCISES if e.name == "TwoLayerNet.loss"))
+    assert files["classifiers/fc_net.py"] == (old / "classifiers" / "fc_net.py").read_bytes()
+    assert files["classifiers/layers.py"] == (old / "layers.py").read_bytes()
+    assert files["classifiers/layer_utils.py"] == (old / "layer_utils.py").read_bytes()
+    assert files["classifiers/optim.py"] != (old / "optim.py").read_bytes()
+    assert not any(markers.BEGIN in data.decode(errors="replace") for data in files.values())
 
 
 # ---------------------------------------------------------------- batches, gradebook, results.json

@@ -40,7 +40,9 @@ def test_a_zip_in_the_submission_folder_is_graded_as_that_zip(tmp_path):
             archive.write(path, path.relative_to(SUBMISSIONS / "cs231n_old"))
     loaded = submission.load(folder)
     assert set(loaded.files) == {"classifiers/softmax.py", "classifiers/linear_svm.py",
-                                 "classifiers/linear_classifier.py", "classifiers/k_nearest_neighbor.py"}
+                                 "classifiers/linear_classifier.py", "classifiers/k_nearest_neighbor.py",
+                                 "classifiers/fc_net.py", "classifiers/layers.py", "classifiers/layer_utils.py",
+                                 "classifiers/optim.py"}     # cs231n/layers.py ... under this package's names
     assert loaded.files == submission.load(folder / "assignment1.zip").files
     assert "the zip assignment1.zip in the folder was graded" in loaded.notes
 

@@ -219,7 +219,7 @@ def _rule(rule):
                     properties=[Property("the first step", 1, rule_values(["w1"], "right")),
                                 Property("three steps, the state carried", 2, rule_values(
                                     ["w", *RULES[rule][1]], f"right, and {state} carried from call to call"))],
-                    mistakes=MISTAKES, cs231n=False)
+                    mistakes=MISTAKES)
 
 
 #: where the student meets these exercises: assignment_checks.exercises.EXERCISES is ordered by the steps
@@ -227,9 +227,9 @@ STEP = 80
 
 EXERCISES = [
     Exercise(name="FullyConnectedNet.__init__", path=NET, function="FullyConnectedNet.__init__", call=call_fc_init,
-             cases=init_cases, cs231n=False, properties=[Property("initialization", 1, fc_initialization)]),
+             cases=init_cases, properties=[Property("initialization", 1, fc_initialization)]),
     Exercise(name="FullyConnectedNet.loss", path=NET, function="FullyConnectedNet.loss", call=call_fc_net,
-             cases=fc_cases, mistakes=MISTAKES, cs231n=False,
+             cases=fc_cases, mistakes=MISTAKES,
              properties=[Property("scores", 1, fc_scores),
                          Property("loss with regularization", 1, fc_values(lambda ctx, name: ["loss"], "right at "
                                                                              "depths 1 to 4, with and without reg")),

@@ -243,7 +243,7 @@ def sgd_step(ctx):
 
 def _layer(function, path, call, cases, properties, mistakes=MISTAKES):
     return Exercise(name=function, path=path, function=function, call=call, cases=cases, properties=properties,
-                    mistakes=mistakes, cs231n=False)
+                    mistakes=mistakes)
 
 
 #: where the student meets these exercises: assignment_checks.exercises.EXERCISES is ordered by the steps
