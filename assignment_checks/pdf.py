@@ -58,7 +58,7 @@ def segments(markdown):
             out.append(code)
         elif written is not None:
             out.append(PLACEHOLDER.format(len(inline)))
-            inline.append(written)
+            inline.append(" ".join(written.split("\n")))
         else:
             parts += [("markdown", "".join(out), inline), ("math", " ".join(display.split()))]
             out, inline = [], []

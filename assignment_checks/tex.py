@@ -9,8 +9,9 @@ dropped or turned into a word. Both are linear in the length of ``tex``: answers
 import html as _html
 import re
 
-#: math in markdown, looked for in this order: code (left alone), display math, inline math
-MATH = re.compile(r"(```.*?```|`[^`\n]*`)|\$\$(.+?)\$\$|(?<![\\$])\$([^$\n]+?)\$", re.S)
+#: code (left as it is), display math, and inline math, which may run over a line break within its
+#: paragraph as Jupyter's renderer allows (not over a blank line)
+MATH = re.compile(r"(```.*?```|`[^`\n]*`)|\$\$(.+?)\$\$|(?<![\\$])\$((?:[^$\n]|\n(?![ \t]*\n))+?)\$", re.S)
 TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|\s+|.", re.S)
 #: commands written as the character they stand for
 SYMBOLS = {

@@ -256,7 +256,7 @@ def squeeze(text):
 
 def prose(markdown):
     """The runs of words of a markdown cell, without its math and markup: what its PDF text must hold."""
-    text = re.sub(r"\$\$.+?\$\$|\$[^$\n]+\$", "\n", markdown, flags=re.S)
+    text = re.sub(r"\$\$.+?\$\$|\$(?:[^$\n]|\n(?![ \t]*\n))+?\$", "\n", markdown, flags=re.S)
     runs = re.split(r"[*_`#\n]|\[|\]|\(http[^)]*\)", text)
     return [run.strip() for run in runs if len(run.split()) >= 3]
 

@@ -147,6 +147,14 @@ def test_inline_math_reads_as_text(written, html):
     assert pdf.inline_math(written) == html
 
 
+def test_inline_math_may_run_over_a_line_break_but_not_a_paragraph():
+    """FullyConnectedNets.ipynb's answer wrote $\\eta\\, g / \\sqrt{t g^2} =<newline>\\eta / \\sqrt{t}$, as Jupyter
+    renders it; the PDF paired the dollars wrongly and printed "like1/\\sqrt{t}$" as text."""
+    parts = pdf.segments("the step is $a =\nb$ and $c$ here.\n\nA price of $5\n\nand $6.")
+    (kind, text, inline), = parts
+    assert inline == ["a = b", "c"] and text.count("$") == 2
+
+
 @pytest.mark.parametrize("written", ["\\frac" * 5000 + "12", "{" * 5000 + "x" + "}" * 5000, r"\begin{foo} x \end{foo}",
                                      r"x^", r"a}b"])
 def test_tex_that_cannot_be_written_as_text_is_kept_as_written(written):
